@@ -1,0 +1,87 @@
+"""The officer's command line: ``loa``. Commands load lazily so ``--help`` is quick."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from ..errors import LoaError
+
+# name -> (module, attribute, one-line help shown by `loa --help` without importing)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("setup", "init", "Create or migrate the station folder and database."),
+    "block": ("blocks", "block", "Residential blocks (khối, thôn, tổ dân phố) and their zones."),
+    "slot": ("slots", "slot", "Daily broadcast slots (khung giờ phát)."),
+    "msg": ("messages", "msg", "Announcements (tin, thông báo): add, approve, edit, cancel."),
+    "schedule": ("schedule", "schedule", "Show the programme of each slot, with overflow."),
+    "text": ("text", "text", "Vietnamese text tools: the spoken form of a text."),
+    "dict": ("text", "dict_", "The station's abbreviation dictionary."),
+    "render": ("speech", "render", "Render approved messages to audio (ahead of air time)."),
+    "preview": ("speech", "preview", "Write or play the exact audio of a message."),
+    "cache": ("speech", "cache", "The render cache."),
+    "daemon": ("daemon", "daemon", "Run the unattended playout daemon (foreground)."),
+    "play-now": ("daemon", "play_now", "Emergency: play a message now (phát ngay)."),
+    "status": ("daemon", "status", "Is the daemon running, what is on air, what is next."),
+    "log": ("daemon", "log", "The as-run log (nhật ký phát thanh)."),
+    "devices": ("daemon", "devices", "Sound devices the daemon can use."),
+    "zone": ("daemon", "zone", "Zone (speaker line) tools for installers."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LoaError as err:
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"loa: error: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("loa: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    envvar="LOA_HOME",
+    help="Station folder (config, database, audio cache). Env: LOA_HOME.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.version_option(package_name="loabroadcast", prog_name="loa")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, debug: bool) -> None:
+    """loa: Vietnamese neighbourhood loudspeaker broadcasting (loa truyền thanh cơ sở).
+
+    Queue announcements for residential blocks and daily slots; the daemon reads
+    them in Vietnamese on time and keeps the as-run log.
+    """
+    from .context import AppContext
+
+    ctx.obj = AppContext(home=home, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def main() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    cli(prog_name="loa")

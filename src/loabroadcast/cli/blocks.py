@@ -1,0 +1,46 @@
+"""``loa block``: residential blocks (khối, thôn, tổ dân phố)."""
+
+from __future__ import annotations
+
+import click
+
+from .output import echo_json, table
+
+
+@click.group()
+def block() -> None:
+    """Residential blocks and the zone (speaker line) of each."""
+
+
+@block.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--zone", type=click.IntRange(1, 64), help="Relay zone number of its speakers.")
+@click.pass_obj
+def add(app, code: str, name: str, zone: int | None) -> None:
+    """Add block CODE called NAME, e.g. `loa block add K1 "Khối 1" --zone 1`."""
+    b = app.station().add_block(code, name, zone)
+    click.echo(f"added block {b.code} ({b.name})" + (f", zone {b.zone}" if b.zone else ""))
+
+
+@block.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def list_(app, as_json: bool) -> None:
+    """List the blocks."""
+    blocks = app.station().blocks()
+    if as_json:
+        echo_json([{"code": b.code, "name": b.name, "zone": b.zone} for b in blocks])
+    elif not blocks:
+        click.echo("no blocks yet: add one with `loa block add CODE NAME --zone N`")
+    else:
+        click.echo(table(["code", "name", "zone"], [(b.code, b.name, b.zone) for b in blocks]))
+
+
+@block.command("remove")
+@click.argument("code")
+@click.pass_obj
+def remove(app, code: str) -> None:
+    """Remove block CODE (refused while a draft or approved message targets it)."""
+    app.station().remove_block(code)
+    click.echo(f"removed block {code}")

@@ -1,0 +1,40 @@
+"""What every command is handed: settings, and the station opened on demand."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from ..config import Settings, load_settings
+
+
+@dataclass
+class AppContext:
+    home: str | None
+    debug: bool
+    _settings: Settings | None = field(default=None, init=False)
+    _station: object | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        logging.basicConfig(
+            level=logging.DEBUG if self.debug else logging.WARNING,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.home)
+        return self._settings
+
+    def station(self):
+        """The station's store, checked to be initialised and current."""
+        if self._station is None:
+            from ..services import Station
+
+            self._station = Station.open(self.settings)
+        return self._station
+
+    def close(self) -> None:
+        if self._station is not None:
+            self._station.close()

@@ -1,0 +1,265 @@
+"""``loa msg``: announcements, from draft to approval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..domain import Message, MessageStatus
+from ..services import MessageDraft, Saved, read_text_file
+from .output import echo_json, table, warn
+from .params import CODES, DATE, PRIORITY
+
+
+@click.group()
+def msg() -> None:
+    """Announcements (tin, thông báo): add, list, show, edit, approve, reject, cancel."""
+
+
+def content_options(f):
+    options = [
+        click.option("--title", help="Title people read in lists and logs."),
+        click.option("--text", help="The text to read aloud (Vietnamese, UTF-8)."),
+        click.option(
+            "--text-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Read the text from a UTF-8 file.",
+        ),
+        click.option(
+            "--audio",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="A recorded announcement (mp3, wav, ogg, m4a).",
+        ),
+        click.option("--blocks", type=CODES, help="Block codes, comma-separated, or 'all'."),
+        click.option("--slots", type=CODES, help="Slot codes, comma-separated."),
+        click.option(
+            "--from", "valid_from", type=DATE, help="First day (YYYY-MM-DD or dd/mm/yyyy)."
+        ),
+        click.option("--until", "valid_until", type=DATE, help="Last day (inclusive)."),
+        click.option(
+            "--priority", type=PRIORITY, help="normal|priority|emergency (thuong|uu-tien|khan-cap)."
+        ),
+        click.option("--repeat", type=int, help="Times the text is read per airing (1-10)."),
+        click.option("--max-airings", type=int, help="Stop after this many airings."),
+        click.option("--category", help="e.g. CCHC, Y tế, PCTT."),
+        click.option("--source", help="Reference, e.g. 'Kế hoạch số 17/KH-UBND ngày 14/02/2022'."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _draft(text, text_file, audio, **fields) -> MessageDraft:
+    given = [x for x in (text, text_file, audio) if x is not None]
+    if len(given) > 1:
+        raise click.UsageError("give only one of --text, --text-file and --audio")
+    if text_file is not None:
+        text = read_text_file(text_file)
+    return MessageDraft(text=text, audio=audio, **fields)
+
+
+@msg.command("add")
+@content_options
+@click.option("--by", help="Who drafted it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new message as JSON.")
+@click.pass_obj
+def add(app, text, text_file, audio, as_json, **fields) -> None:
+    """Queue a new announcement as a draft; prints its id.
+
+    \b
+    loa msg add --title "Tiêm chủng" --text-file tiem.txt --blocks K1,K3 --slots sang
+    """
+    if not fields["title"]:
+        raise click.UsageError("--title is required")
+    if text is None and text_file is None and audio is None:
+        raise click.UsageError("give the text (--text or --text-file) or a recording (--audio)")
+    for name in ("blocks", "slots"):
+        if not fields[name]:
+            raise click.UsageError(f"--{name} is required")
+    saved = app.station().add_message(_draft(text, text_file, audio, **fields))
+    _print_saved(saved, as_json, str(saved.message.id))
+
+
+@msg.command("edit")
+@click.argument("message_id", type=int)
+@content_options
+@click.option("--json", "as_json", is_flag=True, help="Print the message as JSON.")
+@click.pass_obj
+def edit(app, message_id, text, text_file, audio, as_json, **fields) -> None:
+    """Change a message. An approved message goes back to draft."""
+    draft = _draft(text, text_file, audio, **fields)
+    if draft == MessageDraft():
+        raise click.UsageError("nothing to change: give at least one option")
+    saved = app.station().edit_message(message_id, draft)
+    _print_saved(saved, as_json, f"updated message {message_id}")
+
+
+@msg.command("approve")
+@click.argument("message_id", type=int)
+@click.option("--by", help="Who approves (duyệt).")
+@click.option("--json", "as_json", is_flag=True, help="Print the message as JSON.")
+@click.pass_obj
+def approve(app, message_id, by, as_json) -> None:
+    """Approve a draft: only approved messages air."""
+    saved = app.station().approve(message_id, by)
+    _print_saved(saved, as_json, f"approved message {message_id}")
+
+
+@msg.command("reject")
+@click.argument("message_id", type=int)
+@click.option("--reason", required=True, help="Why, for the drafter.")
+@click.pass_obj
+def reject(app, message_id, reason) -> None:
+    """Reject a draft or an approved message."""
+    app.station().reject(message_id, reason)
+    click.echo(f"rejected message {message_id}")
+
+
+@msg.command("cancel")
+@click.argument("message_id", type=int)
+@click.pass_obj
+def cancel(app, message_id) -> None:
+    """Cancel a message: it will not air again."""
+    app.station().cancel(message_id)
+    click.echo(f"cancelled message {message_id}")
+
+
+@msg.command("list")
+@click.option(
+    "--status", type=click.Choice([s.value for s in MessageStatus]), help="Only this status."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def list_(app, status, as_json) -> None:
+    """List messages, oldest first."""
+    messages = app.station().messages(status)
+    if as_json:
+        echo_json([message_dict(m) for m in messages])
+        return
+    if not messages:
+        click.echo("no messages" + (f" with status {status}" if status else ""))
+        return
+    rows = [
+        (
+            m.id,
+            m.status.value,
+            m.priority.label,
+            _short(m.title, 48),
+            _short(",".join(m.blocks), 20),
+            ",".join(m.slots),
+            m.valid_from,
+            m.valid_until,
+        )
+        for m in messages
+    ]
+    click.echo(
+        table(["id", "status", "priority", "title", "blocks", "slots", "from", "until"], rows)
+    )
+
+
+@msg.command("show")
+@click.argument("message_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def show(app, message_id, as_json) -> None:
+    """Show one message in full, with its text warnings and render."""
+    station = app.station()
+    m = station.message(message_id)
+    warnings = station._text_warnings(m.text) if m.text else ()
+    render = station.render_info(message_id)
+    if as_json:
+        data = message_dict(m)
+        data["warnings"] = list(warnings)
+        data["render"] = render
+        echo_json(data)
+        return
+    fields = [
+        ("id", m.id),
+        ("title", m.title),
+        ("status", m.status.value + (f" ({m.rejected_reason})" if m.rejected_reason else "")),
+        ("priority", f"{m.priority.label} ({m.priority.vietnamese})"),
+        ("blocks", ", ".join(m.blocks) or "-"),
+        ("slots", ", ".join(m.slots)),
+        ("from", m.valid_from.strftime("%d/%m/%Y") if m.valid_from else "-"),
+        ("until", m.valid_until.strftime("%d/%m/%Y") if m.valid_until else "-"),
+        ("repeat", m.repeat),
+        ("max airings", m.max_airings or "-"),
+        ("category", m.category or "-"),
+        ("source", m.source or "-"),
+        ("created", _when(station, m.created_at) + (f" by {m.created_by}" if m.created_by else "")),
+        (
+            "approved",
+            _when(station, m.approved_at) + (f" by {m.approved_by}" if m.approved_by else ""),
+        ),
+    ]
+    if m.audio_path:
+        fields.append(("audio", m.audio_path))
+    if render:
+        engine = render["engine"] + (
+            " (fallback: the preferred engine was unavailable)" if render["fallback"] else ""
+        )
+        fields.append(
+            (
+                "rendered",
+                f"{render['duration_s']:.1f} s by {engine}, {render['loudness_lufs']} LUFS",
+            )
+        )
+    else:
+        fields.append(("rendered", "not yet"))
+    label = max(len(k) for k, _ in fields)
+    for key, value in fields:
+        click.echo(f"{key.ljust(label)}  {value}")
+    if m.text:
+        click.echo("")
+        click.echo(m.text)
+    if warnings:
+        click.echo("")
+        warn(warnings)
+
+
+def message_dict(m: Message) -> dict:
+    return {
+        "id": m.id,
+        "title": m.title,
+        "status": m.status.value,
+        "priority": m.priority.label,
+        "blocks": list(m.blocks),
+        "slots": list(m.slots),
+        "text": m.text,
+        "audio_path": m.audio_path,
+        "valid_from": m.valid_from,
+        "valid_until": m.valid_until,
+        "repeat": m.repeat,
+        "max_airings": m.max_airings,
+        "category": m.category,
+        "source": m.source,
+        "created_by": m.created_by,
+        "created_at": m.created_at,
+        "approved_by": m.approved_by,
+        "approved_at": m.approved_at,
+        "rejected_reason": m.rejected_reason,
+    }
+
+
+def _print_saved(saved: Saved, as_json: bool, line: str) -> None:
+    if as_json:
+        data = message_dict(saved.message)
+        data["warnings"] = list(saved.warnings)
+        data["notes"] = list(saved.notes)
+        echo_json(data)
+    else:
+        click.echo(line)
+        for note in saved.notes:
+            click.echo(note)
+    warn(saved.warnings)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _when(station, moment) -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone(station.tz).strftime("%d/%m/%Y %H:%M:%S")

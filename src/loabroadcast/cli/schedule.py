@@ -1,0 +1,102 @@
+"""``loa schedule``: what airs in each slot, in order, and what does not fit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from ..domain import Programme
+from .output import echo_json, table, vn_date
+from .params import DATE
+
+
+@click.command()
+@click.option("--date", "first", type=DATE, help="First day (default: today, station time).")
+@click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def schedule(app, first, days, as_json) -> None:
+    """The programme of every slot: approved messages in air order, and overflow."""
+    station = app.station()
+    programmes = station.schedule(first, days)
+    if as_json:
+        echo_json(
+            {"timezone": station.settings.timezone, "programmes": [as_dict(p) for p in programmes]}
+        )
+        return
+    if not programmes:
+        click.echo("no slots on these days: add one with `loa slot add CODE START END`")
+        return
+    click.echo("\n\n".join(as_text(p) for p in programmes))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def as_dict(p: Programme) -> dict:
+    occ = p.occurrence
+    return {
+        "date": occ.day.isoformat(),
+        "slot": occ.slot.code,
+        "start": _iso(occ.start),
+        "end": _iso(occ.end),
+        "items": [
+            {
+                "message_id": i.message_id,
+                "title": i.title,
+                "priority": i.priority.label,
+                "blocks": list(i.blocks),
+                "start": _iso(i.start),
+                "duration_s": round(i.duration_s, 1),
+                "estimated": i.estimated,
+            }
+            for i in p.items
+        ],
+        "overflow": [
+            {
+                "message_id": o.message_id,
+                "title": o.title,
+                "priority": o.priority.label,
+                "duration_s": round(o.duration_s, 1),
+                "estimated": o.estimated,
+            }
+            for o in p.overflow
+        ],
+    }
+
+
+def as_text(p: Programme) -> str:
+    occ = p.occurrence
+    name = f" ({occ.slot.name})" if occ.slot.name else ""
+    head = f"{vn_date(occ.day)}  {occ.slot.code}{name}  {occ.start:%H:%M:%S}-{occ.end:%H:%M:%S}"
+    if not p.items and not p.overflow:
+        return head + "\n  (nothing to air)"
+    lines = [head]
+    if p.items:
+        rows = [
+            (
+                f"{i.start:%H:%M:%S}",
+                i.message_id,
+                i.priority.label,
+                _duration(i.duration_s, i.estimated),
+                ",".join(i.blocks),
+                i.title,
+            )
+            for i in p.items
+        ]
+        lines.append(table(["time", "id", "priority", "length", "blocks", "title"], rows, "  "))
+    if p.overflow:
+        lines.append(f"  overflow: {len(p.overflow)} message(s) do not fit this slot")
+        rows = [
+            (o.message_id, o.priority.label, _duration(o.duration_s, o.estimated), o.title)
+            for o in p.overflow
+        ]
+        lines.append(table(["id", "priority", "length", "title"], rows, "  "))
+    return "\n".join(lines)
+
+
+def _duration(seconds: float, estimated: bool) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{'~' if estimated else ''}{minutes}:{secs:02d}"

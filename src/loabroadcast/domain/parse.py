@@ -1,0 +1,81 @@
+"""Parsing what an officer types: times of day, weekdays, dates, codes. Pure."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time
+
+from .models import WEEKDAYS
+
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_DAY_ALIASES = {
+    "t2": 0, "t3": 1, "t4": 2, "t5": 3, "t6": 4, "t7": 5, "cn": 6,
+}  # fmt: skip
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def parse_time_of_day(text: str) -> time:
+    """``HH:MM`` or ``HH:MM:SS`` (24-hour, station time)."""
+    m = _TIME.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a time of day (HH:MM or HH:MM:SS)")
+    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f"{text!r} is not a time of day: hours 0-23, minutes and seconds 0-59")
+    return time(hour, minute, second)
+
+
+def parse_weekdays(text: str) -> frozenset[int]:
+    """``daily``, ``weekdays``, ``weekend`` or a list like ``mon,wed,fri`` (t2…t7, cn too)."""
+    key = text.strip().lower()
+    if key in ("daily", "all", "hang-ngay"):
+        return frozenset(range(7))
+    if key in ("weekdays", "workdays"):
+        return frozenset(range(5))
+    if key == "weekend":
+        return frozenset({5, 6})
+    days = set()
+    for part in key.split(","):
+        part = part.strip()
+        if part in WEEKDAYS:
+            days.add(WEEKDAYS.index(part))
+        elif part in _DAY_ALIASES:
+            days.add(_DAY_ALIASES[part])
+        else:
+            raise ValueError(
+                f"unknown day {part!r}: use daily, weekdays, weekend or mon,tue,wed,thu,fri,sat,sun"
+            )
+    return frozenset(days)
+
+
+def parse_date(text: str) -> date:
+    """ISO ``2026-03-10``, or ``10/03/2026`` as people write it."""
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or dd/mm/yyyy)")
+
+
+def check_code(text: str, what: str) -> str:
+    code = text.strip()
+    if not _CODE.match(code):
+        raise ValueError(
+            f"{what} code {text!r} is not valid: 1-40 letters, digits, '-', '_' or '.', "
+            "without spaces"
+        )
+    return code
+
+
+def split_codes(text: str) -> list[str]:
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise ValueError("no codes given")
+    return list(dict.fromkeys(codes))

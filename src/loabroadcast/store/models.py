@@ -1,0 +1,169 @@
+"""SQLAlchemy 2.0 tables. Instants are stored as aware UTC; times of day as 'HH:MM:SS'."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class PlanState(Base):
+    """One row: ``version`` goes up with every change the daemon must see."""
+
+    __tablename__ = "plan_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BlockRow(Base):
+    __tablename__ = "blocks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    zone: Mapped[int | None] = mapped_column(Integer)
+
+
+class SlotRow(Base):
+    __tablename__ = "slots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    start: Mapped[str] = mapped_column(String(8))
+    end: Mapped[str] = mapped_column(String(8))
+    weekdays: Mapped[str] = mapped_column(String(7), default="0123456")
+
+
+class MessageBlockRow(Base):
+    __tablename__ = "message_blocks"
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"), primary_key=True)
+
+
+class MessageSlotRow(Base):
+    __tablename__ = "message_slots"
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"), primary_key=True)
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    audio_path: Mapped[str | None] = mapped_column(Text)
+    audio_duration_s: Mapped[float | None] = mapped_column(Float)
+    category: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(300))
+    priority: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    all_blocks: Mapped[bool] = mapped_column(Boolean, default=False)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    repeat: Mapped[int] = mapped_column(Integer, default=1)
+    max_airings: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejected_reason: Mapped[str | None] = mapped_column(Text)
+
+    blocks: Mapped[list[BlockRow]] = relationship(
+        secondary="message_blocks", order_by=BlockRow.code, lazy="selectin"
+    )
+    slots: Mapped[list[SlotRow]] = relationship(
+        secondary="message_slots", order_by=SlotRow.start, lazy="selectin"
+    )
+
+
+class RenderRow(Base):
+    __tablename__ = "renders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(40))
+    voice: Mapped[str | None] = mapped_column(String(200))
+    duration_s: Mapped[float] = mapped_column(Float)
+    loudness_lufs: Mapped[float | None] = mapped_column(Float)
+    sha256: Mapped[str] = mapped_column(String(64))
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AiringRow(Base):
+    """The as-run log (nhật ký phát thanh). ``occurrence_key`` makes a claim unique."""
+
+    __tablename__ = "airings"
+    __table_args__ = (UniqueConstraint("occurrence_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_key: Mapped[str] = mapped_column(String(200))
+    station: Mapped[str] = mapped_column(String(100))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    slot_code: Mapped[str | None] = mapped_column(String(40))
+    occurrence_date: Mapped[date | None] = mapped_column(Date, index=True)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    blocks: Mapped[str] = mapped_column(Text, default="")
+    zones: Mapped[str] = mapped_column(Text, default="")
+    sink: Mapped[str | None] = mapped_column(String(300))
+    render_sha256: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,180 @@
+"""Rows ⇄ domain objects, and the queries the services need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..domain import (
+    Airing,
+    AiringStatus,
+    Block,
+    Message,
+    MessageStatus,
+    Priority,
+    RenderRecord,
+    Slot,
+)
+from .models import AiringRow, BlockRow, MessageRow, PlanState, RenderRow, SlotRow
+
+
+def bump_plan(session: Session, now: datetime) -> None:
+    """Tell the daemon something changed (in the caller's transaction)."""
+    session.execute(
+        update(PlanState)
+        .where(PlanState.id == 1)
+        .values(version=PlanState.version + 1, changed_at=now)
+    )
+
+
+def plan_version(session: Session) -> int:
+    return session.scalar(select(PlanState.version).where(PlanState.id == 1)) or 0
+
+
+# blocks -------------------------------------------------------------------
+
+
+def to_block(row: BlockRow) -> Block:
+    return Block(code=row.code, name=row.name, zone=row.zone)
+
+
+def block_rows(session: Session) -> list[BlockRow]:
+    return list(session.scalars(select(BlockRow).order_by(BlockRow.code)))
+
+
+def block_by_code(session: Session, code: str) -> BlockRow | None:
+    return session.scalar(select(BlockRow).where(BlockRow.code == code))
+
+
+# slots --------------------------------------------------------------------
+
+
+def parse_hms(text: str) -> time:
+    return time.fromisoformat(text)
+
+
+def to_slot(row: SlotRow) -> Slot:
+    return Slot(
+        code=row.code,
+        name=row.name,
+        start=parse_hms(row.start),
+        end=parse_hms(row.end),
+        weekdays=frozenset(int(c) for c in row.weekdays),
+    )
+
+
+def slot_rows(session: Session) -> list[SlotRow]:
+    return list(session.scalars(select(SlotRow).order_by(SlotRow.start, SlotRow.code)))
+
+
+def slot_by_code(session: Session, code: str) -> SlotRow | None:
+    return session.scalar(select(SlotRow).where(SlotRow.code == code))
+
+
+# messages -----------------------------------------------------------------
+
+
+def to_message(row: MessageRow, all_codes: tuple[str, ...] = ()) -> Message:
+    blocks = all_codes if row.all_blocks else tuple(b.code for b in row.blocks)
+    return Message(
+        id=row.id,
+        title=row.title,
+        priority=Priority(row.priority),
+        status=MessageStatus(row.status),
+        text=row.text,
+        audio_path=row.audio_path,
+        blocks=blocks,
+        slots=tuple(s.code for s in row.slots),
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        repeat=row.repeat,
+        max_airings=row.max_airings,
+        category=row.category,
+        source=row.source,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        approved_by=row.approved_by,
+        approved_at=row.approved_at,
+        rejected_reason=row.rejected_reason,
+    )
+
+
+def all_block_codes(session: Session) -> tuple[str, ...]:
+    return tuple(session.scalars(select(BlockRow.code).order_by(BlockRow.code)))
+
+
+def approved_messages_between(session: Session, first: date, last: date) -> list[Message]:
+    """Approved messages whose validity overlaps [first, last]."""
+    rows = session.scalars(
+        select(MessageRow)
+        .where(MessageRow.status == MessageStatus.APPROVED.value)
+        .where((MessageRow.valid_from.is_(None)) | (MessageRow.valid_from <= last))
+        .where((MessageRow.valid_until.is_(None)) | (MessageRow.valid_until >= first))
+    )
+    codes = all_block_codes(session)
+    return [to_message(r, codes) for r in rows]
+
+
+def latest_renders(
+    session: Session, message_ids: Iterable[int] | None = None
+) -> dict[int, RenderRow]:
+    newest = select(func.max(RenderRow.id)).group_by(RenderRow.message_id)
+    query = select(RenderRow).where(RenderRow.id.in_(newest))
+    if message_ids is not None:
+        query = query.where(RenderRow.message_id.in_(list(message_ids)))
+    return {r.message_id: r for r in session.scalars(query)}
+
+
+def to_render(row: RenderRow) -> RenderRecord:
+    from pathlib import Path
+
+    return RenderRecord(
+        message_id=row.message_id,
+        key=row.key,
+        path=Path(row.path),
+        engine=row.engine,
+        voice=row.voice,
+        duration_s=row.duration_s,
+        loudness_lufs=row.loudness_lufs,
+        sha256=row.sha256,
+        fallback=row.fallback,
+        created_at=row.created_at,
+    )
+
+
+def played_counts(session: Session, message_ids: Iterable[int] | None = None) -> dict[int, int]:
+    query = (
+        select(AiringRow.message_id, func.count())
+        .where(AiringRow.status == AiringStatus.PLAYED.value)
+        .group_by(AiringRow.message_id)
+    )
+    return {mid: n for mid, n in session.execute(query)}
+
+
+# airings ------------------------------------------------------------------
+
+
+def to_airing(row: AiringRow, title: str | None = None) -> Airing:
+    return Airing(
+        id=row.id,
+        occurrence_key=row.occurrence_key,
+        message_id=row.message_id,
+        slot=row.slot_code,
+        scheduled_at=row.scheduled_at,
+        status=AiringStatus(row.status),
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        blocks=tuple(b for b in row.blocks.split(",") if b),
+        zones=tuple(int(z) for z in row.zones.split(",") if z),
+        sink=row.sink,
+        render_sha256=row.render_sha256,
+        error=row.error,
+        title=title,
+    )
+
+
+def utcnow_from(clock) -> datetime:
+    return clock.now().astimezone(UTC)

@@ -1,0 +1,84 @@
+"""Shared fixtures: a station on SQLite and, when a server can be had, on PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from loabroadcast.config import Settings, load_settings
+from loabroadcast.services import Station, init_station
+from loabroadcast.testing import FakeClock
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+# 10/03/2026 05:00 in Hà Nội, a Tuesday: before the morning slot.
+T0 = datetime(2026, 3, 9, 22, 0, tzinfo=UTC)
+
+_pg_counter = itertools.count()
+
+
+def _pg_url() -> str | None:
+    return os.environ.get("LOA_TEST_PG_URL") or None
+
+
+def _fresh_pg_database(base_url: str) -> str:
+    """A new, empty database on the test server; returns its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    name = f"loa_t{os.getpid()}_{next(_pg_counter)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_kind(request) -> str:
+    if request.param == "postgres" and not _pg_url():
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: LOA_TEST_PG_URL is not set")
+        pytest.skip("no PostgreSQL server: set LOA_TEST_PG_URL or run ./scripts/test")
+    return request.param
+
+
+@pytest.fixture
+def settings(tmp_path, db_kind) -> Settings:
+    home = tmp_path / "home"
+    base = load_settings(home, env={})
+    if db_kind == "postgres":
+        base = replace(base, db_url=_fresh_pg_database(_pg_url()))
+    return base
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(T0)
+
+
+@pytest.fixture
+def station(settings, clock) -> Station:
+    init_station(settings)
+    st = Station.open(settings, clock)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def env_for(settings):
+    """Environment for CLI runs against ``settings``'s home and database."""
+
+    def build(**extra) -> dict[str, str]:
+        env = {"LOA_HOME": str(settings.home), "LOA_DB_URL": settings.db_url or ""}
+        env.update(extra)
+        return env
+
+    return build
