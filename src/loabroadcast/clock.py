@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Protocol
@@ -14,6 +15,9 @@ class Clock(Protocol):
     def monotonic(self) -> float:
         """Seconds on a clock that never jumps, for measuring intervals."""
 
+    def sleep(self, seconds: float, wake: threading.Event) -> bool:
+        """Wait ``seconds`` or until ``wake`` is set; True when it was set."""
+
 
 class SystemClock:
     def now(self) -> datetime:
@@ -21,3 +25,6 @@ class SystemClock:
 
     def monotonic(self) -> float:
         return time.monotonic()
+
+    def sleep(self, seconds: float, wake: threading.Event) -> bool:
+        return wake.wait(max(0.0, seconds))

@@ -31,6 +31,7 @@ class SpeechSettings:
     target_lufs: float = -16.0
     true_peak_db: float = -1.0
     sample_rate: int = 44100
+    render_on_approve: bool = True
 
 
 @dataclass(frozen=True)

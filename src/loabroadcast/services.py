@@ -27,7 +27,7 @@ from .domain import parse as p
 from .domain.planner import PlanInput, plan
 from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError
 from .store import db, repo
-from .store.models import BlockRow, MessageRow, SlotRow
+from .store.models import BlockRow, MessageRow, PlayRequestRow, SlotRow
 
 log = logging.getLogger("loabroadcast")
 
@@ -301,7 +301,18 @@ class Station:
             row.approved_by = by
             warnings = self._text_warnings(row.text) if row.text else ()
             repo.bump_plan(s, self.now())
-            return Saved(self._message(s, row), warnings)
+            saved = Saved(self._message(s, row), warnings)
+        if not self.settings.speech.render_on_approve:
+            return saved
+        from .rendering import Renderer
+
+        try:
+            record = Renderer(self).render(saved.message)
+        except LoaError as err:
+            note = f"audio not rendered yet ({err}); `loa render` or the daemon will retry"
+            return replace(saved, notes=(note,))
+        engine = record.engine + (" (fallback)" if record.fallback else "")
+        return replace(saved, notes=(f"rendered {record.duration_s:.1f} s of audio with {engine}",))
 
     def reject(self, message_id: int, reason: str) -> Message:
         reason = p.nfc(reason).strip()
@@ -395,6 +406,101 @@ class Station:
     def plan_version(self) -> int:
         with db.read_session(self.engine) as s:
             return repo.plan_version(s)
+
+    # on air ----------------------------------------------------------------
+
+    def play_now(
+        self,
+        message_id: int,
+        blocks: Sequence[str] | None = None,
+        *,
+        approve: bool = False,
+        by: str | None = None,
+    ) -> int:
+        """Queue an emergency play (phát ngay) for the daemon; returns the request id."""
+        if approve:
+            message = self.message(message_id)
+            if message.status == MessageStatus.DRAFT:
+                self.approve(message_id, by)
+        with db.write_session(self.engine) as s:
+            row = self._row(s, message_id)
+            if row.status != MessageStatus.APPROVED.value:
+                raise Conflict(
+                    f"message {message_id} is {row.status}; only an approved message can be "
+                    "played (use --approve to approve a draft and play it)"
+                )
+            codes: list[str] = []
+            if blocks and [b.lower() for b in blocks] != ["all"]:
+                codes = [_lookup(s, repo.block_by_code, c, "block").code for c in blocks]
+            request = PlayRequestRow(
+                message_id=message_id,
+                blocks=",".join(codes),
+                requested_by=by,
+                requested_at=self.now(),
+                status="pending",
+            )
+            s.add(request)
+            s.flush()
+            return request.id
+
+    def airings(self, day: date | None = None) -> list:
+        from .store.airings import airings_on
+
+        return airings_on(self.engine, day, self.tz)
+
+    def status(self, horizon: int = 5) -> dict:
+        """Is a daemon alive (heartbeat within two ticks), what is on air, what is next."""
+        from .store.airings import daemon_rows
+
+        now = self.now()
+        rows = daemon_rows(self.engine)
+        live = [
+            r
+            for r in rows
+            if r.stopped_at is None and now - r.heartbeat_at <= timedelta(seconds=2 * r.tick_s)
+        ]
+        newest = live[0] if live else (rows[0] if rows else None)
+        daemon = {
+            "running": bool(live),
+            "pid": newest.pid if newest else None,
+            "host": newest.host if newest else None,
+            "sink": newest.sink if newest else None,
+            "started_at": newest.started_at if newest else None,
+            "heartbeat_at": newest.heartbeat_at if newest else None,
+        }
+        playing = [a for a in self.airings(None) if a.status.value == "playing"]
+        now_playing = None
+        if playing and live:
+            a = playing[-1]
+            now_playing = {
+                "message_id": a.message_id,
+                "title": a.title,
+                "slot": a.slot,
+                "blocks": list(a.blocks),
+                "started_at": a.started_at,
+            }
+        upcoming = []
+        for programme in self.schedule(self.today(), 2):
+            for item in programme.items:
+                if item.start >= now and len(upcoming) < horizon:
+                    upcoming.append(
+                        {
+                            "message_id": item.message_id,
+                            "title": item.title,
+                            "slot": programme.slot.code,
+                            "start": item.start,
+                            "blocks": list(item.blocks),
+                        }
+                    )
+        last_error = None
+        if newest and newest.last_error:
+            last_error = {"text": newest.last_error, "at": newest.last_error_at}
+        return {
+            "daemon": daemon,
+            "now_playing": now_playing,
+            "next": upcoming,
+            "last_error": last_error,
+        }
 
     # helpers --------------------------------------------------------------
 

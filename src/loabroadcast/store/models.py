@@ -167,3 +167,36 @@ class AiringRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DaemonStateRow(Base):
+    """One row per running daemon: heartbeat, what is on air, the last error."""
+
+    __tablename__ = "daemon_state"
+    instance: Mapped[str] = mapped_column(String(200), primary_key=True)
+    station: Mapped[str] = mapped_column(String(100))
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    sink: Mapped[str | None] = mapped_column(String(300))
+    tick_s: Mapped[float] = mapped_column(Float, default=10.0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    now_playing: Mapped[str | None] = mapped_column(Text)  # JSON
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PlayRequestRow(Base):
+    """An emergency ``play-now`` waiting for the daemon (phát ngay)."""
+
+    __tablename__ = "play_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    blocks: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    picked_by: Mapped[str | None] = mapped_column(String(200))
+    picked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,8 +12,8 @@ from sqlalchemy import Engine, inspect, text
 
 from ..errors import StoreError
 
-HEAD = "0001"
-KNOWN = ("0001",)
+HEAD = "0002"
+KNOWN = ("0001", "0002")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -1,0 +1,191 @@
+"""``loa daemon``, ``play-now``, ``status``, ``log``, ``devices``, ``zone``."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+import click
+
+from .output import echo_json, table, vn_date
+from .params import CODES, DATE
+
+
+@click.command()
+@click.option("--sink", help="device[:NAME] | file:DIR | null (default: [playback] sink).")
+@click.option("--tick", type=click.FloatRange(0.5, 30), default=10.0, show_default=True,
+              help="Seconds between heartbeats and full re-plans.")  # fmt: skip
+@click.pass_obj
+def daemon(app, sink, tick) -> None:
+    """Run the playout daemon in the foreground (systemd runs it as a service).
+
+    It plays every approved programme on time to the sink and the zones, and
+    writes the as-run log. Stop it with Ctrl-C or SIGTERM.
+    """
+    from ..daemon import Daemon, DaemonOptions
+
+    logging.basicConfig(
+        level=logging.DEBUG if app.debug else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    d = Daemon(app.settings, sink_spec=sink, options=DaemonOptions(tick_s=tick))
+
+    def on_signal(signum, _frame):
+        logging.getLogger("loabroadcast.daemon").info("signal %s", signal.Signals(signum).name)
+        d.stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    d.run()
+
+
+@click.command("play-now")
+@click.argument("message_id", type=int)
+@click.option("--blocks", type=CODES, help="Only these blocks (default: the message's).")
+@click.option("--approve", is_flag=True, help="Approve a draft first (recorded with --by).")
+@click.option("--by", help="Who ordered it.")
+@click.pass_obj
+def play_now(app, message_id, blocks, approve, by) -> None:
+    """Emergency (phát ngay): the daemon cuts in within a second, everywhere it is sent."""
+    request = app.station().play_now(message_id, blocks, approve=approve, by=by)
+    click.echo(f"queued play-now request {request} for message {message_id}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def status(app, as_json) -> None:
+    """Is the daemon running, what is on air, what comes next."""
+    station = app.station()
+    data = station.status()
+    if as_json:
+        echo_json(data)
+        return
+    d = data["daemon"]
+    tz = station.tz
+    if d["running"]:
+        click.echo(f"daemon: running (pid {d['pid']} on {d['host']}, sink {d['sink']}), "
+                   f"heartbeat {d['heartbeat_at'].astimezone(tz):%H:%M:%S}")  # fmt: skip
+    elif d["heartbeat_at"]:
+        click.echo(
+            f"daemon: NOT running (last heartbeat {d['heartbeat_at'].astimezone(tz):%d/%m/%Y %H:%M:%S})"
+        )
+    else:
+        click.echo("daemon: NOT running (never started)")
+    playing = data["now_playing"]
+    click.echo(
+        f"on air: {playing['title']} ({playing['message_id']})" if playing else "on air: nothing"
+    )
+    if data["next"]:
+        rows = [
+            (n["start"].astimezone(tz), n["slot"], n["message_id"], n["title"])
+            for n in data["next"]
+        ]
+        click.echo(table(["next", "slot", "id", "title"], rows))
+    if data["last_error"]:
+        err = data["last_error"]
+        click.echo(f"last error: {err['text']}")
+
+
+@click.command()
+@click.option("--date", "day", type=DATE, help="Station day (default: today; --all for every day).")
+@click.option("--all", "all_days", is_flag=True, help="The whole log.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def log(app, day, all_days, as_json) -> None:
+    """The as-run log (nhật ký phát thanh): what aired, when, where; newest last."""
+    station = app.station()
+    if not all_days and day is None:
+        day = station.today()
+    airings = station.airings(None if all_days else day)
+    if as_json:
+        echo_json([airing_dict(a) for a in airings])
+        return
+    if not airings:
+        click.echo("nothing in the log" + (f" for {vn_date(day)}" if day else ""))
+        return
+    tz = station.tz
+
+    def local(moment, fmt="%H:%M:%S.%f"):
+        return moment.astimezone(tz).strftime(fmt)[:12] if moment else "-"
+
+    rows = [
+        (
+            local(a.scheduled_at, "%d/%m/%Y %H:%M:%S"),
+            local(a.started_at),
+            local(a.ended_at),
+            a.slot or "play-now",
+            a.message_id,
+            a.status.value,
+            ",".join(a.blocks) or "-",
+            ",".join(str(z) for z in a.zones) or "-",
+            (a.title or "") + (f" [{a.error}]" if a.error else ""),
+        )
+        for a in airings
+    ]
+    click.echo(
+        table(
+            ["scheduled", "started", "ended", "slot", "id", "status", "blocks", "zones", "title"],
+            rows,
+        )
+    )
+
+
+def airing_dict(a) -> dict:
+    return {
+        "id": a.id,
+        "message_id": a.message_id,
+        "title": a.title,
+        "slot": a.slot,
+        "scheduled_at": a.scheduled_at,
+        "started_at": a.started_at,
+        "ended_at": a.ended_at,
+        "status": a.status.value,
+        "blocks": list(a.blocks),
+        "zones": list(a.zones),
+        "sink": a.sink,
+        "render_sha256": a.render_sha256,
+        "error": a.error,
+    }
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def devices(as_json) -> None:
+    """Sound devices the daemon can use (--sink device:NAME)."""
+    from ..playback.sinks import list_devices
+
+    found = list_devices(refresh=True)
+    if as_json:
+        echo_json(
+            [
+                {"index": d.index, "name": d.name, "channels": d.channels, "default": d.default}
+                for d in found
+            ]
+        )
+    elif not found:
+        click.echo("no sound output devices found")
+    else:
+        click.echo(table(["index", "name", "channels", "default"],
+                         [(d.index, d.name, d.channels, "*" if d.default else "") for d in found]))  # fmt: skip
+
+
+@click.group()
+def zone() -> None:
+    """Zone (speaker line) tools for installers."""
+
+
+@zone.command("test")
+@click.argument("number", type=click.IntRange(1, 64))
+@click.option("--seconds", type=click.FloatRange(0.5, 600), default=5.0, show_default=True)
+@click.option("--sink", help="device[:NAME] | file:DIR | null (default: [playback] sink).")
+@click.pass_obj
+def zone_test(app, number, seconds, sink) -> None:
+    """Switch zone NUMBER on and play the test tone to it, then switch everything off."""
+    from ..zonetest import run_zone_test
+
+    played = run_zone_test(app.settings, number, seconds, sink)
+    click.echo(f"zone {number}: played {played:.1f} s of test tone; all zones off")

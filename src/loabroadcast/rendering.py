@@ -1,0 +1,161 @@
+"""Render use-cases: approved text or recording → the exact programme audio that airs.
+
+Every render is recorded (engine, voice, duration, loudness, sha256); the player
+checks the file against that record before air and renders again, logged, when it
+was changed or lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .domain import Message, MessageStatus, RenderRecord
+from .errors import InvalidInput, NotFound
+from .store import db, repo
+from .store.models import MessageRow, RenderRow
+
+log = logging.getLogger("loabroadcast.render")
+
+
+class Renderer:
+    def __init__(self, station, engine_name: str | None = None):
+        self.station = station
+        self.settings = station.settings.speech
+        if engine_name:
+            self.settings = replace(self.settings, engine=engine_name)
+        self._engine = None
+        from .speech.cache import RenderCache
+
+        self.cache = RenderCache(station.settings.cache_dir)
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            from .speech.engines import get_engine
+
+            self._engine = get_engine(self.settings.engine, self.settings)
+        return self._engine
+
+    def spoken(self, text: str) -> str:
+        from .speech.normalize import normalize
+
+        return normalize(text, self.station.user_dictionary()).text
+
+    def render(self, message: Message, *, force: bool = False) -> RenderRecord:
+        """Render one message (a cache hit is quick) and record it."""
+        from .speech.render import render_message
+
+        spoken = self.spoken(message.text) if message.text else None
+        engine = None if message.audio_path else self.engine
+        record = render_message(message, spoken, self.settings, self.cache, engine, force=force)
+        return self._save(record)
+
+    def _save(self, record: RenderRecord) -> RenderRecord:
+        now = self.station.now()
+        with db.write_session(self.station.engine) as s:
+            latest = repo.latest_renders(s, [record.message_id]).get(record.message_id)
+            if latest is not None and latest.sha256 == record.sha256 and latest.key == record.key:
+                return repo.to_render(latest)
+            row = RenderRow(
+                message_id=record.message_id,
+                key=record.key,
+                path=str(record.path),
+                engine=record.engine,
+                voice=record.voice,
+                duration_s=record.duration_s,
+                loudness_lufs=record.loudness_lufs,
+                sha256=record.sha256,
+                fallback=record.fallback,
+                created_at=now,
+            )
+            s.add(row)
+            repo.bump_plan(s, now)  # durations changed: the schedule is re-laid
+            return repo.to_render(row)
+
+    def current(self, message: Message) -> RenderRecord | None:
+        """The render approved with the message, if it is still newer than the approval."""
+        with db.read_session(self.station.engine) as s:
+            row = repo.latest_renders(s, [message.id]).get(message.id)
+        if row is None:
+            return None
+        if message.approved_at and row.created_at < message.approved_at:
+            return None
+        return repo.to_render(row)
+
+    def ensure(self, message: Message) -> RenderRecord:
+        """The verified audio for ``message``: the recorded render when its sha256 still
+        matches, else a new render (logged: air time should never have to render)."""
+        from .speech.render import verify_render
+
+        record = self.current(message)
+        if record is not None and verify_render(record):
+            return record
+        if record is None:
+            log.warning("message %s had no audio at air time: rendering now", message.id)
+        else:
+            log.warning(
+                "message %s: cached audio %s changed or vanished: rendering again",
+                message.id,
+                record.path,
+            )
+        return self.render(message, force=record is not None)
+
+    def pending(self, ids: Iterable[int] | None = None) -> list[Message]:
+        """Approved messages (or the given ids) without a current render."""
+        messages = self.messages_for(ids)
+        return [m for m in messages if self.current(m) is None]
+
+    def messages_for(self, ids: Iterable[int] | None) -> list[Message]:
+        with db.read_session(self.station.engine) as s:
+            codes = repo.all_block_codes(s)
+            if ids is None:
+                rows = s.scalars(
+                    select(MessageRow)
+                    .where(MessageRow.status == MessageStatus.APPROVED.value)
+                    .order_by(MessageRow.id)
+                )
+                return [repo.to_message(r, codes) for r in rows]
+            result = []
+            for mid in ids:
+                row = s.get(MessageRow, mid)
+                if row is None:
+                    raise NotFound(f"no message {mid}")
+                result.append(repo.to_message(row, codes))
+            return result
+
+    def render_many(
+        self,
+        ids: Iterable[int] | None = None,
+        *,
+        force: bool = False,
+        progress: Callable[[Message], None] | None = None,
+    ) -> list[RenderRecord]:
+        messages = self.messages_for(ids) if (force or ids is not None) else self.pending()
+        for m in messages:
+            if m.status in (MessageStatus.CANCELLED, MessageStatus.REJECTED):
+                raise InvalidInput(f"message {m.id} is {m.status}; it will not air")
+        done = []
+        for m in messages:
+            done.append(self.render(m, force=force))
+            if progress:
+                progress(m)
+        return done
+
+    def preview(self, message_id: int, out: Path | None) -> RenderRecord:
+        message = self.station.message(message_id)
+        return self.render(message)
+
+    def keep_keys(self) -> set[str]:
+        """Cache keys that active (draft or approved) messages still need."""
+        with db.read_session(self.station.engine) as s:
+            rows = s.execute(
+                select(RenderRow.key)
+                .join(MessageRow, MessageRow.id == RenderRow.message_id)
+                .where(MessageRow.status.in_([MessageStatus.APPROVED.value, "draft"]))
+            )
+            return {key for (key,) in rows}

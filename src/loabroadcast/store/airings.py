@@ -1,0 +1,225 @@
+"""The as-run log, occurrence claims, daemon heartbeats and play-now requests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine, delete, select, update
+
+from ..domain import Airing, AiringStatus
+from ..errors import Conflict
+from . import db, repo
+from .models import AiringRow, DaemonStateRow, MessageRow, PlayRequestRow
+
+# A claim holds an occurrence; these statuses mean "done with, do not air again".
+SETTLED = {
+    AiringStatus.PLAYED,
+    AiringStatus.FAILED,
+    AiringStatus.INTERRUPTED,
+    AiringStatus.MISSED,
+}
+
+
+def occurrence_key(station: str, slot: str, day: date, message_id: int, attempt: int = 0) -> str:
+    base = f"{station}/{slot}/{day.isoformat()}/{message_id}"
+    return base if attempt == 0 else f"{base}/r{attempt}"
+
+
+class AsRun:
+    """Writes of the daemon to the store; each method is one short transaction."""
+
+    def __init__(self, engine: Engine, station: str, instance: str):
+        self.engine = engine
+        self.station = station
+        self.instance = instance
+
+    # claims ------------------------------------------------------------------
+
+    def claim(self, key: str, **fields) -> int | None:
+        """Insert the claim row for ``key``; None when somebody holds or settled it."""
+        try:
+            with db.write_session(self.engine) as s:
+                if s.scalar(select(AiringRow.id).where(AiringRow.occurrence_key == key)):
+                    return None
+                row = AiringRow(
+                    occurrence_key=key,
+                    station=self.station,
+                    status=AiringStatus.CLAIMED.value,
+                    claimed_by=self.instance,
+                    created_at=fields.pop("now"),
+                    **fields,
+                )
+                s.add(row)
+                s.flush()
+                return row.id
+        except Conflict:  # a concurrent daemon inserted the same key first
+            return None
+
+    def log_missed(self, key: str, now: datetime, **fields) -> bool:
+        rid = self.claim(key, now=now, **fields)
+        if rid is None:
+            return False
+        self.update(rid, status=AiringStatus.MISSED, error="the daemon was not running in time")
+        return True
+
+    def update(self, airing_id: int, **values) -> None:
+        if "status" in values:
+            values["status"] = AiringStatus(values["status"]).value
+        with db.write_session(self.engine) as s:
+            s.execute(update(AiringRow).where(AiringRow.id == airing_id).values(**values))
+
+    def release(self, airing_id: int) -> None:
+        """Drop a claim that never started (the item left the plan)."""
+        with db.write_session(self.engine) as s:
+            s.execute(
+                delete(AiringRow)
+                .where(AiringRow.id == airing_id)
+                .where(AiringRow.status == AiringStatus.CLAIMED.value)
+            )
+
+    def rows_for(self, keys_prefix: str) -> list[AiringRow]:
+        """Rows whose key starts with ``keys_prefix`` (an occurrence's ``…/slot/date/``)."""
+        with db.read_session(self.engine) as s:
+            return list(
+                s.scalars(
+                    select(AiringRow)
+                    .where(AiringRow.occurrence_key.startswith(keys_prefix, autoescape=True))
+                    .order_by(AiringRow.id)
+                )
+            )
+
+    def attempts(self, key: str) -> list[AiringRow]:
+        """The claim of ``key`` and its re-airings after pre-emption, oldest first."""
+        with db.read_session(self.engine) as s:
+            return list(
+                s.scalars(
+                    select(AiringRow)
+                    .where(
+                        (AiringRow.occurrence_key == key)
+                        | AiringRow.occurrence_key.startswith(key + "/r", autoescape=True)
+                    )
+                    .order_by(AiringRow.id)
+                )
+            )
+
+    def recover(self, now: datetime, stale_after: timedelta) -> tuple[int, int]:
+        """After a crash: items left ``playing`` become ``interrupted``; claims that never
+        started are released so they may still air inside the grace window.
+
+        Only rows of daemons that are gone (this instance excluded, heartbeat stale or
+        never written) are touched. Returns (interrupted, released).
+        """
+        with db.write_session(self.engine) as s:
+            alive = set(
+                s.scalars(
+                    select(DaemonStateRow.instance)
+                    .where(DaemonStateRow.heartbeat_at >= now - stale_after)
+                    .where(DaemonStateRow.stopped_at.is_(None))
+                )
+            )
+            alive.add(self.instance)
+            open_rows = s.scalars(
+                select(AiringRow).where(
+                    AiringRow.status.in_([AiringStatus.PLAYING.value, AiringStatus.CLAIMED.value])
+                )
+            ).all()
+            interrupted = released = 0
+            for row in open_rows:
+                if row.claimed_by in alive:
+                    continue
+                if row.status == AiringStatus.PLAYING.value:
+                    row.status = AiringStatus.INTERRUPTED.value
+                    row.ended_at = row.ended_at or row.started_at
+                    row.error = "the daemon stopped during this item (crash or power loss)"
+                    interrupted += 1
+                else:
+                    s.delete(row)
+                    released += 1
+            return interrupted, released
+
+    # heartbeat -----------------------------------------------------------------
+
+    def heartbeat(self, now: datetime, **fields) -> None:
+        with db.write_session(self.engine) as s:
+            row = s.get(DaemonStateRow, self.instance)
+            if row is None:
+                row = DaemonStateRow(instance=self.instance, station=self.station, started_at=now)
+                s.add(row)
+            row.heartbeat_at = now
+            for name, value in fields.items():
+                if name == "now_playing" and value is not None and not isinstance(value, str):
+                    value = json.dumps(value, ensure_ascii=False, default=str)
+                setattr(row, name, value)
+
+    def last_heartbeat(self) -> datetime | None:
+        """The newest heartbeat of any daemon of this station before this one started."""
+        with db.read_session(self.engine) as s:
+            return s.scalar(
+                select(DaemonStateRow.heartbeat_at)
+                .where(DaemonStateRow.station == self.station)
+                .where(DaemonStateRow.instance != self.instance)
+                .order_by(DaemonStateRow.heartbeat_at.desc())
+                .limit(1)
+            )
+
+    # play-now ------------------------------------------------------------------
+
+    def take_play_request(self, now: datetime) -> PlayRequestRow | None:
+        with db.write_session(self.engine) as s:
+            row = s.scalar(
+                select(PlayRequestRow)
+                .where(PlayRequestRow.status == "pending")
+                .order_by(PlayRequestRow.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if row is None:
+                return None
+            row.status = "playing"
+            row.picked_by = self.instance
+            row.picked_at = now
+            return row
+
+    def pending_play_request(self) -> bool:
+        with db.read_session(self.engine) as s:
+            return (
+                s.scalar(
+                    select(PlayRequestRow.id).where(PlayRequestRow.status == "pending").limit(1)
+                )
+                is not None
+            )
+
+    def finish_play_request(self, request_id: int, status: str, now: datetime) -> None:
+        with db.write_session(self.engine) as s:
+            s.execute(
+                update(PlayRequestRow)
+                .where(PlayRequestRow.id == request_id)
+                .values(status=status, done_at=now)
+            )
+
+
+def airings_on(engine: Engine, day: date | None, tz) -> list[Airing]:
+    """The as-run log of a station day (local), oldest first; all days when ``day`` is None."""
+    with db.read_session(engine) as s:
+        query = (
+            select(AiringRow, MessageRow.title)
+            .join(MessageRow, MessageRow.id == AiringRow.message_id)
+            .order_by(AiringRow.scheduled_at, AiringRow.id)
+        )
+        if day is not None:
+            start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+            query = query.where(AiringRow.scheduled_at >= start).where(
+                AiringRow.scheduled_at < start + timedelta(days=1)
+            )
+        return [repo.to_airing(row, title) for row, title in s.execute(query)]
+
+
+def daemon_rows(engine: Engine) -> list[DaemonStateRow]:
+    with db.read_session(engine) as s:
+        return list(s.scalars(select(DaemonStateRow).order_by(DaemonStateRow.heartbeat_at.desc())))
+
+
+def join_codes(values: Iterable) -> str:
+    return ",".join(str(v) for v in values)
