@@ -53,7 +53,7 @@ def db_kind(request) -> str:
 @pytest.fixture
 def settings(tmp_path, db_kind) -> Settings:
     home = tmp_path / "home"
-    base = load_settings(home, env={})
+    base = load_settings(home, env={"LOA_SPEECH_ENGINE": "espeak"})  # offline, deterministic
     if db_kind == "postgres":
         base = replace(base, db_url=_fresh_pg_database(_pg_url()))
     return base

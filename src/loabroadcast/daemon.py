@@ -23,7 +23,7 @@ from .config import Settings
 from .domain import Programme
 from .errors import LoaError
 from .playback.player import SHUTDOWN, AsRunWriter, OnAir, Player, PlayerConfig
-from .store.airings import AsRun
+from .store.airings import AsRun, instance_name
 
 log = logging.getLogger("loabroadcast.daemon")
 
@@ -135,7 +135,7 @@ class Daemon:
         self._sink = sink
         self._zones = zones
         self.stop = threading.Event()
-        self.instance = f"{socket.gethostname()}:{os.getpid()}:{self.clock.now():%Y%m%dT%H%M%S}"
+        self.instance = instance_name(os.getpid(), self.clock.now())
         self.last_error: str | None = None
         self._last_error_at: datetime | None = None
         self._running: set[str] = set()

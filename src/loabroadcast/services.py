@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from . import config as config_mod
 from .clock import Clock, SystemClock
@@ -27,7 +27,14 @@ from .domain import parse as p
 from .domain.planner import PlanInput, plan
 from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError
 from .store import db, repo
-from .store.models import BlockRow, MessageRow, PlayRequestRow, SlotRow
+from .store.models import (
+    BlockRow,
+    MessageBlockRow,
+    MessageRow,
+    MessageSlotRow,
+    PlayRequestRow,
+    SlotRow,
+)
 
 log = logging.getLogger("loabroadcast")
 
@@ -178,6 +185,7 @@ class Station:
                 raise Conflict(
                     f"block {code} is used by message(s) {_ids(users)}; cancel or edit them first"
                 )
+            s.execute(delete(MessageBlockRow).where(MessageBlockRow.block_id == row.id))
             s.delete(row)
             repo.bump_plan(s, self.now())
 
@@ -231,6 +239,7 @@ class Station:
                 raise Conflict(
                     f"slot {code} is used by message(s) {_ids(users)}; cancel or edit them first"
                 )
+            s.execute(delete(MessageSlotRow).where(MessageSlotRow.slot_id == row.id))
             s.delete(row)
             repo.bump_plan(s, self.now())
 

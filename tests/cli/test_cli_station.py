@@ -17,6 +17,7 @@ def loa(settings, env_for, monkeypatch):
     init_station(settings)
     runner = CliRunner(mix_stderr=False)
     monkeypatch.setenv("LOA_TIMEZONE", "Asia/Ho_Chi_Minh")
+    monkeypatch.setenv("LOA_SPEECH_ENGINE", "espeak")  # offline and deterministic
 
     def run(*args, input=None):
         return runner.invoke(cli, list(args), env=env_for(), input=input, catch_exceptions=False)
@@ -39,6 +40,10 @@ def add(loa, *extra, text="Thông báo họp tổ dân phố lúc 19 giờ.", ti
     result = loa("msg", "add", "--title", title, "--text", text, *extra)
     assert result.exit_code == 0, result.stderr
     return int(result.stdout.strip())
+
+
+def shown_render(loa, mid):
+    return json.loads(loa("msg", "show", str(mid), "--json").stdout)["render"]
 
 
 def test_blocks_and_slots(town):
@@ -69,15 +74,37 @@ def test_blocks_and_slots(town):
         (("slot", "remove", "toi"), "no slot toi"),
         (("msg", "show", "99"), "no message 99"),
         (("msg", "approve", "99"), "no message 99"),
-        (("msg", "add", "--title", "T", "--text", "  ", "--blocks", "K1", "--slots", "sang"),
-         "the message text is empty"),
-        (("msg", "add", "--title", "T", "--text", "x", "--blocks", "K9", "--slots", "sang"),
-         "no block K9"),
-        (("msg", "add", "--title", "T", "--text", "x", "--blocks", "K1", "--slots", "toi"),
-         "no slot toi"),
-        (("msg", "add", "--title", "T", "--text", "x", "--blocks", "K1", "--slots", "sang",
-          "--from", "2026-03-20", "--until", "2026-03-10"),
-         "--until 10/03/2026 is before --from 20/03/2026"),
+        (
+            ("msg", "add", "--title", "T", "--text", "  ", "--blocks", "K1", "--slots", "sang"),
+            "the message text is empty",
+        ),
+        (
+            ("msg", "add", "--title", "T", "--text", "x", "--blocks", "K9", "--slots", "sang"),
+            "no block K9",
+        ),
+        (
+            ("msg", "add", "--title", "T", "--text", "x", "--blocks", "K1", "--slots", "toi"),
+            "no slot toi",
+        ),
+        (
+            (
+                "msg",
+                "add",
+                "--title",
+                "T",
+                "--text",
+                "x",
+                "--blocks",
+                "K1",
+                "--slots",
+                "sang",
+                "--from",
+                "2026-03-20",
+                "--until",
+                "2026-03-10",
+            ),
+            "--until 10/03/2026 is before --from 20/03/2026",
+        ),
     ],
 )
 def test_bad_input_gets_one_clear_line(town, args, message):
@@ -97,12 +124,48 @@ def test_bad_input_gets_one_clear_line(town, args, message):
         ("msg", "add", "--text", "x", "--blocks", "K1", "--slots", "sang"),  # no title
         ("msg", "add", "--title", "T", "--blocks", "K1", "--slots", "sang"),  # no content
         ("msg", "add", "--title", "T", "--text", "x", "--slots", "sang"),  # no blocks
-        ("msg", "add", "--title", "T", "--text", "x", "--blocks", "K1", "--slots", "sang",
-         "--priority", "urgent"),
-        ("msg", "add", "--title", "T", "--text", "x", "--blocks", "K1", "--slots", "sang",
-         "--from", "10-03-2026"),
-        ("msg", "add", "--title", "T", "--text", "x", "--text-file", "f.txt", "--blocks", "K1",
-         "--slots", "sang"),
+        (
+            "msg",
+            "add",
+            "--title",
+            "T",
+            "--text",
+            "x",
+            "--blocks",
+            "K1",
+            "--slots",
+            "sang",
+            "--priority",
+            "urgent",
+        ),
+        (
+            "msg",
+            "add",
+            "--title",
+            "T",
+            "--text",
+            "x",
+            "--blocks",
+            "K1",
+            "--slots",
+            "sang",
+            "--from",
+            "10-03-2026",
+        ),
+        (
+            "msg",
+            "add",
+            "--title",
+            "T",
+            "--text",
+            "x",
+            "--text-file",
+            "f.txt",
+            "--blocks",
+            "K1",
+            "--slots",
+            "sang",
+        ),
         ("msg", "approve", "abc"),
         ("schedule", "--days", "0"),
         ("nonsense",),
@@ -123,7 +186,10 @@ def test_message_lifecycle(town):
     assert shown["blocks"] == ["K1", "K2"]
     assert shown["slots"] == ["sang"]
     approved = town("msg", "approve", str(mid), "--by", "Chị Lan")
-    assert approved.stdout == f"approved message {mid}\n"
+    assert approved.stdout.splitlines() == [
+        f"approved message {mid}",
+        f"rendered {shown_render(town, mid)['duration_s']:.1f} s of audio with espeak",
+    ]
     shown = json.loads(town("msg", "show", str(mid), "--json").stdout)
     assert (shown["status"], shown["approved_by"]) == ("approved", "Chị Lan")
     # editing an approved message sends it back to draft
@@ -141,8 +207,19 @@ def test_message_lifecycle(town):
 
 def test_add_json_and_all_blocks(town):
     result = town(
-        "msg", "add", "--title", "Bão số 4", "--text", "Thông báo khẩn.", "--blocks", "all",
-        "--slots", "sang,chieu", "--priority", "khan-cap", "--json",
+        "msg",
+        "add",
+        "--title",
+        "Bão số 4",
+        "--text",
+        "Thông báo khẩn.",
+        "--blocks",
+        "all",
+        "--slots",
+        "sang,chieu",
+        "--priority",
+        "khan-cap",
+        "--json",
     )
     data = json.loads(result.stdout)
     assert {"id", "status", "priority", "blocks", "slots"} <= data.keys()
@@ -205,8 +282,9 @@ def test_schedule_json_shape(town):
     assert item["priority"] == "emergency"
     assert item["blocks"] == ["K1", "K2", "K3"]
     assert item["start"] == "2026-03-10T06:00:00+07:00"
-    assert item["estimated"] is True
-    assert isinstance(item["duration_s"], float)
+    # approval rendered the audio: its real duration replaces the estimate
+    assert item["estimated"] is False
+    assert item["duration_s"] == round(shown_render(town, b)["duration_s"], 1)
     assert first["overflow"] == []
     # 10/03/2026 is a Tuesday: chieu (weekdays) runs both days
     assert [(p["date"], p["slot"]) for p in out["programmes"]] == [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -112,13 +114,15 @@ class AsRun:
         never written) are touched. Returns (interrupted, released).
         """
         with db.write_session(self.engine) as s:
-            alive = set(
-                s.scalars(
+            alive = {
+                instance
+                for instance in s.scalars(
                     select(DaemonStateRow.instance)
                     .where(DaemonStateRow.heartbeat_at >= now - stale_after)
                     .where(DaemonStateRow.stopped_at.is_(None))
                 )
-            )
+                if not _dead_here(instance)
+            }
             alive.add(self.instance)
             open_rows = s.scalars(
                 select(AiringRow).where(
@@ -198,6 +202,25 @@ class AsRun:
                 .where(PlayRequestRow.id == request_id)
                 .values(status=status, done_at=now)
             )
+
+
+def instance_name(pid: int, started: datetime) -> str:
+    return f"{socket.gethostname()}:{pid}:{started:%Y%m%dT%H%M%S}"
+
+
+def _dead_here(instance: str) -> bool:
+    """True for a daemon of this host whose process is gone (killed, crashed)."""
+    host, _, rest = instance.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def airings_on(engine: Engine, day: date | None, tz) -> list[Airing]:

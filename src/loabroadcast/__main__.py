@@ -1,0 +1,5 @@
+"""``python -m loabroadcast`` is ``loa``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""A real ``loa daemon`` process against slots a few seconds ahead, with the file sink."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+
+pytestmark = pytest.mark.slow
+
+
+def played(rows, n):
+    return len([r for r in rows if r["status"] == "played"]) >= n
+
+
+def test_programme_plays_on_time_with_an_as_run_log(live):
+    start = live.slot_in("a", 7)
+    normal = live.add("Họp tổ dân phố", live.SHORT, "a", blocks="K1")
+    urgent = live.add("Bão số 4", live.SHORT, "a", priority="emergency")
+    live.start_daemon()
+    rows = live.wait_for(lambda r: played(r, 2), what="two items played")
+    assert [r["message_id"] for r in rows] == [urgent, normal]
+    first, second = rows
+    assert first["status"] == second["status"] == "played"
+    assert first["scheduled_at"] == start.isoformat()
+    started = datetime.fromisoformat(first["started_at"])
+    assert timedelta(0) <= started - start < timedelta(seconds=1)
+    assert datetime.fromisoformat(second["started_at"]) >= datetime.fromisoformat(first["ended_at"])
+    assert first["blocks"] == ["K1", "K2"] and second["blocks"] == ["K1"]
+    assert first["zones"] == [1, 2] and second["zones"] == [1]
+    assert first["sink"].startswith("file:")
+    render = live.station.render_info(urgent)
+    assert first["render_sha256"] == render["sha256"]
+    # the file sink wrote one line and one WAV per item, in the same order
+    lines = live.jsonl()
+    assert [line["message_id"] for line in lines] == [urgent, normal]
+    assert all(line["started_at"][19] == "." for line in lines)  # ISO with milliseconds
+    assert all((live.out / line["path"]).exists() or line["path"] for line in lines)
+    # the relay driver switched only what changed, and all off at the end
+    ops = live.relay_log.read_text().split("\n")
+    assert "on 1" in ops and "on 2" in ops
+    assert ops.index("off 2") > ops.index("on 2")  # K2 off for the K1-only item
+    proc = live.procs[0]
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(5) == 0
+    status = subprocess.run(
+        [*live.LOA, "status", "--json"], env=live.env, capture_output=True, text=True
+    )
+    assert '"running": false' in status.stdout
+
+
+def test_kill_9_mid_item_then_restart_logs_interrupted_and_never_airs_twice(live):
+    live.slot_in("a", 7)
+    long_id = live.add("Tin dài", live.LONG, "a", priority="priority")
+    short_id = live.add("Tin ngắn", live.SHORT, "a")
+    proc = live.start_daemon()
+    live.wait_for(
+        lambda r: any(x["message_id"] == long_id and x["status"] == "playing" for x in r),
+        what="the long item on air",
+    )
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    live.start_daemon()
+    rows = live.wait_for(
+        lambda r: any(x["message_id"] == short_id and x["status"] == "played" for x in r),
+        what="the rest of the slot after the restart",
+    )
+    by_message = {}
+    for row in rows:
+        by_message.setdefault(row["message_id"], []).append(row["status"])
+    assert by_message == {long_id: ["interrupted"], short_id: ["played"]}
+    assert [line["message_id"] for line in live.jsonl()].count(short_id) == 1
+
+
+def test_sigterm_mid_item_stops_within_two_seconds(live):
+    live.slot_in("a", 7)
+    long_id = live.add("Tin dài", live.LONG, "a")
+    proc = live.start_daemon()
+    live.wait_for(lambda r: any(x["status"] == "playing" for x in r), what="an item on air")
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(5) == 0
+    assert time.monotonic() - sent < 2.0
+    [row] = live.log()
+    assert (row["message_id"], row["status"]) == (long_id, "interrupted")
+    assert live.relay_log.read_text().splitlines()[-1].startswith("off")
+
+
+def test_a_cli_holding_the_database_does_not_delay_the_next_item(live):
+    live.slot_in("a", 7)
+    first = live.add("Một", live.SHORT, "a", priority="priority")
+    second = live.add("Hai", live.SHORT, "a")
+    live.start_daemon()
+    live.wait_for(
+        lambda r: any(x["message_id"] == first and x["status"] == "playing" for x in r),
+        what="the first item on air",
+    )
+
+    def hold():
+        conn = sqlite3.connect(live.home / "loa.db", timeout=30)
+        conn.isolation_level = None
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE plan_state SET version = version WHERE id = 1")
+        time.sleep(5)
+        conn.execute("COMMIT")
+        conn.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holder.join()
+    rows = live.wait_for(lambda r: played(r, 2), what="both items played")
+    one, two = (next(x for x in rows if x["message_id"] == m) for m in (first, second))
+    gap = datetime.fromisoformat(two["started_at"]) - datetime.fromisoformat(one["ended_at"])
+    assert gap < timedelta(seconds=0.5 + 0.5), gap  # the configured pause, not the 5 s hold
