@@ -248,8 +248,9 @@ class Daemon:
                 scheduler.shutdown(wait=False)
             if hasattr(self, "on_air"):
                 self.on_air.interrupt(SHUTDOWN)
-            for thread in list(self._threads):
-                thread.join(1.5)
+            deadline = self.clock.monotonic() + 1.5
+            for thread in list(self._threads):  # let players write how their item ended
+                thread.join(max(0.0, deadline - self.clock.monotonic()))
             if writer is not None:
                 writer.close()
             if zones is not None:
@@ -318,6 +319,7 @@ class Daemon:
 
     def _run_programme(self, key: str, slot: str, day: date) -> None:
         self._running.add(key)
+        self._threads.append(threading.current_thread())
         try:
             self.player.run_occurrence(slot, day)
         except LoaError as err:
@@ -325,6 +327,11 @@ class Daemon:
             log.error("programme %s %s failed: %s", slot, day, err)
         finally:
             self._running.discard(key)
+            self._forget_thread()
+
+    def _forget_thread(self) -> None:
+        me = threading.current_thread()
+        self._threads = [t for t in self._threads if t is not me]
 
     def poll_plan(self) -> None:
         try:
@@ -382,7 +389,7 @@ class Daemon:
                 self.asrun.finish_play_request(request_id, status, self.clock.now())
             except LoaError as err:
                 self.record_error(str(err))
-            self._threads = [t for t in self._threads if t.is_alive()]
+            self._forget_thread()
 
     def prerender(self) -> None:
         """Render everything airing in the next hours that has no audio yet, nearest first."""

@@ -296,15 +296,16 @@ def test_schedule_json_shape(town):
 
 
 def test_schedule_table_and_overflow(town):
-    long_text = " ".join(["Thông báo"] * 2000)  # ~27 minutes estimated
-    a = add(town, "--blocks", "K1", "--slots", "chieu", text=long_text, title="Tuyên truyền CCHC")
-    b = add(town, "--blocks", "K2", "--slots", "chieu", title="Lịch cắt điện")
-    for mid in (a, b):
+    assert town("slot", "add", "toi", "20:00", "20:00:20", "--name", "Buổi tối").exit_code == 0
+    long_text = "Tuyên truyền cải cách hành chính năm hai nghìn không trăm hai mươi hai. " * 3
+    a = add(town, "--blocks", "K1", "--slots", "toi", text=long_text, title="Tuyên truyền CCHC")
+    b = add(town, "--blocks", "K2", "--slots", "toi", title="Lịch cắt điện")
+    for mid in (b, a):  # b approved first: a is the one that no longer fits
         town("msg", "approve", str(mid))
     out = town("schedule", "--date", "10/03/2026").stdout
-    assert "10/03/2026  chieu  17:00:00-17:15:00" in out
+    assert "10/03/2026  toi (Buổi tối)  20:00:00-20:00:20" in out
     assert "overflow: 1 message(s) do not fit this slot" in out
     lines = out.splitlines()
     overflow_at = next(i for i, line in enumerate(lines) if "overflow" in line)
     assert "Tuyên truyền CCHC" in "\n".join(lines[overflow_at:])
-    assert "17:00:00" in next(line for line in lines if "Lịch cắt điện" in line)
+    assert "20:00:00" in next(line for line in lines if "Lịch cắt điện" in line)

@@ -46,7 +46,10 @@ EMPTY = programme("chieu", time(17), time(17, 30), items=0)
              "trua": datetime(2026, 3, 10, 10, 59, 55, tzinfo=TZ)},
         ),
         # after sang ended: only trua
-        (datetime(2026, 3, 10, 6, 30, tzinfo=TZ), {"trua": datetime(2026, 3, 10, 10, 59, 55, tzinfo=TZ)}),
+        (
+            datetime(2026, 3, 10, 6, 30, tzinfo=TZ),
+            {"trua": datetime(2026, 3, 10, 10, 59, 55, tzinfo=TZ)},
+        ),
         (datetime(2026, 3, 10, 18, 0, tzinfo=TZ), {}),
     ],
 )  # fmt: skip

@@ -102,7 +102,7 @@ def log(app, day, all_days, as_json) -> None:
         day = station.today()
     airings = station.airings(None if all_days else day)
     if as_json:
-        echo_json([airing_dict(a) for a in airings])
+        echo_json([airing_dict(a, station.tz) for a in airings])
         return
     if not airings:
         click.echo("nothing in the log" + (f" for {vn_date(day)}" if day else ""))
@@ -134,15 +134,18 @@ def log(app, day, all_days, as_json) -> None:
     )
 
 
-def airing_dict(a) -> dict:
+def airing_dict(a, tz) -> dict:
+    def iso(moment):
+        return moment.astimezone(tz).isoformat(timespec="milliseconds") if moment else None
+
     return {
         "id": a.id,
         "message_id": a.message_id,
         "title": a.title,
         "slot": a.slot,
-        "scheduled_at": a.scheduled_at,
-        "started_at": a.started_at,
-        "ended_at": a.ended_at,
+        "scheduled_at": iso(a.scheduled_at),
+        "started_at": iso(a.started_at),
+        "ended_at": iso(a.ended_at),
         "status": a.status.value,
         "blocks": list(a.blocks),
         "zones": list(a.zones),
