@@ -31,6 +31,8 @@ def daemon(app, sink, tick) -> None:
         stream=sys.stderr,
         force=True,
     )
+    if not app.debug:  # its per-job lines would flood the journal
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     d = Daemon(app.settings, sink_spec=sink, options=DaemonOptions(tick_s=tick))
 
     def on_signal(signum, _frame):
@@ -70,9 +72,8 @@ def status(app, as_json) -> None:
         click.echo(f"daemon: running (pid {d['pid']} on {d['host']}, sink {d['sink']}), "
                    f"heartbeat {d['heartbeat_at'].astimezone(tz):%H:%M:%S}")  # fmt: skip
     elif d["heartbeat_at"]:
-        click.echo(
-            f"daemon: NOT running (last heartbeat {d['heartbeat_at'].astimezone(tz):%d/%m/%Y %H:%M:%S})"
-        )
+        last = d["heartbeat_at"].astimezone(tz)
+        click.echo(f"daemon: NOT running (last heartbeat {last:%d/%m/%Y %H:%M:%S})")
     else:
         click.echo("daemon: NOT running (never started)")
     playing = data["now_playing"]
@@ -172,8 +173,8 @@ def devices(as_json) -> None:
     elif not found:
         click.echo("no sound output devices found")
     else:
-        click.echo(table(["index", "name", "channels", "default"],
-                         [(d.index, d.name, d.channels, "*" if d.default else "") for d in found]))  # fmt: skip
+        rows = [(d.index, d.name, d.channels, "*" if d.default else "") for d in found]
+        click.echo(table(["index", "name", "channels", "default"], rows))
 
 
 @click.group()

@@ -39,19 +39,28 @@ class PlayerConfig:
 
 
 class OnAir:
-    """The one thing playing now, and the means to stop it."""
+    """The one thing playing now, the means to stop it, and emergencies waiting for air.
+
+    An emergency raises ``urgent`` before it stops what plays; a programme item never
+    begins while an emergency waits (``begin`` checks under the same lock), so the
+    emergency always gets the sink next.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()  # held while something plays to the sink
-        self._guard = threading.Lock()
+        self._guard = threading.Condition()
         self._stop: threading.Event | None = None
         self._reason: str | None = None
+        self.urgent = 0  # emergencies waiting for or on air
         self.current: dict | None = None
         self.amp_on = False
         self.programmes = 0  # programmes running (the amplifier stays on while > 0)
 
-    def begin(self, info: dict) -> threading.Event:
+    def begin(self, info: dict, *, urgent: bool = False) -> threading.Event | None:
+        """Mark ``info`` on air; None when a programme item must yield to an emergency."""
         with self._guard:
+            if self.urgent and not urgent:
+                return None
             self._stop = threading.Event()
             self._reason = None
             self.current = info
@@ -69,6 +78,43 @@ class OnAir:
             self._reason = reason
             self._stop.set()
             return True
+
+    def raise_urgent(self) -> None:
+        """An emergency wants the air: stop what plays, hold back programme items."""
+        with self._guard:
+            self.urgent += 1
+            if self._stop is not None:
+                self._reason = PREEMPTED
+                self._stop.set()
+
+    def lower_urgent(self) -> None:
+        with self._guard:
+            self.urgent -= 1
+            self._guard.notify_all()
+
+    def wait_calm(self, shutdown: threading.Event) -> None:
+        """Block while emergencies wait for air (or until shutdown)."""
+        with self._guard:
+            while self.urgent and not shutdown.is_set():
+                self._guard.wait(0.2)
+
+
+class SerialZones:
+    """Zones shared by the programme and emergency threads: one operation at a time."""
+
+    def __init__(self, zones):
+        self._zones = zones
+        self._lock = threading.Lock()
+        self.name = zones.name
+
+    def __getattr__(self, attr):
+        method = getattr(self._zones, attr)
+
+        def locked(*args, **kwargs):
+            with self._lock:
+                return method(*args, **kwargs)
+
+        return locked
 
 
 class AsRunWriter:
@@ -130,11 +176,12 @@ class Player:
         self.asrun = asrun
         self.writer = writer
         self.sink = sink
-        self.zones = zones
+        self.zones = SerialZones(zones)
         self.clock = clock
         self.cfg = config
         self.on_air = on_air
         self.shutdown = shutdown
+        self._written: dict[int, str] = {}  # airing id -> status this player wrote last
         self.on_error = on_error
 
     # timing ------------------------------------------------------------------------
@@ -183,7 +230,10 @@ class Player:
     def _play_items(self, slot_code: str, day: date, prefix: str, slot_end: datetime) -> None:
         previous_end: datetime | None = None
         while not self.shutdown.is_set():
+            self.on_air.wait_calm(self.shutdown)
             with self.on_air.lock:
+                if self.on_air.urgent:
+                    continue
                 programme = self.programme(slot_code, day)
                 choice = self._next(programme, slot_code, day, prefix) if programme else None
                 if choice is None:
@@ -198,20 +248,29 @@ class Player:
                 if start + timedelta(seconds=item.duration_s - self.cfg.overrun_s) > slot_end:
                     self._overflow(item, airing_id, attempt)
                     return
-                self._play(item, airing_id, start, slot_code)
-                previous_end = self.clock.now()
+                if self._play(item, airing_id, start, slot_code) != "yielded":
+                    previous_end = self.clock.now()
 
-    def _rows(self, prefix: str, message_id: int):
-        return self.asrun.attempts(f"{prefix}{message_id}")
+    def _rows(self, prefix: str, message_id: int) -> list[tuple[int, str, str | None]]:
+        """(airing id, status, claimed by) of an item's claims, with this player's own
+        updates applied even before the as-run writer has stored them."""
+        return [
+            (r.id, self._written.get(r.id, r.status), r.claimed_by)
+            for r in self.asrun.attempts(f"{prefix}{message_id}")
+        ]
+
+    def _write(self, airing_id: int, **values) -> None:
+        if "status" in values:
+            self._written[airing_id] = AiringStatus(values["status"]).value
+        self.writer.update(airing_id, **values)
 
     def _claim(self, item: ProgrammeItem, slot: str, day: date, rows) -> tuple[int, int] | None:
         """Claim ``item`` unless it is settled or held elsewhere: (airing id, attempt)."""
-        mine = [r for r in rows if r.claimed_by == self.asrun.instance and r.status == "claimed"]
-        if mine:
-            return mine[0].id, rows.index(mine[0])
-        if any(
-            AiringStatus(r.status) in SETTLED or r.status in ("claimed", "playing") for r in rows
-        ):
+        for attempt, (airing_id, status, owner) in enumerate(rows):
+            if status == AiringStatus.CLAIMED.value and owner == self.asrun.instance:
+                return airing_id, attempt
+        busy = {AiringStatus.CLAIMED.value, AiringStatus.PLAYING.value}
+        if any(AiringStatus(status) in SETTLED or status in busy for _, status, _ in rows):
             return None
         attempt = len(rows)  # earlier attempts were pre-empted
         key = occurrence_key(self.cfg.station, slot, day, item.message_id, attempt)
@@ -249,7 +308,7 @@ class Player:
     def _overflow(self, item: ProgrammeItem, airing_id: int, attempt: int) -> None:
         if attempt:
             log.warning("message %s was pre-empted and no longer fits the slot", item.message_id)
-            self.writer.update(
+            self._write(
                 airing_id,
                 status=AiringStatus.MISSED,
                 error="pre-empted by an emergency; no longer fits the slot (overflow)",
@@ -275,17 +334,21 @@ class Player:
             self.on_air.amp_on = True
 
     def _zones_idle(self) -> None:
+        """After the post-roll, every zone and the amplifier off, unless something airs."""
         if self.on_air.programmes > 0:
             return
         self.clock.sleep(self.cfg.postroll_s, self.shutdown)
-        try:
-            self.zones.set_zones(frozenset())
-            if self.on_air.amp_on:
-                self.zones.amp(False)
-        except ZoneError as err:
-            self.on_error(str(err))
-            log.error("cannot switch zones off: %s", err)
-        self.on_air.amp_on = False
+        with self.on_air.lock:
+            if self.on_air.programmes > 0:
+                return
+            try:
+                self.zones.set_zones(frozenset())
+                if self.on_air.amp_on:
+                    self.zones.amp(False)
+            except ZoneError as err:
+                self.on_error(str(err))
+                log.error("cannot switch zones off: %s", err)
+            self.on_air.amp_on = False
 
     def _play(self, item: ProgrammeItem, airing_id: int, start: datetime, slot: str | None) -> str:
         """Air one item at ``start``; returns the as-run status written."""
@@ -315,8 +378,10 @@ class Player:
             "scheduled_at": scheduled.isoformat() if scheduled else None,
             "started_at": self.clock.now().isoformat(),
         }
-        stop = self.on_air.begin(info)
-        self.writer.update(
+        stop = self.on_air.begin(info, urgent=slot is None)
+        if stop is None:
+            return "yielded"  # an emergency came first: the item stays claimed, plays later
+        self._write(
             airing_id,
             status=AiringStatus.PLAYING,
             started_at=self.clock.now(),
@@ -356,7 +421,7 @@ class Player:
         values = {"status": status, "ended_at": ended, "error": text}
         if first_frame:
             values["started_at"] = first_frame[0]
-        self.writer.update(airing_id, **values)
+        self._write(airing_id, **values)
         log.info("message %s %s (%s)", message.id, status.value, slot or "play-now")
         return status.value
 
@@ -371,7 +436,7 @@ class Player:
                 log.error("cannot switch zones off: %s", again)
             self.on_air.amp_on = False
         now = self.clock.now()
-        self.writer.update(
+        self._write(
             airing_id,
             status=AiringStatus.FAILED,
             started_at=now,
@@ -400,18 +465,21 @@ class Player:
         except LoaError as err:
             fake = ProgrammeItem(message_id, message.title, message.priority, blocks, now, 0, True)
             return self._failed(airing_id, fake, zones, err)
-        self.on_air.interrupt(PREEMPTED)
-        with self.on_air.lock:
-            try:
-                if not self.on_air.amp_on:
-                    self._amp_on()
-                    self.clock.sleep(self.cfg.preroll_s, self.shutdown)
-                self.zones.set_zones(zones)
-            except ZoneError as err:
-                fake = ProgrammeItem(
-                    message_id, message.title, message.priority, blocks, now, 0, True
-                )
-                return self._failed(airing_id, fake, zones, err)
-            status = self._air(airing_id, message, blocks, zones, record, now, None)
+        self.on_air.raise_urgent()
+        try:
+            with self.on_air.lock:
+                try:
+                    if not self.on_air.amp_on:
+                        self._amp_on()
+                        self.clock.sleep(self.cfg.preroll_s, self.shutdown)
+                    self.zones.set_zones(zones)
+                except ZoneError as err:
+                    item = ProgrammeItem(
+                        message_id, message.title, message.priority, blocks, now, 0, True
+                    )
+                    return self._failed(airing_id, item, zones, err)
+                status = self._air(airing_id, message, blocks, zones, record, now, None)
+        finally:
+            self.on_air.lower_urgent()
         self._zones_idle()
         return status

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 
 from ..domain import Airing, AiringStatus
 from ..errors import Conflict
@@ -229,7 +229,7 @@ def airings_on(engine: Engine, day: date | None, tz) -> list[Airing]:
         query = (
             select(AiringRow, MessageRow.title)
             .join(MessageRow, MessageRow.id == AiringRow.message_id)
-            .order_by(AiringRow.scheduled_at, AiringRow.id)
+            .order_by(func.coalesce(AiringRow.started_at, AiringRow.scheduled_at), AiringRow.id)
         )
         if day is not None:
             start = datetime.combine(day, datetime.min.time(), tzinfo=tz)

@@ -66,10 +66,9 @@ def _redact(url: str) -> str:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back on any error."""
-    with Session(engine.execution_options(loa_write=True), expire_on_commit=False) as session:
-        with _db_errors():
-            with session.begin():
-                yield session
+    bind = engine.execution_options(loa_write=True)
+    with Session(bind, expire_on_commit=False) as session, _db_errors(), session.begin():
+        yield session
 
 
 @contextmanager

@@ -1,0 +1,344 @@
+"""Audio file helpers built on ffmpeg: probe, import, loudness, atomic writes, hashing.
+
+Every ffmpeg/ffprobe call is an argv list with a timeout. Failures become one-line
+``AudioError``s; outputs are written to a temporary file in the destination folder and
+moved into place with ``os.replace``, so a failed call never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import subprocess
+import uuid
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import AudioError
+
+log = logging.getLogger("loabroadcast.speech")
+
+SUPPORTED_SUFFIXES = frozenset({".mp3", ".wav", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".flac"})
+FFMPEG_TIMEOUT_S = 600.0
+_INSTALL_HINT = (
+    "run `apt-get install ffmpeg` (Debian/Ubuntu) or install it from "
+    "https://ffmpeg.org/download.html and put it on PATH (Windows)"
+)
+# Reproducible WAV output: no encoder tag or other metadata.
+_BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1"]
+# Headroom kept below the true-peak target inside loudnorm; a final gain step fixes the rest.
+_TP_MARGIN_DB = 0.5
+_SILENCE_LUFS = -69.0
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """EBU R128 integrated loudness (LUFS) and true peak (dBTP) of a file."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def sha256_file(path: Path | str) -> str:
+    """Hex sha256 of a file's bytes (``AudioError`` if it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise AudioError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return digest.hexdigest()
+
+
+def _temp_name(dst: Path) -> Path:
+    return dst.parent / f".{dst.name}.{uuid.uuid4().hex[:12]}.tmp"
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a closed file's data to disk."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_path(dst: Path | str) -> Iterator[Path]:
+    """Yield a temporary path beside ``dst``; on success fsync it and move it onto ``dst``.
+
+    On any exception (including ``OSError`` such as ENOSPC) the temporary file is removed
+    and ``dst`` is left as it was.
+    """
+    dst = Path(dst)
+    tmp = _temp_name(dst)
+    try:
+        yield tmp
+        fsync_file(tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(dst.parent)
+
+
+def atomic_write_bytes(dst: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``dst`` atomically (temp file, fsync, ``os.replace``)."""
+    with atomic_path(dst) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write_text(dst: Path | str, text: str) -> None:
+    """Write UTF-8 ``text`` to ``dst`` atomically."""
+    atomic_write_bytes(dst, text.encode("utf-8"))
+
+
+# --- running ffmpeg ----------------------------------------------------------------------------
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise AudioError(f"{name} is not installed: {_INSTALL_HINT}")
+    return found
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no error message"
+
+
+def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT_S, what: str = "ffmpeg") -> str:
+    """Run ffmpeg with ``args``; return its stderr. ``AudioError`` on failure or timeout."""
+    argv = [_tool("ffmpeg"), "-hide_banner", "-nostdin", "-nostats", *args]
+    try:
+        proc = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise AudioError(f"{what}: ffmpeg took longer than {timeout:.0f} s") from None
+    except OSError as exc:
+        raise AudioError(f"{what}: cannot run ffmpeg ({exc.strerror or exc})") from None
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise AudioError(f"{what}: {_last_line(stderr)}")
+    return stderr
+
+
+# --- probing and importing ---------------------------------------------------------------------
+
+
+def wav_info(path: Path | str) -> tuple[int, int, int, int]:
+    """(channels, sample width in bytes, frame rate, frames) of a PCM WAV file."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getnframes()
+    except (OSError, EOFError, wave.Error) as exc:
+        raise AudioError(f"{path}: not a readable WAV file ({exc})") from None
+
+
+def probe_duration(path: Path | str) -> float:
+    """Duration in seconds (WAV read directly, anything else through ffprobe)."""
+    path = Path(path)
+    if not path.is_file():
+        raise AudioError(f"audio file not found: {path}")
+    if path.suffix.lower() == ".wav":
+        with contextlib.suppress(AudioError):
+            _, _, rate, frames = wav_info(path)
+            return frames / rate
+    argv = [_tool("ffprobe"), "-v", "error", "-show_entries", "format=duration"]
+    argv += ["-of", "default=noprint_wrappers=1:nokey=1", str(path)]
+    try:
+        proc = subprocess.run(argv, capture_output=True, timeout=60, check=False)
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        raise AudioError(f"cannot probe {path}: {exc}") from None
+    out = proc.stdout.decode("utf-8", "replace").strip()
+    try:
+        return float(out)
+    except ValueError:
+        reason = _last_line(proc.stderr.decode("utf-8", "replace"))
+        raise AudioError(f"cannot read audio file {path}: {reason}") from None
+
+
+def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100) -> Path:
+    """Convert mp3/wav/ogg/m4a/flac ``src`` to mono 16-bit PCM WAV at ``sample_rate``.
+
+    ``AudioError`` (one line) for a missing, corrupt or unsupported file; ``dst_wav`` is
+    only created when the conversion succeeded and holds audio.
+    """
+    src, dst = Path(src), Path(dst_wav)
+    if not src.is_file():
+        raise AudioError(f"audio file not found: {src}")
+    if src.suffix.lower() not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
+        raise AudioError(f"unsupported audio file type {src.suffix or '(none)'!r}: use {kinds}")
+    with atomic_path(dst) as tmp:
+        args = ["-v", "error", "-y", "-i", str(src), "-vn", "-ac", "1", "-ar", str(sample_rate)]
+        args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
+        run_ffmpeg(args, what=f"cannot read audio file {src}")
+        if wav_info(tmp)[3] == 0:
+            raise AudioError(f"cannot read audio file {src}: it holds no audio")
+    return dst
+
+
+def convert_to_wav(src: Path, dst_wav: Path, sample_rate: int | None = None) -> Path:
+    """Convert any ffmpeg-readable file to 16-bit PCM WAV (mono), keeping or setting the rate."""
+    with atomic_path(dst_wav) as tmp:
+        args = ["-v", "error", "-y", "-i", str(src), "-vn", "-ac", "1"]
+        if sample_rate:
+            args += ["-ar", str(sample_rate)]
+        args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
+        run_ffmpeg(args, what=f"cannot convert {src}")
+        if wav_info(tmp)[3] == 0:
+            raise AudioError(f"cannot convert {src}: it holds no audio")
+    return Path(dst_wav)
+
+
+# --- loudness ----------------------------------------------------------------------------------
+
+_SUMMARY_I = re.compile(r"^\s*I:\s+(-?(?:[\d.]+|inf))\s+LUFS", re.MULTILINE)
+_SUMMARY_PEAK = re.compile(r"^\s*Peak:\s+(-?(?:[\d.]+|inf))\s+dBFS", re.MULTILINE)
+
+
+# framelog=verbose moves ebur128's per-frame lines below the default log level.
+_EBUR128 = "ebur128=peak=true:framelog=verbose"
+# Programmes are mono: downmix before measuring so loudness is that of what is written.
+_MONO = "aformat=channel_layouts=mono"
+
+
+def _parse_ebur128(stderr: str, what: str) -> Loudness:
+    """The integrated loudness and true peak from ffmpeg's ebur128 summary."""
+    summary = stderr[stderr.rfind("Summary:") :]
+    found_i, found_peak = _SUMMARY_I.search(summary), _SUMMARY_PEAK.search(summary)
+    if "Summary:" not in stderr or not found_i or not found_peak:
+        raise AudioError(f"{what}: no ebur128 summary")
+    return Loudness(float(found_i.group(1)), float(found_peak.group(1)))
+
+
+def measure_loudness(path: Path | str) -> Loudness:
+    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ``ebur128=peak=true``."""
+    path = Path(path)
+    if not path.is_file():
+        raise AudioError(f"audio file not found: {path}")
+    what = f"cannot measure loudness of {path}"
+    stderr = run_ffmpeg(["-i", str(path), "-af", _EBUR128, "-f", "null", "-"], what=what)
+    return _parse_ebur128(stderr, what)
+
+
+def _loudnorm_measure(src: Path, target_lufs: float, true_peak: float, lra: float) -> dict:
+    """First loudnorm pass: the input's measured values, as loudnorm reports them."""
+    flt = f"{_MONO},loudnorm=I={target_lufs}:TP={true_peak}:LRA={lra}:print_format=json"
+    stderr = run_ffmpeg(
+        ["-i", str(src), "-af", flt, "-f", "null", "-"], what=f"cannot measure {src}"
+    )
+    start, end = stderr.rfind("{"), stderr.rfind("}")
+    try:
+        return json.loads(stderr[start : end + 1])
+    except ValueError:
+        raise AudioError(f"cannot measure {src}: loudnorm printed no measurement") from None
+
+
+def _apply_gain(src: Path, dst: Path, gain_db: float, sample_rate: int) -> None:
+    with atomic_path(dst) as tmp:
+        args = ["-v", "error", "-y", "-i", str(src), "-af", f"volume={gain_db:.3f}dB"]
+        args += ["-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le", *_BITEXACT]
+        run_ffmpeg([*args, "-f", "wav", str(tmp)], what=f"cannot apply gain to {src}")
+
+
+def loudnorm(
+    src: Path | str,
+    dst: Path | str,
+    target_lufs: float = -16.0,
+    true_peak: float = -1.0,
+    sample_rate: int = 44100,
+) -> Loudness:
+    """Normalise ``src`` to ``target_lufs`` integrated with true peak ≤ ``true_peak`` dBTP.
+
+    Two-pass ffmpeg ``loudnorm`` (measure, then apply with the measured values and
+    ``linear=true``; loudnorm itself switches to its dynamic mode with a true-peak limiter
+    when a linear gain would clip) aiming a little below the peak limit; the second pass
+    measures its own output with ``ebur128``. When that measurement is above the peak limit
+    (or below the target with headroom to spare) a final linear gain step corrects it, so
+    the true peak is guaranteed. Writes mono 16-bit WAV at ``sample_rate``; returns the
+    loudness of the written file.
+    """
+    src, dst = Path(src), Path(dst)
+    if not src.is_file():
+        raise AudioError(f"audio file not found: {src}")
+    first = _loudnorm_measure(src, target_lufs, true_peak - _TP_MARGIN_DB, 11.0)
+    measured_i = float(first.get("input_i", "-inf"))
+    with atomic_path(dst) as tmp:
+        if not math.isfinite(measured_i) or measured_i < _SILENCE_LUFS:
+            convert_to_wav(src, tmp, sample_rate)  # silence: nothing to normalise
+            return Loudness(float("-inf"), float("-inf"))
+        lra = min(20.0, max(11.0, float(first["input_lra"]) + 1.0))
+        flt = (
+            f"{_MONO},loudnorm=I={target_lufs}:TP={true_peak - _TP_MARGIN_DB}:LRA={lra}"
+            f":measured_I={first['input_i']}:measured_TP={first['input_tp']}"
+            f":measured_LRA={first['input_lra']}:measured_thresh={first['input_thresh']}"
+            f":offset={first['target_offset']}:linear=true:print_format=none"
+            f",aresample={sample_rate},{_MONO}:sample_fmts=s16,{_EBUR128}"
+        )
+        args = ["-y", "-i", str(src), "-af", flt, "-ac", "1", "-ar", str(sample_rate)]
+        args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
+        what = f"cannot normalise loudness of {src}"
+        measured = _parse_ebur128(run_ffmpeg(args, what=what), what)
+        result = _correct_gain(tmp, measured, target_lufs, true_peak, sample_rate)
+    return result
+
+
+def _correct_gain(
+    path: Path, measured: Loudness, target_lufs: float, true_peak: float, sample_rate: int
+) -> Loudness:
+    """Apply the linear gain that keeps the peak limit and nears the target; new loudness."""
+    ceiling = true_peak - 0.1  # the summary is rounded to 0.1 dB: stay a rounding step below
+    headroom = ceiling - measured.true_peak_dbtp
+    gain = headroom if headroom < 0 else min(target_lufs - measured.integrated_lufs, headroom)
+    if abs(gain) < 0.05:
+        return measured
+    log.debug("loudness correction %+.2f dB on %s", gain, path)
+    corrected = path.with_name(path.name + ".gain")
+    try:
+        _apply_gain(path, corrected, gain, sample_rate)
+        os.replace(corrected, path)
+    finally:
+        with contextlib.suppress(OSError):
+            corrected.unlink()
+    # A linear gain moves both values by exactly ``gain``: no need to measure again.
+    return Loudness(
+        round(measured.integrated_lufs + gain, 1), round(measured.true_peak_dbtp + gain, 1)
+    )
