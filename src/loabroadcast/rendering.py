@@ -23,12 +23,12 @@ log = logging.getLogger("loabroadcast.render")
 
 
 class Renderer:
-    def __init__(self, station, engine_name: str | None = None):
+    def __init__(self, station, engine_name: str | None = None, engine=None):
         self.station = station
         self.settings = station.settings.speech
         if engine_name:
             self.settings = replace(self.settings, engine=engine_name)
-        self._engine = None
+        self._engine = engine
         from .speech.cache import RenderCache
 
         self.cache = RenderCache(station.settings.cache_dir)

@@ -63,9 +63,13 @@ class FakeClock:
             self._monotonic += seconds
             return self._now
 
-    def sleep(self, seconds: float) -> None:
-        """Same as ``advance(seconds)``, for code that is handed a sleep function."""
-        self.advance(seconds)
+    def sleep(self, seconds: float, wake: threading.Event | None = None) -> bool:
+        """``Clock.sleep``: returns at once, as if ``seconds`` had passed (both clocks
+        move), unless ``wake`` is already set. True when ``wake`` is set."""
+        if wake is not None and wake.is_set():
+            return True
+        self.advance(max(0.0, seconds))
+        return wake is not None and wake.is_set()
 
     def set(self, moment: datetime) -> None:
         """Jump the wall clock to ``moment`` (forwards or backwards); monotonic stays."""

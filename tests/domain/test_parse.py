@@ -14,7 +14,12 @@ from loabroadcast.domain.parse import (
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("06:00", time(6)), ("6:05", time(6, 5)), ("17:30:15", time(17, 30, 15)), ("23:59:59", time(23, 59, 59))],
+    [
+        ("06:00", time(6)),
+        ("6:05", time(6, 5)),
+        ("17:30:15", time(17, 30, 15)),
+        ("23:59:59", time(23, 59, 59)),
+    ],
 )
 def test_times_of_day(text, expected):
     assert parse_time_of_day(text) == expected

@@ -319,7 +319,8 @@ class Player:
 
     def _release_unplayed(self, prefix: str) -> None:
         for row in self.asrun.rows_for(prefix):
-            if row.claimed_by == self.asrun.instance and row.status == "claimed":
+            status = self._written.get(row.id, row.status)
+            if row.claimed_by == self.asrun.instance and status == AiringStatus.CLAIMED.value:
                 self.asrun.release(row.id)
 
     # one item ----------------------------------------------------------------------

@@ -18,7 +18,7 @@ import threading
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -305,7 +305,8 @@ class FileSink:
         return PlayOutcome(True, done / rate, pacer.t0)
 
     def _create_output(self, started_at: datetime, meta: dict, wav: Path):
-        stamp = started_at.strftime("%Y%m%dT%H%M%S.") + f"{started_at.microsecond // 1000:03d}"
+        utc = started_at.astimezone(UTC)
+        stamp = utc.strftime("%Y%m%dT%H%M%S.") + f"{utc.microsecond // 1000:03d}"
         message_id = meta.get("message_id")
         label = f"msg{message_id}" if message_id is not None else wav.stem
         label = _UNSAFE.sub("-", label).strip("-") or "item"
@@ -481,8 +482,8 @@ class DeviceSink:
         with _open_wav(Path(wav)) as reader:
             if stop.is_set():
                 return PlayOutcome(False, 0.0, None)
-            self.open()
             info = self._check_device(sd)
+            log.debug("playing %s on %s (%r)", wav, self.name, info.name)
             src_channels = reader.getnchannels()
             out_channels = max(1, min(max(src_channels, 2), info.channels))
             rate = reader.getframerate()
@@ -506,7 +507,8 @@ class DeviceSink:
 
     def _check_device(self, sd) -> DeviceInfo:
         """The cached device if PortAudio still lists it under the same name."""
-        assert self._info is not None
+        if self._info is None:
+            self._info = self._resolve()
         try:
             current = sd.query_devices(self._info.index)
         except (sd.PortAudioError, ValueError):
