@@ -37,6 +37,11 @@ def loa(*args: str, capture: bool = False) -> str:
     return result.stdout if capture else ""
 
 
+def at(now: datetime, hhmm: str) -> datetime:
+    """Today's ``hhmm`` in the zone of ``now``."""
+    return datetime.combine(now.date(), datetime.strptime(hhmm, "%H:%M").time(), now.tzinfo)
+
+
 def choose_sink() -> str:
     devices = json.loads(loa("devices", "--json", capture=True) or "[]")
     if devices:
@@ -63,12 +68,11 @@ def main() -> None:
     from zoneinfo import ZoneInfo
 
     now = datetime.now(ZoneInfo(TZ))
-    start = (now + timedelta(seconds=25)).replace(microsecond=0)
+    start = (now + timedelta(seconds=45)).replace(microsecond=0)
     end = start + timedelta(minutes=2)
     demo_slot = ("ngay", start.strftime("%H:%M:%S"), end.strftime("%H:%M:%S"))
     for s in station["slot"]:
-        s_start = datetime.combine(now.date(), datetime.strptime(s["start"], "%H:%M").time(), now.tzinfo)
-        s_end = datetime.combine(now.date(), datetime.strptime(s["end"], "%H:%M").time(), now.tzinfo)
+        s_start, s_end = (at(now, s["start"]), at(now, s["end"]))
         if s_start < end and start < s_end:
             print(f"   (slot {s['code']} overlaps the demo slot today: left out)")
             continue
@@ -80,28 +84,31 @@ def main() -> None:
     print(loa("block", "list", capture=True))
     print(loa("slot", "list", capture=True))
 
-    print("== queueing and approving the sample announcements (rendered at approval)")
-    for m in messages:
-        target = station["targets"][m["key"]]
-        slots = target["slots"] + (",ngay" if m["key"] in DEMO_KEYS else "")
-        priority = {"low": "normal", "high": "priority"}.get(m["priority"], m["priority"])
-        mid = loa(
-            "msg", "add", "--title", m["title"], "--text", m["text"], "--blocks", target["blocks"],
-            "--slots", slots, "--priority", priority, "--category", m["category"],
-            "--source", m["source"], "--by", "demo", capture=True,
-        ).strip()  # fmt: skip
-        note = loa("msg", "approve", mid, "--by", "Chủ tịch UBND", capture=True).strip()
-        print(f"   {mid}: {m['title']}  ({note.splitlines()[-1]})")
-
-    print("\n== the programme for the coming two days (loa schedule --days 2)")
-    print(loa("schedule", "--days", "2", capture=True))
-
     sink = choose_sink()
     print(f"== starting the daemon (sink {sink}); slot 'ngay' starts at {start:%H:%M:%S}")
     env = {**os.environ, "LOA_HOME": str(HOME)}
     env.pop("LOA_DB_URL", None)
     daemon = subprocess.Popen(LOA + ["daemon", "--sink", sink, "--tick", "2"], env=env)
     try:
+        time.sleep(2)
+        print("== queueing and approving the sample announcements (rendered at approval)")
+        for m in sorted(messages, key=lambda m: m["key"] not in DEMO_KEYS):  # demo's first
+            target = station["targets"][m["key"]]
+            slots = target["slots"] + (",ngay" if m["key"] in DEMO_KEYS else "")
+            priority = {"low": "normal", "high": "priority"}.get(m["priority"], m["priority"])
+            mid = loa(
+                "msg", "add", "--title", m["title"], "--text", m["text"],
+                "--blocks", target["blocks"], "--slots", slots, "--priority", priority,
+                "--category", m["category"], "--source", m["source"], "--by", "demo",
+                capture=True,
+            ).strip()  # fmt: skip
+            note = loa("msg", "approve", mid, "--by", "Chủ tịch UBND", capture=True).strip()
+            print(f"   {mid}: {m['title']}  ({note.splitlines()[-1]})")
+
+        print("\n== the programme for the coming two days (loa schedule --days 2)")
+        print(loa("schedule", "--days", "2", capture=True))
+
+        print(f"== waiting for slot 'ngay' at {start:%H:%M:%S}: the daemon plays it")
         deadline = time.monotonic() + (end - now).total_seconds() + 30
         wanted = 0
         while time.monotonic() < deadline:

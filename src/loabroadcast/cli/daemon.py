@@ -111,7 +111,10 @@ def log(app, day, all_days, as_json) -> None:
     tz = station.tz
 
     def local(moment, fmt="%H:%M:%S.%f"):
-        return moment.astimezone(tz).strftime(fmt)[:12] if moment else "-"
+        if moment is None:
+            return "-"
+        text = moment.astimezone(tz).strftime(fmt)
+        return text[:-3] if fmt.endswith("%f") else text  # milliseconds
 
     rows = [
         (
