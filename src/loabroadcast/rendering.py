@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -145,10 +144,6 @@ class Renderer:
             if progress:
                 progress(m)
         return done
-
-    def preview(self, message_id: int, out: Path | None) -> RenderRecord:
-        message = self.station.message(message_id)
-        return self.render(message)
 
     def keep_keys(self) -> set[str]:
         """Cache keys that active (draft or approved) messages still need."""

@@ -68,6 +68,8 @@ def test_kill_9_mid_item_then_restart_logs_interrupted_and_never_airs_twice(live
     time.sleep(1.0)
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
+    before_restart = live.relay_log.read_text().splitlines()
+    assert before_restart[-2:] == ["on 1", "on 2"]  # killed with the zones on
     live.start_daemon()
     rows = live.wait_for(
         lambda r: any(x["message_id"] == short_id and x["status"] == "played" for x in r),
@@ -78,6 +80,9 @@ def test_kill_9_mid_item_then_restart_logs_interrupted_and_never_airs_twice(live
         by_message.setdefault(row["message_id"], []).append(row["status"])
     assert by_message == {long_id: ["interrupted"], short_id: ["played"]}
     assert [line["message_id"] for line in live.jsonl()].count(short_id) == 1
+    # the restarted daemon switched every zone off before anything else
+    after = live.relay_log.read_text().splitlines()[len(before_restart) :]
+    assert after[:8] == [f"off {z}" for z in range(1, 9)]
 
 
 def test_sigterm_mid_item_stops_within_two_seconds(live):

@@ -7,6 +7,7 @@ card and the relays are fakes.
 from __future__ import annotations
 
 import math
+import time
 import struct
 import threading
 import wave
@@ -258,3 +259,56 @@ def test_started_at_is_utc_aware(setup):
     [airing] = st.airings(None)
     assert airing.started_at.tzinfo is not None
     assert airing.started_at.astimezone(UTC) == SLOT_START.astimezone(UTC)
+
+
+def test_three_blocks_and_an_emergency_cut_in_tell_the_whole_story(setup):
+    """Issue: a slot with three messages for different blocks and an emergency cut-in."""
+    st, clock, _, writer = setup
+    sink = RecordingSink(pace=True, clock=clock)
+    player, writer2 = make_player(st, clock, sink=sink)
+    a, b, c = add(st, "Một", "K1"), add(st, "Hai", "K2"), add(st, "Ba", "K3")
+    storm = add(st, "Bão", "K1,K2,K3", Priority.EMERGENCY, words=3)
+    st.add_slot("dem", "23:00", "23:01")  # the emergency's own slot, never reached here
+    approve_all(st, player.renderer, a, b, c)
+    st.edit_message(storm, MessageDraft(slots=["dem"]))
+    approve_all(st, player.renderer, storm)
+    clock.set(SLOT_START)
+    runner = threading.Thread(target=player.run_occurrence, args=("sang", DAY))
+    runner.start()
+    deadline = time.monotonic() + 20
+    while len(sink.plays) < 2 and time.monotonic() < deadline:  # the second item on air
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert player.play_request(1, storm, ()) == "played"
+    runner.join(30)
+    writer2.close()
+    assert [(p.meta["message_id"], p.completed) for p in sink.plays] == [
+        (a, True),
+        (b, False),  # pre-empted
+        (storm, True),
+        (b, True),  # played again from its start
+        (c, True),
+    ]
+    assert [(m, s) for m, s in log(st)] == [
+        (a, "played"),
+        (b, "preempted"),
+        (storm, "played"),
+        (b, "played"),
+        (c, "played"),
+    ]
+    assert player.zones._zones.ops == [
+        ("amp", True),
+        ("on", 1),
+        ("off", 1),
+        ("on", 2),
+        ("on", 1),  # the emergency: every block
+        ("on", 3),
+        ("off", 1),  # back to K2 alone
+        ("off", 3),
+        ("off", 2),
+        ("on", 3),
+        ("off", 3),
+        ("amp", False),
+    ]
+    zones_by_airing = [a.zones for a in st.airings(None)]
+    assert zones_by_airing == [(1,), (2,), (1, 2, 3), (2,), (3,)]

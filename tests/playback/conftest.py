@@ -234,9 +234,21 @@ def launch_pulse(*, keepalive: bool = True) -> PulseServer:
             _missing(f"{program} not found: apt-get install pulseaudio pulseaudio-utils")
     runtime = Path(tempfile.mkdtemp(prefix="loa-pulse-"))  # short: a socket path is ≤ 107 bytes
     runtime.chmod(0o700)
-    log_path = runtime / "pulseaudio.log"
-    with open(log_path, "wb") as log_file:
-        proc = subprocess.Popen(
+    proc = _start_daemon(runtime)
+    server = PulseServer(runtime, proc)
+    try:
+        _wait_ready(server)
+        if keepalive:
+            server.keepalive = _start_keepalive(server)
+    except BaseException:
+        shutdown_pulse(server)
+        raise
+    return server
+
+
+def _start_daemon(runtime: Path) -> subprocess.Popen:
+    with open(runtime / "pulseaudio.log", "ab") as log_file:
+        return subprocess.Popen(
             [
                 "pulseaudio",
                 "-n",
@@ -252,17 +264,23 @@ def launch_pulse(*, keepalive: bool = True) -> PulseServer:
             stdout=subprocess.DEVNULL,
             stderr=log_file,
         )
-    server = PulseServer(runtime, proc)
-    try:
-        if not _wait_for(lambda: proc.poll() is None and _pactl_ok(server.env), 10.0, 0.05):
-            tail = log_path.read_text(errors="replace")[-2000:]
-            pytest.fail(f"PulseAudio did not start with the null sink {SINK}:\n{tail}")
-        if keepalive:
-            server.keepalive = _start_keepalive(server)
-    except BaseException:
-        shutdown_pulse(server)
-        raise
-    return server
+
+
+def _wait_ready(server: PulseServer) -> None:
+    proc = server.proc
+    if not _wait_for(lambda: proc.poll() is None and _pactl_ok(server.env), 10.0, 0.05):
+        tail = (server.runtime_dir / "pulseaudio.log").read_text(errors="replace")[-2000:]
+        pytest.fail(f"PulseAudio did not start with the null sink {SINK}:\n{tail}")
+
+
+def relaunch_pulse(server: PulseServer) -> None:
+    """Start the daemon again on the same socket (the sound device comes back)."""
+    if server.proc.poll() is None:
+        server.proc.kill()
+    server.proc.wait()
+    (server.runtime_dir / "native").unlink(missing_ok=True)
+    server.proc = _start_daemon(server.runtime_dir)
+    _wait_ready(server)
 
 
 def shutdown_pulse(server: PulseServer) -> None:
@@ -310,6 +328,7 @@ def _reachable(server: PulseServer) -> Iterator[PulseServer]:
 def throwaway_pulse() -> Iterator[PulseServer]:
     """A PulseAudio daemon of this test's own (it may be killed), reachable by PortAudio."""
     server = launch_pulse(keepalive=False)
+    server.relaunch = lambda: relaunch_pulse(server)
     try:
         with _reachable(server):
             yield server

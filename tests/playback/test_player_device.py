@@ -1,0 +1,75 @@
+"""The sound device vanishing on air: the item is failed, the next plays when it is back.
+
+A real PulseAudio server (the sound card), the real device sink, the real player and
+store; the server is killed during the first item and started again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from loabroadcast.clock import SystemClock
+from loabroadcast.config import load_settings
+from loabroadcast.playback.player import AsRunWriter, OnAir, Player, PlayerConfig
+from loabroadcast.playback.sinks import DeviceSink
+from loabroadcast.rendering import Renderer
+from loabroadcast.services import MessageDraft, Station, init_station
+from loabroadcast.store.airings import AsRun
+from loabroadcast.testing import RecordingZones
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_device_vanishing_fails_the_item_and_the_next_one_plays(throwaway_pulse, tmp_path):
+    settings = load_settings(tmp_path / "home", env={"LOA_SPEECH_ENGINE": "espeak"})
+    init_station(settings)
+    station = Station.open(settings)
+    station.add_block("K1", "Khối 1", 1)
+    start = (datetime.now(TZ) + timedelta(seconds=2)).replace(microsecond=0)
+    station.add_slot("a", f"{start:%H:%M:%S}", f"{start + timedelta(minutes=2):%H:%M:%S}")
+    ids = [
+        station.add_message(
+            MessageDraft(title=title, text=text, blocks=["K1"], slots=["a"])
+        ).message.id
+        for title, text in (("Một", "Thông báo thứ nhất về lịch họp tổ."), ("Hai", "Xin cảm ơn."))
+    ]
+    for mid in ids:
+        station.approve(mid)
+    asrun = AsRun(station.engine, "test", "device-test")
+    writer = AsRunWriter(asrun, lambda _m: None)
+    sink = DeviceSink()
+    sink.open()
+    player = Player(
+        station=station,
+        renderer=Renderer(station),
+        asrun=asrun,
+        writer=writer,
+        sink=sink,
+        zones=RecordingZones(channels=2),
+        clock=SystemClock(),
+        config=PlayerConfig(station="test", preroll_s=0.0, postroll_s=0.0, gap_s=1.0),
+        on_air=OnAir(),
+        shutdown=threading.Event(),
+    )
+    runner = threading.Thread(target=player.run_occurrence, args=("a", start.date()))
+    runner.start()
+    deadline = time.monotonic() + 10
+    while player.on_air.current is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert player.on_air.current is not None, "the first item never went on air"
+    time.sleep(0.5)
+    throwaway_pulse.proc.kill()  # the sound card is gone
+    while player.on_air.current is not None and time.monotonic() < deadline + 5:
+        time.sleep(0.02)
+    throwaway_pulse.relaunch()  # ...and back before the next item
+    runner.join(30)
+    writer.close()
+    assert not runner.is_alive()
+    log = [(a.message_id, a.status.value) for a in station.airings(None)]
+    assert log == [(ids[0], "failed"), (ids[1], "played")]
+    assert "failed while playing" in station.airings(None)[0].error
+    sink.close()
+    station.close()
