@@ -7,9 +7,9 @@ card and the relays are fakes.
 from __future__ import annotations
 
 import math
-import time
 import struct
 import threading
+import time
 import wave
 from datetime import UTC, datetime, timedelta
 from pathlib import Path

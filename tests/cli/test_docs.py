@@ -1,0 +1,101 @@
+"""Every command documents itself, and the README's command table names every command."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from loabroadcast.cli import COMMANDS, cli
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+HEAVY = ("pydub", "gtts", "apscheduler", "sqlalchemy")
+
+
+def _walk(command: click.Command, path: tuple[str, ...], ctx: click.Context):
+    yield path, command
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, f"`loa {' '.join((*path, name))}` is listed but cannot load"
+            yield from _walk(sub, (*path, name), click.Context(sub, parent=ctx, info_name=name))
+
+
+ALL = dict(_walk(cli, (), click.Context(cli, info_name="loa")))
+PATHS = sorted(p for p in ALL if p)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_walk_finds_every_command():
+    assert {p[0] for p in PATHS} == set(COMMANDS)
+    for expected in [("msg", "approve"), ("dict", "add"), ("zone", "test"), ("cache", "prune")]:
+        assert expected in ALL
+
+
+@pytest.mark.parametrize("path", [(), *PATHS], ids=lambda p: " ".join(p) or "loa")
+def test_every_command_has_help(path, tmp_path):
+    runner = CliRunner(mix_stderr=False)
+    result = runner.invoke(cli, [*path, "--help"], env={"LOA_HOME": str(tmp_path)}, prog_name="loa")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith(f"Usage: {' '.join(('loa', *path))} ")
+    description = ALL[path].help
+    assert description and description.strip()
+    first = description.strip().split("\n\n")[0].replace("\b\n", "")
+    assert _flat(first) in _flat(result.stdout)
+    # helping never touches the station folder
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("path", PATHS, ids=" ".join)
+def test_readme_names_every_command(path):
+    """In the command table a row reads `loa msg approve …`, `msg reject …`: the group's
+    siblings are named without the leading ``loa``."""
+    name = " ".join(path)
+    assert re.search(rf"`(loa )?{re.escape(name)}[ `]", README), f"README lacks `loa {name}`"
+
+
+def test_readme_examples_are_real_commands():
+    """Every `loa WORD …` the README shows (in code) starts with a real command."""
+    code = "\n".join(
+        re.findall(r"`[^`\n]+`", README) + re.findall(r"```sh\n(.*?)```", README, re.S)
+    )
+    words = set(re.findall(r"\bloa ([a-z][\w-]*)", code))
+    assert words, "no `loa COMMAND` found in the README"
+    assert words <= set(COMMANDS), sorted(words - set(COMMANDS))
+
+
+def test_top_help_lists_every_command_with_its_one_line_help():
+    result = CliRunner(mix_stderr=False).invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    listed = result.stdout.split("Commands:", 1)[1]
+    names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ")]
+    assert names == sorted(COMMANDS)
+    for name, (_, _, one_line) in COMMANDS.items():
+        assert re.search(rf"^  {re.escape(name)} +{re.escape(one_line)}$", listed, re.M), name
+
+
+def test_top_help_imports_no_heavy_module():
+    code = (
+        "import sys\n"
+        "from loabroadcast.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'], prog_name='loa')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        f"print('\\n' + __import__('json').dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "Commands:" in done.stdout
+    assert json.loads(done.stdout.splitlines()[-1]) == []
