@@ -52,13 +52,18 @@ class Renderer:
         spoken = self.spoken(message.text) if message.text else None
         engine = None if message.audio_path else self.engine
         record = render_message(message, spoken, self.settings, self.cache, engine, force=force)
-        return self._save(record)
+        return self._save(record, message)
 
-    def _save(self, record: RenderRecord) -> RenderRecord:
+    def _save(self, record: RenderRecord, message: Message) -> RenderRecord:
+        """Record a render; the same audio already recorded since approval is reused."""
         now = self.station.now()
         with db.write_session(self.station.engine) as s:
             latest = repo.latest_renders(s, [record.message_id]).get(record.message_id)
-            if latest is not None and latest.sha256 == record.sha256 and latest.key == record.key:
+            if (
+                latest is not None
+                and (latest.sha256, latest.key) == (record.sha256, record.key)
+                and (message.approved_at is None or latest.created_at >= message.approved_at)
+            ):
                 return repo.to_render(latest)
             row = RenderRow(
                 message_id=record.message_id,

@@ -584,8 +584,14 @@ class Station:
             )
         from .speech.normalize import normalize
 
-        if not normalize(text, self.user_dictionary()).text.strip(" .,;:!?-\n"):
+        spoken = normalize(text, self.user_dictionary()).text
+        if not spoken.strip(" .,;:!?-\n"):
             raise InvalidInput("the message text has nothing to read aloud")
+        if len(spoken) > MAX_TEXT_CHARS:
+            raise InvalidInput(
+                f"read aloud, the text has {len(spoken):,} characters (numbers and abbreviations "
+                f"spelled out); the limit is {MAX_TEXT_CHARS:,}: split it into two messages"
+            )
         return text
 
     def _text_warnings(self, text: str) -> tuple[str, ...]:

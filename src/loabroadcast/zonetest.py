@@ -37,8 +37,7 @@ def run_zone_test(settings: Settings, zone: int, seconds: float, sink_spec: str 
     finally:
         timer.cancel()
         try:
-            zones.all_off()
+            zones.close()  # every zone and the amplifier off, port released
         finally:
-            zones.close()
             sink.close()
     return played

@@ -74,6 +74,41 @@ def test_readme_examples_are_real_commands():
     assert words <= set(COMMANDS), sorted(words - set(COMMANDS))
 
 
+def _resolve(words: list[str]) -> tuple[tuple[str, ...], click.Command]:
+    """The longest command path at the start of ``words``, and its command."""
+    path: tuple[str, ...] = ()
+    while len(path) < len(words) and (*path, words[len(path)]) in ALL:
+        path = (*path, words[len(path)])
+    return path, ALL[path]
+
+
+def _table_rows() -> list[list[str]]:
+    """The backticked commands of each row of the README's command table."""
+    table = README.split("### Commands", 1)[1].split("\n## ", 1)[0]
+    cells = [row.split(" | ")[0] for row in table.splitlines() if row.startswith("| `")]
+    return [re.findall(r"`([^`]+)`", cell) for cell in cells]
+
+
+def test_readme_options_exist():
+    """Every --option the command table shows is an option of that command."""
+    checked = set()
+    for row in _table_rows():
+        group: tuple[str, ...] = ()
+        for shown in row:
+            words = shown.split()
+            words = words[1:] if words[0] == "loa" else words
+            path, command = _resolve(words)
+            if not path or (isinstance(command, click.Group) and group):
+                path, command = _resolve([*group, *words])
+            assert path and not isinstance(command, click.Group), shown
+            known = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+            shown_options = set(re.findall(r"--[a-z][a-z-]*", shown))
+            assert shown_options <= known, (shown, sorted(shown_options - known))
+            checked.add(path)
+            group = path[:1]
+    assert checked == {p for p, c in ALL.items() if p and not isinstance(c, click.Group)}
+
+
 def test_top_help_lists_every_command_with_its_one_line_help():
     result = CliRunner(mix_stderr=False).invoke(cli, ["--help"])
     assert result.exit_code == 0

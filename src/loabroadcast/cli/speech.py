@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
 import click
 
+from ..errors import AudioError, Conflict
+from .output import warn
+
+ENGINES = click.Choice(["auto", "gtts", "espeak", "piper"])
+# Statuses that never air: their audio is not rendered (a draft may be, to hear it).
+NOT_AIRING = ("cancelled", "rejected", "expired")
+
 
 @click.command()
 @click.argument("ids", type=int, nargs=-1)
-@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak", "piper"]),
-              help="Render with this engine (re-renders).")  # fmt: skip
+@click.option("--engine", type=ENGINES, help="Render with this engine (re-renders).")
 @click.option("--force", is_flag=True, help="Render again even when audio exists.")
 @click.pass_obj
 def render(app, ids, engine, force) -> None:
@@ -21,6 +28,9 @@ def render(app, ids, engine, force) -> None:
     renderer = Renderer(app.station(), engine)
     force = force or engine is not None
     todo = renderer.messages_for(ids or None) if (ids or force) else renderer.pending()
+    for m in todo:
+        if m.status.value in NOT_AIRING:
+            raise Conflict(f"message {m.id} is {m.status.value}; it will not air")
     if not todo:
         click.echo("every approved message has its audio")
         return
@@ -43,19 +53,30 @@ def render(app, ids, engine, force) -> None:
 @click.command()
 @click.argument("message_id", type=int)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the WAV here.")
-@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak", "piper"]))
+@click.option("--engine", type=ENGINES, help="Render with this engine first.")
 @click.pass_obj
 def preview(app, message_id, out, engine) -> None:
-    """Write the exact programme audio of a message to FILE.wav, or play it."""
+    """Write the exact programme audio of a message to FILE.wav, or play it.
+
+    For an approved message that is the audio recorded at approval (what the daemon
+    airs); it is rendered when there is none yet, when its file changed on disk, or
+    with --engine. A draft is rendered as it reads now.
+    """
     from ..rendering import Renderer
+    from ..speech.render import verify_render
 
     station = app.station()
     renderer = Renderer(station, engine)
-    record = renderer.render(station.message(message_id))
+    message = station.message(message_id)
+    # an approved message airs its recorded render; a draft is rendered as it now reads
+    approved = message.status.value == "approved"
+    record = renderer.current(message) if approved and engine is None else None
+    if record is None or not verify_render(record):
+        if record is not None:
+            warn([f"the approved audio {record.path} changed on disk or vanished: rendering again"])
+        record = renderer.render(message, force=record is not None or engine is not None)
     if out:
-        tmp = out.with_name(out.name + ".part")
-        shutil.copyfile(record.path, tmp)
-        tmp.replace(out)
+        _copy_out(Path(record.path), out)
         click.echo(
             f"wrote {out} ({record.duration_s:.1f} s, {record.engine}, {record.loudness_lufs} LUFS)"
         )
@@ -71,6 +92,18 @@ def preview(app, message_id, out, engine) -> None:
         sink.play(record.path, stop=threading.Event())
     finally:
         sink.close()
+
+
+def _copy_out(source: Path, out: Path) -> None:
+    """Copy atomically (a partial file never has the final name); one line on failure."""
+    tmp = out.with_name(out.name + ".part")
+    try:
+        shutil.copyfile(source, tmp)
+        tmp.replace(out)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise AudioError(f"cannot write {out}: {err.strerror or err}") from None
 
 
 @click.group()

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-import sys
+import unicodedata
+from collections.abc import Iterator
 
 import click
 
+from ..errors import InvalidInput
 from .output import echo_json, table
+
+
+def _stdin_lines() -> Iterator[str]:
+    """Lines of stdin as UTF-8 text (a leading BOM dropped), one at a time as they come.
+
+    The bytes are decoded here, not by the platform's locale: officers' files are
+    UTF-8 whatever the console says, and text in another encoding is refused in one
+    line instead of being read aloud as garbage.
+    """
+    stream = click.get_binary_stream("stdin")
+    for number, raw in enumerate(iter(stream.readline, b""), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InvalidInput(
+                f"line {number} of the input is not UTF-8 (byte {err.start + 1}); "
+                "save the text as UTF-8 and retry"
+            ) from None
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        yield line.rstrip("\r\n")
 
 
 @click.group()
@@ -24,14 +47,15 @@ def normalize_cmd(app, text, show_warnings) -> None:
     from ..speech.normalize import normalize
 
     extra = load_user_dictionary(app.settings.dictionary_path)
-    lines = [text] if text is not None else sys.stdin
+    lines = [text] if text is not None else _stdin_lines()
+    stdout = click.get_text_stream("stdout")
     for line in lines:
-        result = normalize(line.rstrip("\n"), extra)
+        result = normalize(line, extra)
         click.echo(result.text)
         if show_warnings:
             for w in result.warnings:
                 click.echo(f"warning: {w.message}", err=True)
-        sys.stdout.flush()
+        stdout.flush()  # a pipe gets each line as soon as it is read
 
 
 @click.group("dict")
@@ -44,11 +68,22 @@ def dict_() -> None:
 @click.argument("expansion")
 @click.pass_obj
 def dict_add(app, abbr, expansion) -> None:
-    """Read ABBR as EXPANSION, e.g. `loa dict add HTX "hợp tác xã"`."""
-    from ..speech.abbreviations import add_user_abbreviation
+    """Read ABBR as EXPANSION, e.g. `loa dict add HTX "hợp tác xã"`.
 
-    add_user_abbreviation(app.settings.dictionary_path, abbr, expansion)
-    click.echo(f"{abbr} → {expansion}")
+    A station entry overrides the built-in reading of the same abbreviation.
+    """
+    from ..speech.abbreviations import BUILTIN, add_user_abbreviation
+
+    previous = add_user_abbreviation(app.settings.dictionary_path, abbr, expansion)
+    # show what was stored (stripped, NFC), not what was typed
+    abbr = unicodedata.normalize("NFC", abbr.strip())
+    expansion = unicodedata.normalize("NFC", expansion.strip())
+    line = f"{abbr} → {expansion}"
+    if previous is not None and previous != expansion:
+        line += f" (was: {previous})"
+    elif previous is None and abbr in BUILTIN and BUILTIN[abbr] != expansion:
+        line += f" (instead of the built-in: {BUILTIN[abbr]})"
+    click.echo(line)
 
 
 @dict_.command("remove")
@@ -59,7 +94,7 @@ def dict_remove(app, abbr) -> None:
     from ..speech.abbreviations import remove_user_abbreviation
 
     remove_user_abbreviation(app.settings.dictionary_path, abbr)
-    click.echo(f"removed {abbr}")
+    click.echo(f"removed {unicodedata.normalize('NFC', abbr.strip())}")
 
 
 @dict_.command("list")
