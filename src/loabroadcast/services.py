@@ -293,13 +293,13 @@ class Station:
                 return Saved(
                     self._message(s, row), (), (f"message {message_id} is already approved",)
                 )
-            if row.status != MessageStatus.DRAFT.value:
+            if row.status == MessageStatus.REJECTED.value:
                 raise Conflict(
-                    f"message {message_id} is {row.status}; only a draft can be approved "
-                    "(edit it to make it a draft again)"
-                    if row.status == MessageStatus.REJECTED.value
-                    else f"message {message_id} is {row.status}; it cannot be approved"
+                    f"message {message_id} was rejected; edit it (it becomes a draft) "
+                    "and approve it again"
                 )
+            if row.status != MessageStatus.DRAFT.value:
+                raise Conflict(f"message {message_id} is {row.status}; it cannot be approved")
             if row.valid_until and row.valid_until < self.today():
                 raise Conflict(
                     f"message {message_id} ended on {row.valid_until:%d/%m/%Y}; "
@@ -308,7 +308,7 @@ class Station:
             row.status = MessageStatus.APPROVED.value
             row.approved_at = self.now()
             row.approved_by = by
-            warnings = self._text_warnings(row.text) if row.text else ()
+            warnings = self.text_warnings(row.text) if row.text else ()
             repo.bump_plan(s, self.now())
             saved = Saved(self._message(s, row), warnings)
         if not self.settings.speech.render_on_approve:
@@ -534,7 +534,7 @@ class Station:
             row.text = self._check_text(d.text)
             row.audio_path = None
             row.audio_duration_s = None
-            warnings = self._text_warnings(row.text)
+            warnings = self.text_warnings(row.text)
         if d.audio is not None:
             row.audio_path, row.audio_duration_s = self._store_audio(d.audio)
             row.text = None
@@ -594,7 +594,7 @@ class Station:
             )
         return text
 
-    def _text_warnings(self, text: str) -> tuple[str, ...]:
+    def text_warnings(self, text: str) -> tuple[str, ...]:
         from .speech.normalize import normalize
 
         return tuple(w.message for w in normalize(text, self.user_dictionary()).warnings)

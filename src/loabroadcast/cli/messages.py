@@ -166,7 +166,7 @@ def show(app, message_id, as_json) -> None:
     """Show one message in full, with its text warnings and render."""
     station = app.station()
     m = station.message(message_id)
-    warnings = station._text_warnings(m.text) if m.text else ()
+    warnings = station.text_warnings(m.text) if m.text else ()
     render = station.render_info(message_id)
     if as_json:
         data = message_dict(m)

@@ -1,5 +1,7 @@
-"""Audio file helpers built on ffmpeg: probe, import, loudness, atomic writes, hashing.
+"""Audio file helpers built on ffmpeg: probe, import, decode, loudness, atomic writes, hashing.
 
+Loudness is *measured* here by ffmpeg's ``ebur128`` (the independent reference) and
+*normalised* in numpy by :mod:`loabroadcast.speech.loudness` (imported only when needed).
 Every ffmpeg/ffprobe call is an argv list with a timeout. Failures become one-line
 ``AudioError``s; outputs are written to a temporary file in the destination folder and
 moved into place with ``os.replace``, so a failed call never leaves a partial file.
@@ -9,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
-import math
 import os
 import re
 import shutil
@@ -34,9 +34,6 @@ _INSTALL_HINT = (
 )
 # Reproducible WAV output: no encoder tag or other metadata.
 _BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1"]
-# Headroom kept below the true-peak target inside loudnorm; a final gain step fixes the rest.
-_TP_MARGIN_DB = 0.5
-_SILENCE_LUFS = -69.0
 
 
 @dataclass(frozen=True)
@@ -144,8 +141,7 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else "no error message"
 
 
-def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT_S, what: str = "ffmpeg") -> str:
-    """Run ffmpeg with ``args``; return its stderr. ``AudioError`` on failure or timeout."""
+def _ffmpeg(args: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[bytes]:
     argv = [_tool("ffmpeg"), "-hide_banner", "-nostdin", "-nostats", *args]
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
@@ -153,10 +149,14 @@ def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT_S, what: str 
         raise AudioError(f"{what}: ffmpeg took longer than {timeout:.0f} s") from None
     except OSError as exc:
         raise AudioError(f"{what}: cannot run ffmpeg ({exc.strerror or exc})") from None
-    stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
-        raise AudioError(f"{what}: {_last_line(stderr)}")
-    return stderr
+        raise AudioError(f"{what}: {_last_line(proc.stderr.decode('utf-8', 'replace'))}")
+    return proc
+
+
+def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT_S, what: str = "ffmpeg") -> str:
+    """Run ffmpeg with ``args``; return its stderr. ``AudioError`` on failure or timeout."""
+    return _ffmpeg(args, timeout, what).stderr.decode("utf-8", "replace")
 
 
 # --- probing and importing ---------------------------------------------------------------------
@@ -194,6 +194,14 @@ def probe_duration(path: Path | str) -> float:
         raise AudioError(f"cannot read audio file {path}: {reason}") from None
 
 
+def _check_source(src: Path) -> None:
+    if not src.is_file():
+        raise AudioError(f"audio file not found: {src}")
+    if src.suffix.lower() not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
+        raise AudioError(f"unsupported audio file type {src.suffix or '(none)'!r}: use {kinds}")
+
+
 def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100) -> Path:
     """Convert mp3/wav/ogg/m4a/flac ``src`` to mono 16-bit PCM WAV at ``sample_rate``.
 
@@ -201,11 +209,7 @@ def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100)
     only created when the conversion succeeded and holds audio.
     """
     src, dst = Path(src), Path(dst_wav)
-    if not src.is_file():
-        raise AudioError(f"audio file not found: {src}")
-    if src.suffix.lower() not in SUPPORTED_SUFFIXES:
-        kinds = ", ".join(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
-        raise AudioError(f"unsupported audio file type {src.suffix or '(none)'!r}: use {kinds}")
+    _check_source(src)
     with atomic_path(dst) as tmp:
         args = ["-v", "error", "-y", "-i", str(src), "-vn", "-ac", "1", "-ar", str(sample_rate)]
         args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
@@ -213,6 +217,19 @@ def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100)
         if wav_info(tmp)[3] == 0:
             raise AudioError(f"cannot read audio file {src}: it holds no audio")
     return dst
+
+
+def decode_pcm16(src: Path | str, sample_rate: int = 44100) -> bytes:
+    """Decode ``src`` (any supported kind) by ffmpeg into mono 16-bit little-endian PCM at
+    ``sample_rate``, returned as bytes (no file written). Errors as :func:`import_audio`."""
+    src = Path(src)
+    _check_source(src)
+    args = ["-v", "error", "-i", str(src), "-vn", "-ac", "1", "-ar", str(sample_rate)]
+    args += ["-c:a", "pcm_s16le", "-f", "s16le", "-"]
+    data = _ffmpeg(args, FFMPEG_TIMEOUT_S, f"cannot read audio file {src}").stdout
+    if len(data) < 2:
+        raise AudioError(f"cannot read audio file {src}: it holds no audio")
+    return data[: len(data) // 2 * 2]
 
 
 def convert_to_wav(src: Path, dst_wav: Path, sample_rate: int | None = None) -> Path:
@@ -236,8 +253,6 @@ _SUMMARY_PEAK = re.compile(r"^\s*Peak:\s+(-?(?:[\d.]+|inf))\s+dBFS", re.MULTILIN
 
 # framelog=verbose moves ebur128's per-frame lines below the default log level.
 _EBUR128 = "ebur128=peak=true:framelog=verbose"
-# Programmes are mono: downmix before measuring so loudness is that of what is written.
-_MONO = "aformat=channel_layouts=mono"
 
 
 def _parse_ebur128(stderr: str, what: str) -> Loudness:
@@ -250,33 +265,17 @@ def _parse_ebur128(stderr: str, what: str) -> Loudness:
 
 
 def measure_loudness(path: Path | str) -> Loudness:
-    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ``ebur128=peak=true``."""
+    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ``ebur128=peak=true``.
+
+    This is the independent reference (any format, ~0.3 s per minute of audio); the
+    numpy meter in :mod:`loabroadcast.speech.loudness` is what programme assembly uses.
+    """
     path = Path(path)
     if not path.is_file():
         raise AudioError(f"audio file not found: {path}")
     what = f"cannot measure loudness of {path}"
     stderr = run_ffmpeg(["-i", str(path), "-af", _EBUR128, "-f", "null", "-"], what=what)
     return _parse_ebur128(stderr, what)
-
-
-def _loudnorm_measure(src: Path, target_lufs: float, true_peak: float, lra: float) -> dict:
-    """First loudnorm pass: the input's measured values, as loudnorm reports them."""
-    flt = f"{_MONO},loudnorm=I={target_lufs}:TP={true_peak}:LRA={lra}:print_format=json"
-    stderr = run_ffmpeg(
-        ["-i", str(src), "-af", flt, "-f", "null", "-"], what=f"cannot measure {src}"
-    )
-    start, end = stderr.rfind("{"), stderr.rfind("}")
-    try:
-        return json.loads(stderr[start : end + 1])
-    except ValueError:
-        raise AudioError(f"cannot measure {src}: loudnorm printed no measurement") from None
-
-
-def _apply_gain(src: Path, dst: Path, gain_db: float, sample_rate: int) -> None:
-    with atomic_path(dst) as tmp:
-        args = ["-v", "error", "-y", "-i", str(src), "-af", f"volume={gain_db:.3f}dB"]
-        args += ["-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le", *_BITEXACT]
-        run_ffmpeg([*args, "-f", "wav", str(tmp)], what=f"cannot apply gain to {src}")
 
 
 def loudnorm(
@@ -288,57 +287,16 @@ def loudnorm(
 ) -> Loudness:
     """Normalise ``src`` to ``target_lufs`` integrated with true peak ≤ ``true_peak`` dBTP.
 
-    Two-pass ffmpeg ``loudnorm`` (measure, then apply with the measured values and
-    ``linear=true``; loudnorm itself switches to its dynamic mode with a true-peak limiter
-    when a linear gain would clip) aiming a little below the peak limit; the second pass
-    measures its own output with ``ebur128``. When that measurement is above the peak limit
-    (or below the target with headroom to spare) a final linear gain step corrects it, so
-    the true peak is guaranteed. Writes mono 16-bit WAV at ``sample_rate``; returns the
-    loudness of the written file.
+    Decodes ``src`` to mono at ``sample_rate`` and normalises it in numpy (see
+    :func:`loabroadcast.speech.loudness.normalise`: one gain, a look-ahead true-peak limiter
+    where that gain would exceed the peak limit, the output measured again). Writes mono
+    16-bit WAV; returns the loudness of the written samples (rounded to 0.1, −inf for
+    silence, which is only converted).
     """
+    from . import loudness  # numpy: imported when needed, not by every user of this module
+
     src, dst = Path(src), Path(dst)
-    if not src.is_file():
-        raise AudioError(f"audio file not found: {src}")
-    first = _loudnorm_measure(src, target_lufs, true_peak - _TP_MARGIN_DB, 11.0)
-    measured_i = float(first.get("input_i", "-inf"))
-    with atomic_path(dst) as tmp:
-        if not math.isfinite(measured_i) or measured_i < _SILENCE_LUFS:
-            convert_to_wav(src, tmp, sample_rate)  # silence: nothing to normalise
-            return Loudness(float("-inf"), float("-inf"))
-        lra = min(20.0, max(11.0, float(first["input_lra"]) + 1.0))
-        flt = (
-            f"{_MONO},loudnorm=I={target_lufs}:TP={true_peak - _TP_MARGIN_DB}:LRA={lra}"
-            f":measured_I={first['input_i']}:measured_TP={first['input_tp']}"
-            f":measured_LRA={first['input_lra']}:measured_thresh={first['input_thresh']}"
-            f":offset={first['target_offset']}:linear=true:print_format=none"
-            f",aresample={sample_rate},{_MONO}:sample_fmts=s16,{_EBUR128}"
-        )
-        args = ["-y", "-i", str(src), "-af", flt, "-ac", "1", "-ar", str(sample_rate)]
-        args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
-        what = f"cannot normalise loudness of {src}"
-        measured = _parse_ebur128(run_ffmpeg(args, what=what), what)
-        result = _correct_gain(tmp, measured, target_lufs, true_peak, sample_rate)
-    return result
-
-
-def _correct_gain(
-    path: Path, measured: Loudness, target_lufs: float, true_peak: float, sample_rate: int
-) -> Loudness:
-    """Apply the linear gain that keeps the peak limit and nears the target; new loudness."""
-    ceiling = true_peak - 0.1  # the summary is rounded to 0.1 dB: stay a rounding step below
-    headroom = ceiling - measured.true_peak_dbtp
-    gain = headroom if headroom < 0 else min(target_lufs - measured.integrated_lufs, headroom)
-    if abs(gain) < 0.05:
-        return measured
-    log.debug("loudness correction %+.2f dB on %s", gain, path)
-    corrected = path.with_name(path.name + ".gain")
-    try:
-        _apply_gain(path, corrected, gain, sample_rate)
-        os.replace(corrected, path)
-    finally:
-        with contextlib.suppress(OSError):
-            corrected.unlink()
-    # A linear gain moves both values by exactly ``gain``: no need to measure again.
-    return Loudness(
-        round(measured.integrated_lufs + gain, 1), round(measured.true_peak_dbtp + gain, 1)
-    )
+    signal = loudness.load_mono(src, sample_rate)
+    result = loudness.normalise(signal, sample_rate, target_lufs, true_peak)
+    loudness.write_wav(dst, result.samples, sample_rate)
+    return result.loudness

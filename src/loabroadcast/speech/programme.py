@@ -2,25 +2,24 @@
 between), chime out, with pauses; loudness-normalised as a whole (EBU R128 integrated
 target, true-peak limit), written as mono 16-bit WAV at ``settings.sample_rate``.
 
-Every input is first converted by ffmpeg to the target format, so pydub only joins PCM
-of one format. Files are read and written with the ``wave`` module (opened and closed
-here), never through pydub's file helpers, which leak handles.
+Assembly is done in numpy: each distinct file is read once (integer PCM WAVs with the
+``wave`` module, resampled here when their rate differs; other kinds decoded by one ffmpeg
+call each), the running order is laid out in one array, and
+:func:`loabroadcast.speech.loudness.normalise` brings it to the loudness target under the
+true-peak limit. No temporary files besides the atomically written output.
 """
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydub import AudioSegment
+import numpy as np
 
 from ..config import SpeechSettings
-from ..errors import AudioError
 from ..resources import audio_asset
-from .audio import Loudness, atomic_path, import_audio, loudnorm, wav_info
+from .audio import Loudness
+from .loudness import load_mono, normalise, write_wav
 
 Item = Path | int  # a file to play, or a pause in milliseconds
 
@@ -61,72 +60,47 @@ def sequence(parts: ProgrammeParts, pause_ms: int) -> list[Item]:
     return items
 
 
-def read_segment(path: Path) -> AudioSegment:
-    """A PCM WAV file as an AudioSegment (file opened and closed here)."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            params = wav.getparams()
-            frames = wav.readframes(params.nframes)
-    except (OSError, EOFError, wave.Error) as exc:
-        raise AudioError(f"{path}: not a readable WAV file ({exc})") from None
-    return AudioSegment(
-        data=frames,
-        sample_width=params.sampwidth,
-        frame_rate=params.framerate,
-        channels=params.nchannels,
-    )
+FADE_MS = 3.0  # every file fades in and out: no click when one starts or stops on a jump
 
 
-def write_segment(segment: AudioSegment, path: Path) -> None:
-    """Write an AudioSegment as PCM WAV (file opened and closed here)."""
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(segment.channels)
-        wav.setsampwidth(segment.sample_width)
-        wav.setframerate(segment.frame_rate)
-        wav.writeframes(segment.raw_data)
-
-
-def _mix(items: list[Item], work: Path, rate: int) -> AudioSegment:
-    """Convert each distinct file once, then join files and silences in order."""
-    loaded: dict[Path, AudioSegment] = {}
-    pieces: list[AudioSegment] = []
+def mix(items: list[Item], rate: int) -> np.ndarray:
+    """The running order as one mono float array at ``rate`` (each distinct file read once,
+    with :data:`FADE_MS` raised-cosine fades at both ends)."""
+    loaded: dict[Path, np.ndarray] = {}
+    lengths: list[int] = []
     for item in items:
         if isinstance(item, int):
-            pieces.append(AudioSegment.silent(duration=item, frame_rate=rate))
+            lengths.append(max(0, int(item * rate / 1000)))
             continue
         if item not in loaded:
-            loaded[item] = _load(item, work / f"part{len(loaded)}.wav", rate)
-        pieces.append(loaded[item])
-    data = b"".join(piece.raw_data for piece in pieces)
-    return AudioSegment(data=data, sample_width=2, frame_rate=rate, channels=1)
+            loaded[item] = load_mono(item, rate)
+        lengths.append(len(loaded[item]))
+    out = np.zeros(sum(lengths), dtype=np.float32)
+    fade = int(FADE_MS * rate / 1000)
+    position = 0
+    for item, length in zip(items, lengths, strict=True):
+        if not isinstance(item, int):
+            out[position : position + length] = loaded[item]
+            _fade_ends(out[position : position + length], fade)
+        position += length
+    return out
 
 
-def _load(path: Path, scratch: Path, rate: int) -> AudioSegment:
-    """``path`` as mono 16-bit PCM at ``rate``: read directly when it already is, else
-    converted by ffmpeg into ``scratch`` (the shipped chimes need no conversion)."""
-    if path.suffix.lower() == ".wav":
-        with contextlib.suppress(AudioError):
-            if wav_info(path)[:3] == (1, 2, rate):
-                return read_segment(path)
-    return read_segment(import_audio(path, scratch, rate))
+def _fade_ends(part: np.ndarray, samples: int) -> None:
+    """Raised-cosine fade-in and fade-out of ``samples`` each, in place."""
+    n = min(samples, len(part) // 2)
+    if n <= 0:
+        return
+    ramp = (0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)).astype(np.float32)
+    part[:n] *= ramp
+    part[len(part) - n :] *= ramp[::-1]
 
 
 def assemble(parts: ProgrammeParts, settings: SpeechSettings, out: Path | str) -> ProgrammeAudio:
     """Build the programme for ``parts`` into ``out`` (atomically) and measure it."""
     out = Path(out)
     rate = int(settings.sample_rate)
-    items = sequence(parts, int(settings.pause_ms))
-    with tempfile.TemporaryDirectory(prefix=".loa-assemble-", dir=out.parent) as tmp:
-        work = Path(tmp)
-        mix = _mix(items, work, rate)
-        raw = work / "mix.wav"
-        write_segment(mix, raw)
-        with atomic_path(out) as staged:
-            loudness = loudnorm(raw, staged, settings.target_lufs, settings.true_peak_db, rate)
-    duration = _duration(out)
-    return ProgrammeAudio(out, duration, loudness)
-
-
-def _duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return wav.getnframes() / wav.getframerate()
+    signal = mix(sequence(parts, int(settings.pause_ms)), rate)
+    result = normalise(signal, rate, float(settings.target_lufs), float(settings.true_peak_db))
+    write_wav(out, result.samples, rate)
+    return ProgrammeAudio(out, len(result.samples) / rate, result.loudness)
