@@ -176,18 +176,7 @@ class Station:
             return [repo.to_block(r) for r in repo.block_rows(s)]
 
     def remove_block(self, code: str) -> None:
-        with db.write_session(self.engine) as s:
-            row = repo.block_by_code(s, code)
-            if row is None:
-                raise NotFound(f"no block {code}")
-            users = _active_users(s, MessageRow.blocks, row)
-            if users:
-                raise Conflict(
-                    f"block {code} is used by message(s) {_ids(users)}; cancel or edit them first"
-                )
-            s.execute(delete(MessageBlockRow).where(MessageBlockRow.block_id == row.id))
-            s.delete(row)
-            repo.bump_plan(s, self.now())
+        self._remove(code, "block", repo.block_by_code, MessageRow.blocks, MessageBlockRow.block_id)
 
     # slots ----------------------------------------------------------------
 
@@ -230,16 +219,20 @@ class Station:
             return [repo.to_slot(r) for r in repo.slot_rows(s)]
 
     def remove_slot(self, code: str) -> None:
+        self._remove(code, "slot", repo.slot_by_code, MessageRow.slots, MessageSlotRow.slot_id)
+
+    def _remove(self, code: str, what: str, finder, relation, link_column) -> None:
+        """Remove a block or slot that no draft or approved message still uses."""
         with db.write_session(self.engine) as s:
-            row = repo.slot_by_code(s, code)
+            row = finder(s, code)
             if row is None:
-                raise NotFound(f"no slot {code}")
-            users = _active_users(s, MessageRow.slots, row)
+                raise NotFound(f"no {what} {code}")
+            users = _active_users(s, relation, row)
             if users:
                 raise Conflict(
-                    f"slot {code} is used by message(s) {_ids(users)}; cancel or edit them first"
+                    f"{what} {code} is used by message(s) {_ids(users)}; cancel or edit them first"
                 )
-            s.execute(delete(MessageSlotRow).where(MessageSlotRow.slot_id == row.id))
+            s.execute(delete(link_column.table).where(link_column == row.id))
             s.delete(row)
             repo.bump_plan(s, self.now())
 

@@ -274,16 +274,18 @@ class Player:
             return None
         attempt = len(rows)  # earlier attempts were pre-empted
         key = occurrence_key(self.cfg.station, slot, day, item.message_id, attempt)
-        airing_id = self.asrun.claim(
-            key,
-            now=self.clock.now(),
-            message_id=item.message_id,
-            slot_code=slot,
-            occurrence_date=day,
-            scheduled_at=item.start,
-            blocks=",".join(item.blocks),
-        )
+        airing_id = self.asrun.claim(key, **self._airing_fields(item, slot, day))
         return None if airing_id is None else (airing_id, attempt)
+
+    def _airing_fields(self, item: ProgrammeItem, slot: str, day: date) -> dict:
+        return {
+            "now": self.clock.now(),
+            "message_id": item.message_id,
+            "slot_code": slot,
+            "occurrence_date": day,
+            "scheduled_at": item.start,
+            "blocks": ",".join(item.blocks),
+        }
 
     def _next(self, programme: Programme, slot: str, day: date, prefix: str):
         for item in programme.items:
@@ -294,15 +296,7 @@ class Player:
 
     def log_missed(self, item: ProgrammeItem, slot: str, day: date) -> None:
         key = occurrence_key(self.cfg.station, slot, day, item.message_id)
-        if self.asrun.log_missed(
-            key,
-            now=self.clock.now(),
-            message_id=item.message_id,
-            slot_code=slot,
-            occurrence_date=day,
-            scheduled_at=item.start,
-            blocks=",".join(item.blocks),
-        ):
+        if self.asrun.log_missed(key, **self._airing_fields(item, slot, day)):
             log.warning("missed: message %s of %s %s (daemon was down)", item.message_id, slot, day)
 
     def _overflow(self, item: ProgrammeItem, airing_id: int, attempt: int) -> None:
