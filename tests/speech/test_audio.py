@@ -18,6 +18,7 @@ from loabroadcast.speech import audio
 from loabroadcast.speech.audio import (
     atomic_path,
     atomic_write_bytes,
+    decode_pcm16,
     import_audio,
     loudnorm,
     measure_loudness,
@@ -95,11 +96,49 @@ def test_measure_loudness_of_the_test_tone():
 def test_loudnorm_raises_a_quiet_file_and_respects_the_peak(tmp_path):
     quiet = make_sine(tmp_path / "quiet.wav", seconds=6.0, freq=300, volume_db=-35.0)
     result = loudnorm(quiet, tmp_path / "norm.wav", target_lufs=-16.0, true_peak=-1.0)
-    again = measure_loudness(tmp_path / "norm.wav")
-    assert again == result
+    again = measure_loudness(tmp_path / "norm.wav")  # ffmpeg: the independent reference
+    assert again.integrated_lufs == pytest.approx(result.integrated_lufs, abs=0.15)
+    assert again.true_peak_dbtp == pytest.approx(result.true_peak_dbtp, abs=0.15)
     assert again.integrated_lufs == pytest.approx(-16.0, abs=1.0)
     assert again.true_peak_dbtp <= -1.0
     assert wav_info(tmp_path / "norm.wav")[:3] == (1, 2, 44100)
+
+
+def test_loudnorm_limits_a_file_whose_peaks_a_gain_would_clip(tmp_path):
+    # a −30 dBFS tone (lavfi's sine is −18 dBFS) with full-scale clicks: the gain to
+    # −16 LUFS would put the clicks far over the peak limit, so the limiter takes them
+    tone = make_sine(tmp_path / "tone.wav", seconds=8.0, freq=300, volume_db=-12.0)
+    with wave.open(str(tone), "rb") as wav:
+        rate, frames = wav.getframerate(), wav.readframes(wav.getnframes())
+    samples = np.frombuffer(frames, dtype="<i2").reshape(-1, 2).copy()
+    samples[rate : 7 * rate : rate // 3] = 32000
+    clicky = tmp_path / "clicky.wav"
+    with wave.open(str(clicky), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.tobytes())
+    result = loudnorm(clicky, tmp_path / "norm.wav", target_lufs=-16.0, true_peak=-1.0)
+    again = measure_loudness(tmp_path / "norm.wav")
+    assert again.integrated_lufs == pytest.approx(-16.0, abs=1.0)
+    assert again.true_peak_dbtp <= -1.0
+    assert result.integrated_lufs == pytest.approx(again.integrated_lufs, abs=0.15)
+    assert wav_info(tmp_path / "norm.wav")[:3] == (1, 2, 44100)
+
+
+def test_decode_pcm16_returns_mono_samples_without_files(tmp_path):
+    src = make_sine(tmp_path / "in.ogg", seconds=1.5, volume_db=-6.0)
+    data = decode_pcm16(src, sample_rate=22050)
+    samples = np.frombuffer(data, dtype="<i2")
+    assert len(samples) / 22050 == pytest.approx(1.5, abs=0.08)
+    assert 0.03 < np.abs(samples).max() / 32768 < 0.08  # lavfi sine (−18 dBFS) −6 dB, mixed
+    assert leftovers(tmp_path) == ["in.ogg"]
+    fake = tmp_path / "fake.mp3"
+    fake.write_text("không phải âm thanh", encoding="utf-8")
+    with pytest.raises(AudioError, match="cannot read audio file"):
+        decode_pcm16(fake)
+    with pytest.raises(AudioError, match="not found"):
+        decode_pcm16(tmp_path / "missing.mp3")
 
 
 def test_loudnorm_of_silence_does_not_fail(tmp_path):

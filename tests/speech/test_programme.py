@@ -9,11 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pydub import AudioSegment
 
 from loabroadcast.config import SpeechSettings
 from loabroadcast.domain.models import Message
 from loabroadcast.errors import AudioError, SpeechError
 from loabroadcast.resources import audio_asset
+from loabroadcast.speech import audio
+from loabroadcast.speech.bench import CCHC_TEXT, _spoken
 from loabroadcast.speech.cache import RenderCache
 from loabroadcast.speech.engines import EspeakEngine
 from loabroadcast.speech.programme import ProgrammeParts, assemble, sequence
@@ -183,3 +186,58 @@ def test_assemble_at_another_sample_rate(tmp_path):
     result = assemble(ProgrammeParts(speech), settings, tmp_path / "p.wav")
     assert wav_format(result.path)[:3] == (1, 2, 22050)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.wav", "s.wav"]
+
+
+def test_long_sample_is_assembled_without_ffmpeg_and_meets_the_guarantees(tmp_path, monkeypatch):
+    """The ~1,100-character CCHC sample (≈ 64 s): WAV parts never go through ffmpeg, and
+    ffmpeg's ebur128 (the independent reference) confirms loudness and true peak."""
+    text, _ = _spoken(CCHC_TEXT)
+    speech = EspeakEngine("vi").synthesize(text, tmp_path / "cchc.wav").path
+    reminder = EspeakEngine("vi").synthesize("Xin nhắc lại", tmp_path / "r.wav").path
+
+    def no_ffmpeg(*args, **kwargs):
+        raise AssertionError("ffmpeg was called for WAV inputs")
+
+    monkeypatch.setattr(audio, "_ffmpeg", no_ffmpeg)
+    parts = ProgrammeParts(speech, repeat=2, reminder=reminder)
+    result = assemble(parts, SETTINGS, tmp_path / "p.wav")
+    monkeypatch.undo()
+    assert wav_format(result.path)[:3] == (1, 2, 44100)
+    assert result.duration_s > 2 * 55
+    lufs, peak = ebur128(result.path)
+    assert lufs == pytest.approx(-16.0, abs=1.0) and peak <= -1.0
+    assert result.loudness.integrated_lufs == pytest.approx(lufs, abs=0.2)
+    assert result.loudness.true_peak_dbtp == pytest.approx(peak, abs=0.2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cchc.wav", "p.wav", "r.wav"]
+
+
+def test_each_distinct_recording_is_decoded_once(tmp_path, monkeypatch):
+    mp3 = tmp_path / "ghi-am.mp3"
+    square = "sine=frequency=220:duration=3:sample_rate=48000,aeval=0.9*sgn(val(0))"
+    argv = ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", square, str(mp3)]
+    subprocess.run(argv, check=True, timeout=30)  # starts and stops on a jump, peaks > 0 dBTP
+    calls: list[Path] = []
+    real = AudioSegment.from_file
+
+    def counting(path, *rest, **kwargs):
+        calls.append(path)
+        return real(path, *rest, **kwargs)
+
+    monkeypatch.setattr(AudioSegment, "from_file", counting)
+    result = assemble(ProgrammeParts(mp3, repeat=3), SETTINGS, tmp_path / "p.wav")
+    monkeypatch.undo()
+    assert len(calls) == 1
+    lufs, peak = ebur128(result.path)
+    assert lufs == pytest.approx(-16.0, abs=1.0) and peak <= -1.0
+
+
+def test_pause_lengths_are_exact(tmp_path):
+    speech = EspeakEngine("vi").synthesize("Xin chào.", tmp_path / "s.wav").path
+    chime = seconds(audio_asset("chime_in.wav")) + seconds(audio_asset("chime_out.wav"))
+    body = seconds(speech)
+    for pause_ms in (0, 250, 1000):
+        settings = replace(SETTINGS, pause_ms=pause_ms)
+        result = assemble(ProgrammeParts(speech), settings, tmp_path / f"p{pause_ms}.wav")
+        expected = chime + body + 2 * pause_ms / 1000
+        assert result.duration_s == pytest.approx(expected, abs=2 / 44100)
+        assert seconds(result.path) == result.duration_s

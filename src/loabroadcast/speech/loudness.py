@@ -56,14 +56,16 @@ _INTERP_HALF_TAPS = 16
 _KAISER_BETA = 8.0
 _FFT_RESAMPLE_MAX = 1 << 23  # longer files are resampled by ffmpeg (bounded memory)
 
-# Limiter: constant-rate ramps in dB, ~1 ms blocks, margin under the true-peak limit for
-# the difference between this meter and others (ffmpeg oversamples to 192 kHz).
+# Limiter (on ~1 ms blocks): how fast the gain falls ahead of a peak and recovers after it,
+# and the margin kept under the true-peak limit for the difference between this meter and
+# others (ffmpeg oversamples to 192 kHz with another filter).
 ATTACK_DB_PER_S = 1500.0
 RELEASE_S = 0.05  # time constant of the exponential recovery
 PEAK_MARGIN_DB = 0.3
 _SMOOTH_BLOCKS = 2
-_MAX_MAKEUP_DB = 10.0  # at most this much limiting beyond the plain linear gain
+_MAX_MAKEUP_DB = 10.0  # at most this much gain beyond the plain linear gain
 _TOLERANCE_LU = 0.05
+_APPLY_CHUNK = 1 << 20
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -89,16 +91,22 @@ def block_size(rate: int) -> int:
     return min(divisors, key=lambda d: (abs(d - want), d))
 
 
-def _smooth_length(n: int, factors: tuple[int, ...] = (2, 3, 5, 7)) -> int:
-    """The smallest integer ≥ ``n`` with only small prime factors (fast FFT sizes)."""
+def _smooth_length(n: int) -> int:
+    """The smallest integer ≥ ``n`` of the form 2^a·3^b·5^c·7^d (fast FFT sizes)."""
     best = 1 << max(0, (n - 1).bit_length())
-    stack = [1]
-    while stack:
-        value = stack.pop()
-        if value >= n:
-            best = min(best, value)
-            continue
-        stack.extend(value * f for f in factors)
+    p7 = 1
+    while p7 < best:
+        p5 = p7
+        while p5 < best:
+            p3 = p5
+            while p3 < best:
+                value = p3
+                while value < n:
+                    value *= 2
+                best = min(best, value)
+                p3 *= 3
+            p5 *= 5
+        p7 *= 7
     return best
 
 
@@ -387,18 +395,14 @@ def normalise(
         peaks_db = 20.0 * np.log10(peaks.astype(np.float64))
     linear = target_lufs - measured
     gain, envelope = _makeup(energies, peaks_db, linear, target_lufs, ceiling, rate, block)
-    centres = (np.arange(len(envelope)) + 0.5) * block - 0.5
-    per_sample = np.interp(np.arange(len(x)), centres, np.power(10.0, envelope / 20.0))
-    scale = np.float32(10.0 ** (gain / 20.0))
-    samples = to_pcm16(x * (per_sample.astype(np.float32) * scale))
-
-    peak = true_peak(from_pcm16(samples))
-    limit = true_peak_db - PEAK_MARGIN_DB / 2
-    if peak > limit:  # residual overshoot of the gain ramps (rare, small): trim linearly
-        trim = 10.0 ** ((ceiling - peak) / 20.0)
-        samples = to_pcm16(from_pcm16(samples) * np.float32(trim))
-        peak = true_peak(from_pcm16(samples))
-    loudness = integrated_loudness(from_pcm16(samples), rate)
+    samples = _apply(x, envelope, gain, block)
+    written = from_pcm16(samples)
+    peak = true_peak(written)
+    if peak > true_peak_db - PEAK_MARGIN_DB / 2:  # the gain ramps overshot: trim linearly
+        samples = to_pcm16(written * np.float32(10.0 ** ((ceiling - peak) / 20.0)))
+        written = from_pcm16(samples)
+        peak = true_peak(written)
+    loudness = integrated_loudness(written, rate)
     if loudness < target_lufs - 0.5:
         log.warning(
             "programme loudness %.1f LUFS stays below the %.1f LUFS target: reaching it "
@@ -413,6 +417,20 @@ def normalise(
         gain_db=gain,
         limited_db=float(envelope.min()) if len(envelope) else 0.0,
     )
+
+
+def _apply(x: np.ndarray, envelope_db: np.ndarray, gain_db: float, block: int) -> np.ndarray:
+    """``x`` times the gain and the limiter envelope (interpolated linearly between block
+    centres), as 16-bit samples; done in chunks to bound memory."""
+    centres = (np.arange(len(envelope_db)) + 0.5) * block - 0.5
+    gains = np.power(10.0, envelope_db / 20.0)
+    scale = np.float32(10.0 ** (gain_db / 20.0))
+    samples = np.empty(len(x), dtype=np.int16)
+    for start in range(0, len(x), _APPLY_CHUNK):
+        stop = min(start + _APPLY_CHUNK, len(x))
+        per_sample = np.interp(np.arange(start, stop), centres, gains).astype(np.float32)
+        samples[start:stop] = to_pcm16(x[start:stop] * (per_sample * scale))
+    return samples
 
 
 def _makeup(
