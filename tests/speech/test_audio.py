@@ -12,12 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from loabroadcast.atomic import atomic_path, atomic_write_bytes
 from loabroadcast.errors import AudioError
 from loabroadcast.resources import audio_asset
 from loabroadcast.speech import audio
 from loabroadcast.speech.audio import (
-    atomic_path,
-    atomic_write_bytes,
     decode_pcm16,
     import_audio,
     loudnorm,

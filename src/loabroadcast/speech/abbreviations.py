@@ -21,12 +21,12 @@ not kept when the program rewrites it.
 from __future__ import annotations
 
 import os
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from loabroadcast.atomic import atomic_write_text
 from loabroadcast.errors import InvalidInput, NotFound
 
 _BUILTIN: dict[str, str] = {
@@ -435,31 +435,7 @@ def load_user_dictionary(path: str | os.PathLike[str]) -> dict[str, str]:
 def _write_atomically(path: Path, entries: Mapping[str, str]) -> None:
     text = _HEADER + "".join(f"{abbr}\t{exp}\n" for abbr, exp in entries.items())
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (not on Windows)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    atomic_write_text(path, text)
 
 
 def add_user_abbreviation(path: str | os.PathLike[str], abbr: str, expansion: str) -> str | None:

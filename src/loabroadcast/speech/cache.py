@@ -29,8 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_path, atomic_write_text
 from ..errors import AudioError, SpeechError
-from .audio import atomic_path, atomic_write_text, sha256_file
+from .audio import sha256_file
 from .engines.base import Engine
 
 log = logging.getLogger("loabroadcast.speech")
