@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 
@@ -10,6 +11,22 @@ import click
 
 from .output import echo_json, table, vn_date
 from .params import CODES, DATE
+
+
+class JournalFormatter(logging.Formatter):
+    """One line per event; under systemd a ``<N>`` syslog prefix gives journald the level."""
+
+    PRIORITY = {"DEBUG": 7, "INFO": 6, "WARNING": 4, "ERROR": 3, "CRITICAL": 2}
+
+    def __init__(self, journald: bool):
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self.journald = journald
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record).replace("\n", " | ")
+        if self.journald:
+            return f"<{self.PRIORITY.get(record.levelname, 6)}>{text}"
+        return text
 
 
 @click.command()
@@ -25,11 +42,10 @@ def daemon(app, sink, tick) -> None:
     """
     from ..daemon import Daemon, DaemonOptions
 
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JournalFormatter(journald="JOURNAL_STREAM" in os.environ))
     logging.basicConfig(
-        level=logging.DEBUG if app.debug else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
+        level=logging.DEBUG if app.debug else logging.INFO, handlers=[handler], force=True
     )
     if not app.debug:  # its per-job lines would flood the journal
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
