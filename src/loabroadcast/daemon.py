@@ -28,13 +28,13 @@ from .store.airings import AsRun, instance_name
 log = logging.getLogger("loabroadcast.daemon")
 
 JOB_PREFIX = "prog/"
+FULL_REPLAN_S = 60.0  # ticks re-plan from scratch this often (new days enter the horizon)
 
 
 @dataclass(frozen=True)
 class DaemonOptions:
     tick_s: float = 10.0  # heartbeat, expiry, clock-jump check, full reconcile
-    poll_s: float = 1.0  # plan_version polling
-    request_poll_s: float = 0.5  # play-now requests
+    poll_s: float = 0.5  # plan_version and play-now requests, in one read
     lead_s: float = 2.0  # a programme job fires this long before pre-roll, to prepare
     horizon_h: float = 36.0  # how far ahead timers are kept
     prerender_h: float = 24.0
@@ -142,6 +142,8 @@ class Daemon:
         self._threads: list[threading.Thread] = []
         self._plan_version: int | None = None
         self._offset: float | None = None
+        self._day: date | None = None
+        self._ticks = 0
         self._state_lock = threading.Lock()
 
     # errors --------------------------------------------------------------------------
@@ -229,11 +231,8 @@ class Daemon:
             self.scheduler = scheduler
             scheduler.start()
             self.reconcile()
-            scheduler.add_job(self.poll_plan, "interval", seconds=self.opt.poll_s, id="plan-poll")
+            scheduler.add_job(self.poll, "interval", seconds=self.opt.poll_s, id="poll")
             scheduler.add_job(self.tick, "interval", seconds=self.opt.tick_s, id="tick")
-            scheduler.add_job(
-                self.poll_requests, "interval", seconds=self.opt.request_poll_s, id="requests"
-            )
             scheduler.add_job(
                 self.prerender, "interval", hours=1, id="prerender", executor="render",
                 next_run_time=datetime.now(station.tz),
@@ -333,43 +332,46 @@ class Daemon:
         me = threading.current_thread()
         self._threads = [t for t in self._threads if t is not me]
 
-    def poll_plan(self) -> None:
+    def poll(self) -> None:
+        """Every half second, one cheap read: has the plan changed, is an emergency waiting?"""
         try:
-            version = self.station.plan_version()
+            version, pending = self.asrun.poll_state()
             if version != self._plan_version:
                 self.reconcile()
                 self.scheduler.modify_job("prerender", next_run_time=datetime.now(self.station.tz))
+            if pending:
+                self._take_play_request()
         except LoaError as err:
             self.record_error(str(err))
-            log.warning("plan poll failed: %s", err)
+            log.warning("poll failed: %s", err)
 
     def tick(self) -> None:
+        """Heartbeat; a full re-plan when the wall clock jumped, the day changed, or once a
+        minute (timers entering the horizon); expiry of messages whose last day passed."""
         try:
             now = self.clock.now()
             offset = now.timestamp() - self.clock.monotonic()
+            today = self.station.today()
+            self._ticks += 1
             if clock_jumped(self._offset, offset, self.opt.jump_s):
                 log.warning("wall clock jumped by %+.1f s: re-planning", offset - self._offset)
                 self.reconcile(force=True)
                 self.scheduler.wakeup()
-            else:
+            elif today != self._day or self._ticks * self.opt.tick_s >= FULL_REPLAN_S:
+                self.station.expire()
                 self.reconcile()
-            self._offset = offset
+            if self._ticks * self.opt.tick_s >= FULL_REPLAN_S:
+                self._ticks = 0
+            self._offset, self._day = offset, today
             self.asrun.heartbeat(now, last_error=self.last_error, last_error_at=self._last_error_at)
-            self.station.expire()
         except LoaError as err:
             self.record_error(str(err))
             log.warning("tick failed: %s", err)
 
-    def poll_requests(self) -> None:
-        try:
-            if not self.asrun.pending_play_request():
-                return
-            request = self.asrun.take_play_request(self.clock.now())
-        except LoaError as err:
-            self.record_error(str(err))
-            return
+    def _take_play_request(self) -> None:
+        request = self.asrun.take_play_request(self.clock.now())
         if request is None:
-            return
+            return  # another daemon took it
         blocks = tuple(b for b in request.blocks.split(",") if b)
         thread = threading.Thread(
             target=self._emergency, args=(request.id, request.message_id, blocks), daemon=True

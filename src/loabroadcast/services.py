@@ -346,11 +346,7 @@ class Station:
 
     def messages(self, status: str | None = None) -> list[Message]:
         with db.read_session(self.engine) as s:
-            query = select(MessageRow).order_by(MessageRow.id)
-            if status:
-                query = query.where(MessageRow.status == status)
-            codes = repo.all_block_codes(s)
-            return [repo.to_message(r, codes) for r in s.scalars(query)]
+            return repo.list_messages(s, status)
 
     def expire(self) -> int:
         """Mark approved and draft messages whose last day has passed as expired."""

@@ -15,7 +15,6 @@ from .audio import SUPPORTED_SUFFIXES, sha256_file
 from .cache import CachedAudio, RenderCache, canonical_text
 from .engines import get_engine
 from .engines.base import MAX_TEXT_CHARS, Engine
-from .programme import ProgrammeParts, assemble
 
 log = logging.getLogger("loabroadcast.speech")
 
@@ -93,6 +92,8 @@ def render_message(
     spoken = [p for p in (body, lead, reminder) if p is not None]
 
     def produce(tmp: Path) -> dict[str, Any]:
+        from .programme import ProgrammeParts, assemble  # numpy and pydub: only to assemble
+
         programme = ProgrammeParts(
             body=body_path,
             repeat=repeat,

@@ -186,14 +186,13 @@ class AsRun:
             row.picked_at = now
             return row
 
-    def pending_play_request(self) -> bool:
+    def poll_state(self) -> tuple[int, bool]:
+        """(plan_version, whether a play-now request waits): one short read."""
         with db.read_session(self.engine) as s:
-            return (
-                s.scalar(
-                    select(PlayRequestRow.id).where(PlayRequestRow.status == "pending").limit(1)
-                )
-                is not None
+            pending = s.scalar(
+                select(PlayRequestRow.id).where(PlayRequestRow.status == "pending").limit(1)
             )
+            return repo.plan_version(s), pending is not None
 
     def finish_play_request(self, request_id: int, status: str, now: datetime) -> None:
         with db.write_session(self.engine) as s:

@@ -18,7 +18,16 @@ from ..domain import (
     RenderRecord,
     Slot,
 )
-from .models import AiringRow, BlockRow, MessageRow, PlanState, RenderRow, SlotRow
+from .models import (
+    AiringRow,
+    BlockRow,
+    MessageBlockRow,
+    MessageRow,
+    MessageSlotRow,
+    PlanState,
+    RenderRow,
+    SlotRow,
+)
 
 
 def bump_plan(session: Session, now: datetime) -> None:
@@ -102,20 +111,67 @@ def to_message(row: MessageRow, all_codes: tuple[str, ...] = ()) -> Message:
     )
 
 
+def list_messages(session: Session, status: str | None = None, *where) -> list[Message]:
+    """Messages (of ``status``, matching ``where``), oldest first, with plain Core queries:
+    listing or planning a station with 10,000 messages stays well under a second."""
+    m = MessageRow.__table__
+    query = select(m).order_by(m.c.id).where(*where)
+    if status:
+        query = query.where(m.c.status == status)
+    rows = session.execute(query).all()
+    blocks: dict[int, list[str]] = {}
+    for mid, code in session.execute(
+        select(MessageBlockRow.message_id, BlockRow.code)
+        .join(BlockRow, BlockRow.id == MessageBlockRow.block_id)
+        .order_by(BlockRow.code)
+    ):
+        blocks.setdefault(mid, []).append(code)
+    slots: dict[int, list[str]] = {}
+    for mid, code in session.execute(
+        select(MessageSlotRow.message_id, SlotRow.code)
+        .join(SlotRow, SlotRow.id == MessageSlotRow.slot_id)
+        .order_by(SlotRow.start)
+    ):
+        slots.setdefault(mid, []).append(code)
+    every = all_block_codes(session)
+    return [
+        Message(
+            id=r.id,
+            title=r.title,
+            priority=Priority(r.priority),
+            status=MessageStatus(r.status),
+            text=r.text,
+            audio_path=r.audio_path,
+            blocks=every if r.all_blocks else tuple(blocks.get(r.id, ())),
+            slots=tuple(slots.get(r.id, ())),
+            valid_from=r.valid_from,
+            valid_until=r.valid_until,
+            repeat=r.repeat,
+            max_airings=r.max_airings,
+            category=r.category,
+            source=r.source,
+            created_by=r.created_by,
+            created_at=r.created_at,
+            approved_by=r.approved_by,
+            approved_at=r.approved_at,
+            rejected_reason=r.rejected_reason,
+        )
+        for r in rows
+    ]
+
+
 def all_block_codes(session: Session) -> tuple[str, ...]:
     return tuple(session.scalars(select(BlockRow.code).order_by(BlockRow.code)))
 
 
 def approved_messages_between(session: Session, first: date, last: date) -> list[Message]:
     """Approved messages whose validity overlaps [first, last]."""
-    rows = session.scalars(
-        select(MessageRow)
-        .where(MessageRow.status == MessageStatus.APPROVED.value)
-        .where((MessageRow.valid_from.is_(None)) | (MessageRow.valid_from <= last))
-        .where((MessageRow.valid_until.is_(None)) | (MessageRow.valid_until >= first))
+    return list_messages(
+        session,
+        MessageStatus.APPROVED.value,
+        (MessageRow.valid_from.is_(None)) | (MessageRow.valid_from <= last),
+        (MessageRow.valid_until.is_(None)) | (MessageRow.valid_until >= first),
     )
-    codes = all_block_codes(session)
-    return [to_message(r, codes) for r in rows]
 
 
 def latest_renders(
