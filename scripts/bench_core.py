@@ -1,0 +1,253 @@
+"""bench core: CLI start-up and the schedule of a station with 10,000 messages.
+
+The station is made by ``loa init``, then 200 blocks, 6 daily slots and 10,000 messages
+are inserted straight through the store's SQLAlchemy models (the services would take
+minutes). Messages get no renders, so the schedule uses estimated durations.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bench_common import (
+    LOA,
+    MISS,
+    PASS,
+    Row,
+    demo_messages,
+    imported_modules,
+    init_station,
+    judged,
+    loa_env,
+    log,
+    median_ms,
+    time_processes,
+)
+
+GROUP = "core"
+TZ = "Asia/Ho_Chi_Minh"
+SLOTS = (  # code, start, end: six non-overlapping daily slots
+    ("sang-som", "05:30:00", "06:00:00"),
+    ("sang", "06:30:00", "07:00:00"),
+    ("trua", "11:00:00", "11:30:00"),
+    ("chieu", "16:30:00", "17:00:00"),
+    ("toi-som", "17:30:00", "18:00:00"),
+    ("toi", "20:00:00", "20:30:00"),
+)
+BLOCK_KINDS = ("Khối", "Thôn", "Tổ dân phố")
+STATUS_MIX = (  # status, weight
+    ("approved", 80),
+    ("draft", 8),
+    ("expired", 6),
+    ("cancelled", 4),
+    ("rejected", 2),
+)
+PRIORITY_MIX = ((0, 80), (1, 15), (2, 5))
+HEAVY = ("pydub", "gtts", "apscheduler")
+
+
+def build_station(home: Path, today: date, messages: int = 10_000, blocks: int = 200) -> dict:
+    """``loa init`` and the bulk insert; returns counts by status."""
+    from sqlalchemy import insert
+
+    from loabroadcast.config import load_settings
+    from loabroadcast.store import db, repo
+    from loabroadcast.store.models import (
+        BlockRow,
+        MessageBlockRow,
+        MessageRow,
+        MessageSlotRow,
+        SlotRow,
+    )
+
+    init_station(home)
+    settings = load_settings(home, env={})
+    engine = db.make_engine(settings.database_url)
+    rng = random.Random(20260310)
+    samples = demo_messages()
+    now = datetime.now(UTC)
+    block_rows = [
+        {
+            "id": i,
+            "code": f"K{i:03d}",
+            "name": f"{BLOCK_KINDS[i % len(BLOCK_KINDS)]} {i}",
+            "zone": (i - 1) % 64 + 1,
+        }
+        for i in range(1, blocks + 1)
+    ]
+    slot_rows = [
+        {
+            "id": i,
+            "code": code,
+            "name": f"Khung {code}",
+            "start": s,
+            "end": e,
+            "weekdays": "0123456",
+        }
+        for i, (code, s, e) in enumerate(SLOTS, start=1)
+    ]
+    rows, links_b, links_s = [], [], []
+    counts: dict[str, int] = {}
+    for mid in range(1, messages + 1):
+        row = _message(mid, rng, samples, today, now)
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+        rows.append(row)
+        if not row["all_blocks"]:
+            for b in rng.sample(range(1, blocks + 1), rng.randint(1, 3)):
+                links_b.append({"message_id": mid, "block_id": b})
+        for s in rng.sample(range(1, len(SLOTS) + 1), rng.randint(1, 2)):
+            links_s.append({"message_id": mid, "slot_id": s})
+    try:
+        with db.write_session(engine) as s:
+            s.execute(insert(BlockRow), block_rows)
+            s.execute(insert(SlotRow), slot_rows)
+            s.execute(insert(MessageRow), rows)
+            s.execute(insert(MessageBlockRow), links_b)
+            s.execute(insert(MessageSlotRow), links_s)
+            repo.bump_plan(s, now)
+    finally:
+        engine.dispose()
+    return counts
+
+
+def _pick(rng: random.Random, mix) -> object:
+    return rng.choices([v for v, _ in mix], weights=[w for _, w in mix])[0]
+
+
+def _message(mid: int, rng: random.Random, samples: list[dict], today: date, now: datetime):
+    """One realistic message row: validity windows spread over a year around ``today``."""
+    sample = samples[mid % len(samples)]
+    status = _pick(rng, STATUS_MIX)
+    created = now - timedelta(days=rng.uniform(1, 60))
+    if status == "expired":
+        valid_from = today - timedelta(days=rng.randint(20, 120))
+        valid_until = valid_from + timedelta(days=rng.randint(1, 15))
+    else:
+        valid_from = today + timedelta(days=rng.randint(-30, 330))
+        valid_until = valid_from + timedelta(days=rng.randint(1, 30))
+        if rng.random() < 0.05:
+            valid_until = None  # until cancelled
+    approved = status in ("approved", "expired")
+    return {
+        "id": mid,
+        "title": f"{sample['title']} (đợt {mid})",
+        "text": sample["text"].strip(),
+        "category": sample.get("category"),
+        "source": sample.get("source"),
+        "priority": _pick(rng, PRIORITY_MIX),
+        "status": status,
+        "all_blocks": rng.random() < 0.05,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "repeat": rng.choice((1, 1, 1, 2, 2, 3)),
+        "max_airings": rng.choice((None, None, None, 3, 5, 10)),
+        "created_by": "bench",
+        "created_at": created,
+        "updated_at": created,
+        "approved_by": "Chủ tịch UBND" if approved else None,
+        "approved_at": created + timedelta(hours=rng.uniform(0.1, 20)) if approved else None,
+        "rejected_reason": "trùng nội dung" if status == "rejected" else None,
+    }
+
+
+def _schedule_note(home: Path, day: date, days: int) -> str:
+    out = subprocess.run(
+        [LOA, "schedule", "--date", day.isoformat(), "--days", str(days), "--json"],
+        env=loa_env(home),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    programmes = json.loads(out)["programmes"]
+    items = sum(len(p["items"]) for p in programmes)
+    overflow = sum(len(p["overflow"]) for p in programmes)
+    return f"{len(programmes)} slot runs, {items} items, {overflow} overflow"
+
+
+def import_rows(env: dict[str, str], day: date) -> tuple[list[Row], list[str]]:
+    """Does start-up import the speech or scheduler libraries? (it should not)."""
+    checks = {
+        "import loabroadcast.cli": ["-c", "import loabroadcast.cli"],
+        "loa --help": [LOA, "--help"],
+    }
+    heavy_seen: set[str] = set()
+    notes = []
+    for label, argv in checks.items():
+        mods = imported_modules(argv, env)
+        heavy_seen |= {m for m in HEAVY if m in mods}
+        top = sorted(mods.items(), key=lambda kv: -kv[1])[:4]
+        notes.append(
+            f"{label} biggest imports: "
+            + ", ".join(f"{name} {us / 1000:.0f} ms" for name, us in top)
+        )
+    rows = [
+        Row(
+            GROUP,
+            "loa --help imports pydub/gtts/apscheduler",
+            "yes: " + ",".join(sorted(heavy_seen)) if heavy_seen else "no",
+            "no",
+            MISS if heavy_seen else PASS,
+        )
+    ]
+    for label, argv in {
+        "msg list": [LOA, "msg", "list"],
+        "schedule": [LOA, "schedule", "--date", day.isoformat()],
+    }.items():
+        mods = imported_modules(argv, env)
+        seen = [m for m in HEAVY if m in mods]
+        rows.append(
+            Row(GROUP, f"loa {label} imports pydub/gtts/apscheduler", ", ".join(seen) or "no")
+        )
+        top = sorted(mods.items(), key=lambda kv: -kv[1])[:5]
+        notes.append(
+            f"loa {label} biggest imports: "
+            + ", ".join(f"{name} {us / 1000:.0f} ms" for name, us in top)
+        )
+    return rows, notes
+
+
+def timing_rows(env: dict[str, str], day: date, runs: int) -> tuple[list[Row], list[str]]:
+    """Whole ``loa`` processes: median wall time of ``runs`` after a warm-up."""
+    d = day.isoformat()
+    figures = {  # name: (argv, limit in ms)
+        "loa --help": ([LOA, "--help"], 150),
+        "loa msg list (10,000 messages)": ([LOA, "msg", "list"], 500),
+        "loa schedule --date D (1 day)": ([LOA, "schedule", "--date", d], 500),
+        "loa schedule --date D --days 30": ([LOA, "schedule", "--date", d, "--days", "30"], 2000),
+    }
+    log(f"core: timing {len(figures)} commands, {runs} runs each after a warm-up, in turns")
+    times = time_processes({name: argv for name, (argv, _) in figures.items()}, env, runs)
+    rows, notes = [], []
+    for name, (_, limit) in figures.items():
+        rows.append(judged(GROUP, f"{name}, median of {runs}", median_ms(times[name]), limit, "ms"))
+        notes.append(f"{name}: runs {', '.join(f'{t * 1000:.0f}' for t in times[name])} ms")
+    return rows, notes
+
+
+def run(quick: bool = False) -> tuple[list[Row], list[str]]:
+    with tempfile.TemporaryDirectory(prefix="loa-bench-core-") as tmp:
+        home = Path(tmp) / "home"
+        today = datetime.now(ZoneInfo(TZ)).date()
+        log("core: building a station with 10,000 messages, 200 blocks, 6 slots")
+        began = time.perf_counter()
+        counts = build_station(home, today)
+        notes = [
+            f"station built in {time.perf_counter() - began:.1f} s: "
+            + ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        ]
+        env = loa_env(home)
+        day = today + timedelta(days=30)
+        rows, timing_notes = timing_rows(env, day, 3 if quick else 5)
+        notes += timing_notes
+        notes.append(f"schedule D={day.isoformat()}: {_schedule_note(home, day, 1)}")
+        notes.append(f"schedule D +30 days: {_schedule_note(home, day, 30)}")
+        log("core: checking what start-up imports")
+        more_rows, more_notes = import_rows(env, day)
+    return rows + more_rows, [f"core: {n}" for n in notes + more_notes]

@@ -1,0 +1,107 @@
+"""bench speech: offline (espeak-ng) rendering, programme assembly and the render cache."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench_common import (
+    LOA,
+    Row,
+    demo_messages,
+    init_station,
+    judged,
+    loa_env,
+    log,
+    median_ms,
+    open_station,
+    station_config,
+    time_processes,
+)
+
+GROUP = "speech"
+TZ = "Asia/Ho_Chi_Minh"
+FULL_BATCH = 100
+
+
+def in_process(tmp: Path, batch: int) -> tuple[list[Row], list[str]]:
+    """``loabroadcast.speech.bench.bench_speech``: long sample, cache hit, a batch."""
+    from loabroadcast.speech.bench import bench_speech
+
+    log(f"speech: bench_speech (long CCHC sample, cache hit, {batch} messages on 2 workers)")
+    r = bench_speech(tmp / "speech", messages=batch, workers=2)
+    rows = [
+        judged(
+            GROUP,
+            f"long CCHC sample: espeak render + assembly ({r['long_audio_s']:.0f} s audio)",
+            r["long_render_s"],
+            1.5,
+            "s",
+            ".2f",
+        ),
+        judged(GROUP, "cache hit, in process (render_message)", r["hit_s"] * 1000, 50, "ms"),
+    ]
+    per_100 = r["batch_s"] * FULL_BATCH / r["batch_messages"]
+    label = f"{FULL_BATCH} different messages offline, 2 workers"
+    if r["batch_messages"] != FULL_BATCH:
+        label += f" (EXTRAPOLATED from {r['batch_messages']} x {FULL_BATCH // batch})"
+    rows.append(judged(GROUP, label, per_100, 60, "s", ".1f"))
+    notes = [
+        f"long sample: {r['long_chars']} chars, normalised={r['long_normalised']}, "
+        f"{r['long_loudness_lufs']} LUFS",
+        f"batch: {r['batch_messages']} messages in {r['batch_s']} s "
+        f"({r['batch_per_message_s']} s each, {r['batch_audio_s']} s of audio)",
+    ]
+    return rows, notes
+
+
+def whole_process(tmp: Path, runs: int) -> tuple[list[Row], list[str]]:
+    """What a cache hit adds to a whole ``loa preview`` process, against ``loa msg show``."""
+    home = tmp / "home"
+    init_station(home, station_config(TZ))
+    sample = demo_messages()[0]
+    station = open_station(home)
+    try:
+        from loabroadcast.services import MessageDraft
+
+        station.add_block("K1", "Khối 1", 1)
+        station.add_slot("sang", "06:00", "06:30")
+        saved = station.add_message(
+            MessageDraft(title=sample["title"], text=sample["text"], blocks=["K1"], slots=["sang"])
+        )
+        mid = saved.message.id
+        log("speech: approving (and rendering) the CCHC message for the process timing")
+        station.approve(mid, "bench")
+        render = station.render_info(mid)
+    finally:
+        station.close()
+    if render is None:
+        raise RuntimeError("the approved message has no render")
+    env = loa_env(home)
+    out = tmp / "preview.wav"
+    log(f"speech: timing loa preview vs loa msg show ({runs} runs each, in turns)")
+    times = time_processes(
+        {
+            "show": [LOA, "msg", "show", str(mid)],
+            "preview": [LOA, "preview", str(mid), "--out", str(out)],
+        },
+        env,
+        runs,
+    )
+    show, preview = median_ms(times["show"]), median_ms(times["preview"])
+    rows = [
+        judged(GROUP, "cache hit, whole process (preview - msg show)", preview - show, 50, "ms")
+    ]
+    notes = [
+        f"loa preview {mid} --out f.wav {preview:.0f} ms, loa msg show {mid} {show:.0f} ms "
+        f"(medians of {runs}; {render['duration_s']} s of audio by {render['engine']})"
+    ]
+    return rows, notes
+
+
+def run(quick: bool = False) -> tuple[list[Row], list[str]]:
+    batch = 20 if quick else FULL_BATCH
+    with tempfile.TemporaryDirectory(prefix="loa-bench-speech-") as tmp:
+        rows, notes = in_process(Path(tmp), batch)
+        more_rows, more_notes = whole_process(Path(tmp), 3 if quick else 7)
+    return rows + more_rows, [f"speech: {n}" for n in notes + more_notes]
