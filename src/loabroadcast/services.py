@@ -348,6 +348,11 @@ class Station:
         with db.read_session(self.engine) as s:
             return repo.list_messages(s, status)
 
+    def message_summaries(self, status: str | None = None) -> list[tuple]:
+        """(id, status, priority, title, blocks, slots, from, until) rows for a listing."""
+        with db.read_session(self.engine) as s:
+            return repo.message_summaries(s, status)
+
     def expire(self) -> int:
         """Mark approved and draft messages whose last day has passed as expired."""
         with db.write_session(self.engine) as s:

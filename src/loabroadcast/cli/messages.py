@@ -133,29 +133,20 @@ def cancel(app, message_id) -> None:
 @click.pass_obj
 def list_(app, status, as_json) -> None:
     """List messages, oldest first."""
-    messages = app.station().messages(status)
+    station = app.station()
     if as_json:
-        echo_json([message_dict(m) for m in messages])
+        echo_json([message_dict(m) for m in station.messages(status)])
         return
-    if not messages:
+    rows = station.message_summaries(status)
+    if not rows:
         click.echo("no messages" + (f" with status {status}" if status else ""))
         return
     rows = [
-        (
-            m.id,
-            m.status.value,
-            m.priority.label,
-            _short(m.title, 48),
-            _short(",".join(m.blocks), 20),
-            ",".join(m.slots),
-            m.valid_from,
-            m.valid_until,
-        )
-        for m in messages
+        (i, st, pr, _short(t, 48), _short(b, 20), sl, vf, vu)
+        for i, st, pr, t, b, sl, vf, vu in rows
     ]
-    click.echo(
-        table(["id", "status", "priority", "title", "blocks", "slots", "from", "until"], rows)
-    )
+    headers = ["id", "status", "priority", "title", "blocks", "slots", "from", "until"]
+    click.echo(table(headers, rows))
 
 
 @msg.command("show")

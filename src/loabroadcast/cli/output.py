@@ -27,31 +27,32 @@ def width(text: str) -> int:
     return len(text) - len(_COMBINING.findall(text)) + len(_WIDE.findall(text))
 
 
-def pad(text: str, cols: int) -> str:
-    return text + " " * max(0, cols - width(text))
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "") -> str:
     cells = [[_cell(v) for v in row] for row in rows]
+    sizes = [[width(c) for c in row] for row in cells]
     widths = [width(h) for h in headers]
-    for row in cells:
-        widths = [max(w, width(c)) for w, c in zip(widths, row, strict=True)]
-    lines = [indent + "  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for row in sizes:
+        widths = [max(w, n) for w, n in zip(widths, row, strict=True)]
+
+    def line(texts, lengths) -> str:
+        padded = (t + " " * (w - n) for t, n, w in zip(texts, lengths, widths, strict=True))
+        return (indent + "  ".join(padded)).rstrip()
+
+    lines = [line(headers, [width(h) for h in headers])]
     lines.append(indent + "  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append(
-            indent + "  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
-        )
+    lines.extend(line(texts, lengths) for texts, lengths in zip(cells, sizes, strict=True))
     return "\n".join(lines)
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if value is None:
         return "-"
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M:%S")
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
     if isinstance(value, time):
         return value.strftime("%H:%M:%S")
     if isinstance(value, (list, tuple, set, frozenset)):

@@ -8,12 +8,12 @@ import socket
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, exc, func, select, update
 
 from ..domain import Airing, AiringStatus
-from ..errors import Conflict
+from ..errors import Conflict, StoreError
 from . import db, repo
-from .models import AiringRow, DaemonStateRow, MessageRow, PlayRequestRow
+from .models import AiringRow, DaemonStateRow, MessageRow, PlanState, PlayRequestRow
 
 # A claim holds an occurrence; these statuses mean "done with, do not air again".
 SETTLED = {
@@ -187,12 +187,16 @@ class AsRun:
             return row
 
     def poll_state(self) -> tuple[int, bool]:
-        """(plan_version, whether a play-now request waits): one short read."""
-        with db.read_session(self.engine) as s:
-            pending = s.scalar(
-                select(PlayRequestRow.id).where(PlayRequestRow.status == "pending").limit(1)
-            )
-            return repo.plan_version(s), pending is not None
+        """(plan_version, whether a play-now request waits): one statement, no ORM session,
+        as cheap as a read can be (the daemon asks every second)."""
+        pending = select(PlayRequestRow.id).where(PlayRequestRow.status == "pending").exists()
+        query = select(PlanState.version, pending).where(PlanState.id == 1)
+        try:
+            with self.engine.connect() as conn:
+                version, waiting = conn.execute(query).one()
+        except exc.OperationalError as err:
+            raise StoreError(f"database error: {str(err.orig or err).splitlines()[0]}") from err
+        return version, bool(waiting)
 
     def finish_play_request(self, request_id: int, status: str, now: datetime) -> None:
         with db.write_session(self.engine) as s:
