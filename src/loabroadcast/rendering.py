@@ -65,18 +65,7 @@ class Renderer:
                 and (message.approved_at is None or latest.created_at >= message.approved_at)
             ):
                 return repo.to_render(latest)
-            row = RenderRow(
-                message_id=record.message_id,
-                key=record.key,
-                path=str(record.path),
-                engine=record.engine,
-                voice=record.voice,
-                duration_s=record.duration_s,
-                loudness_lufs=record.loudness_lufs,
-                sha256=record.sha256,
-                fallback=record.fallback,
-                created_at=now,
-            )
+            row = repo.render_row(record, now)
             s.add(row)
             repo.bump_plan(s, now)  # durations changed: the schedule is re-laid
             return repo.to_render(row)

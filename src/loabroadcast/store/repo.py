@@ -175,21 +175,23 @@ def message_summaries(session: Session, status: str | None = None) -> list[tuple
 
 def _codes_by_message(session: Session) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """Block codes and slot codes of every message, by message id, in display order."""
-    blocks: dict[int, list[str]] = {}
-    for mid, code in session.execute(
-        select(MessageBlockRow.message_id, BlockRow.code)
-        .join(BlockRow, BlockRow.id == MessageBlockRow.block_id)
-        .order_by(BlockRow.code)
-    ):
-        blocks.setdefault(mid, []).append(code)
-    slots: dict[int, list[str]] = {}
-    for mid, code in session.execute(
-        select(MessageSlotRow.message_id, SlotRow.code)
-        .join(SlotRow, SlotRow.id == MessageSlotRow.slot_id)
-        .order_by(SlotRow.start)
-    ):
-        slots.setdefault(mid, []).append(code)
-    return blocks, slots
+    blocks = select(MessageBlockRow.message_id, BlockRow.code).join(
+        BlockRow, BlockRow.id == MessageBlockRow.block_id
+    )
+    slots = select(MessageSlotRow.message_id, SlotRow.code).join(
+        SlotRow, SlotRow.id == MessageSlotRow.slot_id
+    )
+    return (
+        _grouped(session, blocks.order_by(BlockRow.code)),
+        _grouped(session, slots.order_by(SlotRow.start)),
+    )
+
+
+def _grouped(session: Session, pairs) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for key, value in session.execute(pairs):
+        grouped.setdefault(key, []).append(value)
+    return grouped
 
 
 def all_block_codes(session: Session) -> tuple[str, ...]:
@@ -214,6 +216,21 @@ def latest_renders(
     if message_ids is not None:
         query = query.where(RenderRow.message_id.in_(list(message_ids)))
     return {r.message_id: r for r in session.scalars(query)}
+
+
+def render_row(record: RenderRecord, created_at: datetime) -> RenderRow:
+    return RenderRow(
+        message_id=record.message_id,
+        key=record.key,
+        path=str(record.path),
+        engine=record.engine,
+        voice=record.voice,
+        duration_s=record.duration_s,
+        loudness_lufs=record.loudness_lufs,
+        sha256=record.sha256,
+        fallback=record.fallback,
+        created_at=created_at,
+    )
 
 
 def to_render(row: RenderRow) -> RenderRecord:
