@@ -34,7 +34,7 @@ FULL_REPLAN_S = 60.0  # ticks re-plan from scratch this often (new days enter th
 @dataclass(frozen=True)
 class DaemonOptions:
     tick_s: float = 10.0  # heartbeat, expiry, clock-jump check, full reconcile
-    poll_s: float = 1.0  # plan_version and play-now requests, in one read
+    poll_s: float = 0.5  # plan_version and play-now requests, in one read
     lead_s: float = 2.0  # a programme job fires this long before pre-roll, to prepare
     horizon_h: float = 36.0  # how far ahead timers are kept
     prerender_h: float = 24.0
@@ -333,7 +333,7 @@ class Daemon:
         self._threads = [t for t in self._threads if t is not me]
 
     def poll(self) -> None:
-        """Every second, one cheap read: has the plan changed, is an emergency waiting?"""
+        """Twice a second, one cheap read: has the plan changed, is an emergency waiting?"""
         try:
             version, pending = self.asrun.poll_state()
             if version != self._plan_version:

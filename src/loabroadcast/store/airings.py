@@ -188,7 +188,7 @@ class AsRun:
 
     def poll_state(self) -> tuple[int, bool]:
         """(plan_version, whether a play-now request waits): one statement, no ORM session,
-        as cheap as a read can be (the daemon asks every second)."""
+        as cheap as a read can be (the daemon asks twice a second)."""
         pending = select(PlayRequestRow.id).where(PlayRequestRow.status == "pending").exists()
         query = select(PlanState.version, pending).where(PlanState.id == 1)
         try:
