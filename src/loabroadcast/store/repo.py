@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -250,7 +250,7 @@ def to_render(row: RenderRow) -> RenderRecord:
     )
 
 
-def played_counts(session: Session, message_ids: Iterable[int] | None = None) -> dict[int, int]:
+def played_counts(session: Session) -> dict[int, int]:
     query = (
         select(AiringRow.message_id, func.count())
         .where(AiringRow.status == AiringStatus.PLAYED.value)
@@ -279,7 +279,3 @@ def to_airing(row: AiringRow, title: str | None = None) -> Airing:
         error=row.error,
         title=title,
     )
-
-
-def utcnow_from(clock) -> datetime:
-    return clock.now().astimezone(UTC)
