@@ -8,13 +8,13 @@ was changed or lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 from sqlalchemy import select
 
 from .domain import Message, MessageStatus, RenderRecord
-from .errors import InvalidInput, NotFound
+from .errors import NotFound
 from .store import db, repo
 from .store.models import MessageRow, RenderRow
 
@@ -72,13 +72,18 @@ class Renderer:
 
     def current(self, message: Message) -> RenderRecord | None:
         """The render approved with the message, if it is still newer than the approval."""
+        return self._current_of([message]).get(message.id)
+
+    def _current_of(self, messages: list[Message]) -> dict[int, RenderRecord]:
+        """Current renders of ``messages`` by id, in one query."""
         with db.read_session(self.station.engine) as s:
-            row = repo.latest_renders(s, [message.id]).get(message.id)
-        if row is None:
-            return None
-        if message.approved_at and row.created_at < message.approved_at:
-            return None
-        return repo.to_render(row)
+            rows = repo.latest_renders(s, [m.id for m in messages])
+        current = {}
+        for m in messages:
+            row = rows.get(m.id)
+            if row is not None and not (m.approved_at and row.created_at < m.approved_at):
+                current[m.id] = repo.to_render(row)
+        return current
 
     def ensure(self, message: Message) -> RenderRecord:
         """The verified audio for ``message``: the recorded render when its sha256 still
@@ -101,7 +106,8 @@ class Renderer:
     def pending(self, ids: Iterable[int] | None = None) -> list[Message]:
         """Approved messages (or the given ids) without a current render."""
         messages = self.messages_for(ids)
-        return [m for m in messages if self.current(m) is None]
+        current = self._current_of(messages)
+        return [m for m in messages if m.id not in current]
 
     def messages_for(self, ids: Iterable[int] | None) -> list[Message]:
         with db.read_session(self.station.engine) as s:
@@ -120,24 +126,6 @@ class Renderer:
                     raise NotFound(f"no message {mid}")
                 result.append(repo.to_message(row, codes))
             return result
-
-    def render_many(
-        self,
-        ids: Iterable[int] | None = None,
-        *,
-        force: bool = False,
-        progress: Callable[[Message], None] | None = None,
-    ) -> list[RenderRecord]:
-        messages = self.messages_for(ids) if (force or ids is not None) else self.pending()
-        for m in messages:
-            if m.status in (MessageStatus.CANCELLED, MessageStatus.REJECTED):
-                raise InvalidInput(f"message {m.id} is {m.status}; it will not air")
-        done = []
-        for m in messages:
-            done.append(self.render(m, force=force))
-            if progress:
-                progress(m)
-        return done
 
     def keep_keys(self) -> set[str]:
         """Cache keys that active (draft or approved) messages still need."""

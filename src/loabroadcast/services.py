@@ -22,7 +22,7 @@ from sqlalchemy import Engine, delete, select
 from . import config as config_mod
 from .clock import Clock, SystemClock
 from .config import Settings
-from .domain import Block, Message, MessageStatus, Priority, Programme, Slot
+from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Programme, Slot
 from .domain import parse as p
 from .domain.planner import PlanInput, plan
 from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError
@@ -453,7 +453,8 @@ class Station:
 
     def status(self, horizon: int = 5) -> dict:
         """Is a daemon alive (heartbeat within two ticks), what is on air, what is next."""
-        from .store.airings import daemon_rows
+        from .store.airings import airings_on, daemon_rows
+        from .store.models import AiringRow
 
         now = self.now()
         rows = daemon_rows(self.engine)
@@ -471,7 +472,9 @@ class Station:
             "started_at": newest.started_at if newest else None,
             "heartbeat_at": newest.heartbeat_at if newest else None,
         }
-        playing = [a for a in self.airings(None) if a.status.value == "playing"]
+        playing = airings_on(
+            self.engine, None, self.tz, AiringRow.status == AiringStatus.PLAYING.value
+        )
         now_playing = None
         if playing and live:
             a = playing[-1]

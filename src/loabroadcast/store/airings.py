@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, delete, exc, func, select, update
@@ -226,12 +225,14 @@ def _dead_here(instance: str) -> bool:
     return False
 
 
-def airings_on(engine: Engine, day: date | None, tz) -> list[Airing]:
-    """The as-run log of a station day (local), oldest first; all days when ``day`` is None."""
+def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
+    """The as-run log of a station day (local), oldest first; all days when ``day`` is None;
+    only rows matching ``where`` when given."""
     with db.read_session(engine) as s:
         query = (
             select(AiringRow, MessageRow.title)
             .join(MessageRow, MessageRow.id == AiringRow.message_id)
+            .where(*where)
             .order_by(func.coalesce(AiringRow.started_at, AiringRow.scheduled_at), AiringRow.id)
         )
         if day is not None:
@@ -245,7 +246,3 @@ def airings_on(engine: Engine, day: date | None, tz) -> list[Airing]:
 def daemon_rows(engine: Engine) -> list[DaemonStateRow]:
     with db.read_session(engine) as s:
         return list(s.scalars(select(DaemonStateRow).order_by(DaemonStateRow.heartbeat_at.desc())))
-
-
-def join_codes(values: Iterable) -> str:
-    return ",".join(str(v) for v in values)
