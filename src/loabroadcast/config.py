@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
 
@@ -71,6 +72,13 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     playback: PlaybackSettings = field(default_factory=PlaybackSettings)
     zones: ZoneSettings = field(default_factory=ZoneSettings)
+
+    def zone(self) -> ZoneInfo:
+        """The station's time zone; an unknown name is an input error."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput(f"unknown timezone {self.timezone!r}") from None
 
     @property
     def database_url(self) -> str:

@@ -12,10 +12,9 @@ import logging
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, delete, select
 
@@ -24,8 +23,9 @@ from .clock import Clock, SystemClock
 from .config import Settings
 from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Programme, Slot
 from .domain import parse as p
-from .domain.planner import PlanInput, plan
+from .drafts import MessageDraft, Saved
 from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError
+from .listings import Listings
 from .store import db, repo
 from .store.models import (
     BlockRow,
@@ -35,52 +35,12 @@ from .store.models import (
     PlayRequestRow,
     SlotRow,
 )
+from .store.reader import Reader
 
 log = logging.getLogger("loabroadcast")
 
 MAX_TEXT_CHARS = 20_000
 EDITABLE_AUDIO = (".mp3", ".wav", ".ogg", ".m4a", ".flac", ".aac", ".opus")
-
-
-@dataclass(frozen=True)
-class MessageDraft:
-    """What an officer gives for a new message, or the fields of an edit."""
-
-    title: str | None = None
-    text: str | None = None
-    audio: Path | None = None
-    blocks: Sequence[str] | None = None  # ["all"] for every block
-    slots: Sequence[str] | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
-    priority: Priority | None = None
-    repeat: int | None = None
-    max_airings: int | None = None
-    category: str | None = None
-    source: str | None = None
-    by: str | None = None
-
-
-@dataclass(frozen=True)
-class Saved:
-    message: Message
-    warnings: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-def read_text_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"text file {path} does not exist") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"text file {path} is a folder") from None
-    except UnicodeDecodeError as err:
-        raise InvalidInput(
-            f"text file {path} is not UTF-8 (byte {err.start}); save it as UTF-8 and retry"
-        ) from None
-    except OSError as err:
-        raise InvalidInput(f"cannot read text file {path}: {err.strerror}") from None
 
 
 def init_station(settings: Settings) -> tuple[str | None, str, bool]:
@@ -124,18 +84,15 @@ class Station:
     ):
         self.settings = settings
         self.clock = clock or SystemClock()
-        try:
-            self.tz = ZoneInfo(settings.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput(f"unknown timezone {settings.timezone!r}") from None
+        self.tz = settings.zone()
         self._engine = engine
+        # The reads people wait on, answered by the same code as `loa msg list`/`schedule`.
+        self.listings = Listings(settings, self.clock, lambda: Reader.on_engine(self.engine))
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock | None = None) -> Station:
-        from .store import schema
-
         station = cls(settings, clock)
-        schema.check_current(station.engine)
+        station.listings.check_schema()
         return station
 
     @property
@@ -345,13 +302,11 @@ class Station:
             return self._message(s, self._row(s, message_id))
 
     def messages(self, status: str | None = None) -> list[Message]:
-        with db.read_session(self.engine) as s:
-            return repo.list_messages(s, status)
+        return self.listings.messages(status)
 
     def message_summaries(self, status: str | None = None) -> list[tuple]:
         """(id, status, priority, title, blocks, slots, from, until) rows for a listing."""
-        with db.read_session(self.engine) as s:
-            return repo.message_summaries(s, status)
+        return self.listings.message_summaries(status)
 
     def expire(self) -> int:
         """Mark approved and draft messages whose last day has passed as expired."""
@@ -370,23 +325,7 @@ class Station:
     # schedule -------------------------------------------------------------
 
     def schedule(self, first: date | None = None, days: int = 1) -> list[Programme]:
-        if days < 1 or days > 366:
-            raise InvalidInput("--days must be between 1 and 366")
-        first = first or self.today()
-        last = first + timedelta(days=days - 1)
-        with db.read_session(self.engine) as s:
-            messages = repo.approved_messages_between(s, first, last)
-            ids = [m.id for m in messages]
-            renders = repo.latest_renders(s, ids) if ids else {}
-            data = PlanInput(
-                messages=tuple(messages),
-                slots=tuple(repo.to_slot(r) for r in repo.slot_rows(s)),
-                durations={mid: r.duration_s for mid, r in renders.items()},
-                played=repo.played_counts(s),
-                gap_s=self.settings.schedule.item_gap_s,
-                words_per_minute=self.settings.schedule.words_per_minute,
-            )
-        return plan(data, first, days, self.tz)
+        return self.listings.schedule(first, days)
 
     def render_info(self, message_id: int) -> dict | None:
         """The newest render of a message, as plain data (None when not rendered)."""
@@ -654,4 +593,4 @@ def _hm(t) -> str:
     return t.strftime("%H:%M:%S") if t.second else t.strftime("%H:%M")
 
 
-__all__ = ["MessageDraft", "Saved", "Station", "init_station", "read_text_file"]
+__all__ = ["MessageDraft", "Saved", "Station", "init_station"]

@@ -309,3 +309,34 @@ def test_schedule_table_and_overflow(town):
     overflow_at = next(i for i, line in enumerate(lines) if "overflow" in line)
     assert "Tuyên truyền CCHC" in "\n".join(lines[overflow_at:])
     assert "20:00:00" in next(line for line in lines if "Lịch cắt điện" in line)
+
+
+def test_message_list_table(town):
+    a = add(town, "--blocks", "K1,K2", "--slots", "chieu,sang", "--from", "10/03/2026")
+    long_title = "Kế hoạch tuyên truyền cải cách hành chính năm 2026 của Ủy ban nhân dân"
+    b = add(town, "--blocks", "all", "--slots", "sang", "--priority", "khan-cap", title=long_title)
+    town("msg", "approve", str(b))
+    assert town("msg", "list").stdout.splitlines() == [
+        "id  status    priority   title                                             "
+        "blocks  slots       from        until",
+        "--  --------  ---------  ------------------------------------------------  "
+        "------  ----------  ----------  -----",
+        f"{a}   draft     normal     Họp tổ                                            "
+        "K1,K2   sang,chieu  10/03/2026  -",
+        f"{b}   approved  emergency  Kế hoạch tuyên truyền cải cách hành chính năm 2…  "
+        "all     sang        -           -",
+    ]
+    assert town("msg", "list", "--status", "approved").stdout.splitlines()[2].startswith(f"{b} ")
+    assert town("msg", "list", "--status", "expired").stdout == "no messages with status expired\n"
+
+
+def test_schedule_table_shortens_a_long_block_list(town):
+    for n in range(4, 13):
+        assert town("block", "add", f"K{n}", f"Khối {n}").exit_code == 0
+    mid = add(town, "--blocks", "all", "--slots", "sang", title="Bão số 4")
+    town("msg", "approve", str(mid))
+    out = town("schedule", "--date", "2026-03-10").stdout
+    row = next(line for line in out.splitlines() if "Bão số 4" in line)
+    assert "K1,K10,K11,K12,K2,K3,K4,K5,K6…  Bão số 4" in row
+    blocks = json.loads(town("schedule", "--date", "2026-03-10", "--json").stdout)
+    assert len(blocks["programmes"][0]["items"][0]["blocks"]) == 12  # JSON has them all

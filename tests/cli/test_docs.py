@@ -119,18 +119,60 @@ def test_top_help_lists_every_command_with_its_one_line_help():
         assert re.search(rf"^  {re.escape(name)} +{re.escape(one_line)}$", listed, re.M), name
 
 
-def test_top_help_imports_no_heavy_module():
+def _imported_heavy(argv: list[str], env: dict[str, str] | None = None) -> tuple[str, list]:
+    """Run ``loa ARGV`` in a fresh interpreter: its output, and which heavy modules it loaded."""
     code = (
         "import sys\n"
         "from loabroadcast.cli import cli\n"
         "try:\n"
-        "    cli(['--help'], prog_name='loa')\n"
+        f"    cli({argv!r}, prog_name='loa')\n"
         "except SystemExit as exit:\n"
         "    assert exit.code == 0, exit.code\n"
         f"print('\\n' + __import__('json').dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
     )
-    assert "Commands:" in done.stdout
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    output, _, last = done.stdout.rstrip("\n").rpartition("\n")
+    return output, json.loads(last)
+
+
+def test_top_help_imports_no_heavy_module():
+    output, heavy = _imported_heavy(["--help"])
+    assert "Commands:" in output
+    assert heavy == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["msg", "list"], "Họp tổ"),
+        (["schedule", "--date", "2026-03-10"], "10/03/2026  sang"),
+        (["schedule", "--date", "2026-03-10", "--json"], '"timezone": "Asia/Ho_Chi_Minh"'),
+    ],
+)
+def test_listings_on_sqlite_start_without_sqlalchemy(tmp_path, argv, shown):
+    """The reads an officer waits on open the SQLite file with the standard library."""
+    import os
+
+    from loabroadcast.config import load_settings
+    from loabroadcast.services import MessageDraft, Station, init_station
+
+    settings = load_settings(tmp_path / "home", env={})
+    init_station(settings)
+    station = Station.open(settings)
+    station.add_block("K1", "Khối 1")
+    station.add_slot("sang", "06:00", "06:30")
+    draft = MessageDraft(title="Họp tổ", text="Họp tổ dân phố.", blocks=["K1"], slots=["sang"])
+    station.add_message(draft)
+    station.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    env["LOA_HOME"] = str(settings.home)  # the SQLite default
+    output, heavy = _imported_heavy(argv, env)
+    assert shown in output
+    assert heavy == []

@@ -14,6 +14,7 @@ class AppContext:
     debug: bool
     _settings: Settings | None = field(default=None, init=False)
     _station: object | None = field(default=None, init=False)
+    _listings: object | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         logging.basicConfig(
@@ -34,6 +35,15 @@ class AppContext:
 
             self._station = Station.open(self.settings)
         return self._station
+
+    def listings(self):
+        """Read-only listings and the programme, schema checked: on the SQLite default
+        these commands start without importing SQLAlchemy."""
+        if self._listings is None:
+            from ..listings import Listings
+
+            self._listings = Listings.open(self.settings)
+        return self._listings
 
     def close(self) -> None:
         if self._station is not None:

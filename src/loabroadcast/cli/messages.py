@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from ..domain import Message, MessageStatus
-from ..services import MessageDraft, Saved, read_text_file
-from .output import echo_json, table, warn
+from ..drafts import MessageDraft, Saved, read_text_file
+from .output import echo_json, shorten, table, warn
 from .params import CODES, DATE, PRIORITY
 
 
@@ -133,16 +133,16 @@ def cancel(app, message_id) -> None:
 @click.pass_obj
 def list_(app, status, as_json) -> None:
     """List messages, oldest first."""
-    station = app.station()
+    listings = app.listings()
     if as_json:
-        echo_json([message_dict(m) for m in station.messages(status)])
+        echo_json([message_dict(m) for m in listings.messages(status)])
         return
-    rows = station.message_summaries(status)
+    rows = listings.message_summaries(status)
     if not rows:
         click.echo("no messages" + (f" with status {status}" if status else ""))
         return
     rows = [
-        (i, st, pr, _short(t, 48), _short(b, 20), sl, vf, vu)
+        (i, st, pr, shorten(t, 48), shorten(b, 20), sl, vf, vu)
         for i, st, pr, t, b, sl, vf, vu in rows
     ]
     headers = ["id", "status", "priority", "title", "blocks", "slots", "from", "until"]
@@ -244,10 +244,6 @@ def _print_saved(saved: Saved, as_json: bool, line: str) -> None:
         for note in saved.notes:
             click.echo(note)
     warn(saved.warnings)
-
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _when(station, moment) -> str:

@@ -28,20 +28,29 @@ def width(text: str) -> int:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "") -> str:
-    cells = [[_cell(v) for v in row] for row in rows]
-    sizes = [[width(c) for c in row] for row in cells]
-    widths = [width(h) for h in headers]
-    for row in sizes:
-        widths = [max(w, n) for w, n in zip(widths, row, strict=True)]
-
-    def line(texts, lengths) -> str:
-        padded = (t + " " * (w - n) for t, n, w in zip(texts, lengths, widths, strict=True))
-        return (indent + "  ".join(padded)).rstrip()
-
-    lines = [line(headers, [width(h) for h in headers])]
-    lines.append(indent + "  ".join("-" * w for w in widths))
-    lines.extend(line(texts, lengths) for texts, lengths in zip(cells, sizes, strict=True))
+    """Rows under headers, columns aligned by terminal width; built column by column
+    (one pass per column, no call per cell) so 10,000-row listings print quickly."""
+    columns = [[v if type(v) is str else _cell(v) for v in col] for col in zip(*rows, strict=True)]
+    if not columns:
+        columns = [[] for _ in headers]
+    padded = []
+    rule = []
+    for header, col in zip(headers, columns, strict=True):
+        sizes = [len(c) if c.isascii() else width(c) for c in col]
+        w = max(width(header), *sizes) if sizes else width(header)
+        padded.append(
+            [header + " " * (w - width(header))]
+            + [c + " " * (w - n) for c, n in zip(col, sizes, strict=True)]
+        )
+        rule.append("-" * w)
+    lines = [(indent + "  ".join(cells)).rstrip() for cells in zip(*padded, strict=True)]
+    lines.insert(1, indent + "  ".join(rule))
     return "\n".join(lines)
+
+
+def shorten(text: str, n: int) -> str:
+    """``text`` cut to ``n`` characters, the last one an ellipsis when it was longer."""
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _cell(value: Any) -> str:

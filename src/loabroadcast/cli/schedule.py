@@ -7,8 +7,10 @@ from datetime import datetime
 import click
 
 from ..domain import Programme
-from .output import echo_json, table, vn_date
+from .output import echo_json, shorten, table, vn_date
 from .params import DATE
+
+BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has them
 
 
 @click.command()
@@ -18,11 +20,10 @@ from .params import DATE
 @click.pass_obj
 def schedule(app, first, days, as_json) -> None:
     """The programme of every slot: approved messages in air order, and overflow."""
-    station = app.station()
-    programmes = station.schedule(first, days)
+    programmes = app.listings().schedule(first, days)
     if as_json:
         echo_json(
-            {"timezone": station.settings.timezone, "programmes": [as_dict(p) for p in programmes]}
+            {"timezone": app.settings.timezone, "programmes": [as_dict(p) for p in programmes]}
         )
         return
     if not programmes:
@@ -81,7 +82,7 @@ def as_text(p: Programme) -> str:
                 i.message_id,
                 i.priority.label,
                 _duration(i.duration_s, i.estimated),
-                ",".join(i.blocks),
+                shorten(",".join(i.blocks), BLOCKS_WIDTH),
                 i.title,
             )
             for i in p.items

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -13,17 +13,14 @@ from ..domain import (
     AiringStatus,
     Block,
     Message,
-    MessageStatus,
-    Priority,
     RenderRecord,
     Slot,
 )
+from . import records
 from .models import (
     AiringRow,
     BlockRow,
-    MessageBlockRow,
     MessageRow,
-    MessageSlotRow,
     PlanState,
     RenderRow,
     SlotRow,
@@ -61,18 +58,8 @@ def block_by_code(session: Session, code: str) -> BlockRow | None:
 # slots --------------------------------------------------------------------
 
 
-def parse_hms(text: str) -> time:
-    return time.fromisoformat(text)
-
-
 def to_slot(row: SlotRow) -> Slot:
-    return Slot(
-        code=row.code,
-        name=row.name,
-        start=parse_hms(row.start),
-        end=parse_hms(row.end),
-        weekdays=frozenset(int(c) for c in row.weekdays),
-    )
+    return records.slot(row.code, row.name, row.start, row.end, row.weekdays)
 
 
 def slot_rows(session: Session) -> list[SlotRow]:
@@ -88,124 +75,12 @@ def slot_by_code(session: Session, code: str) -> SlotRow | None:
 
 def to_message(row: MessageRow, all_codes: tuple[str, ...] = ()) -> Message:
     blocks = all_codes if row.all_blocks else tuple(b.code for b in row.blocks)
-    return Message(
-        id=row.id,
-        title=row.title,
-        priority=Priority(row.priority),
-        status=MessageStatus(row.status),
-        text=row.text,
-        audio_path=row.audio_path,
-        blocks=blocks,
-        slots=tuple(s.code for s in row.slots),
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        repeat=row.repeat,
-        max_airings=row.max_airings,
-        category=row.category,
-        source=row.source,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        approved_by=row.approved_by,
-        approved_at=row.approved_at,
-        rejected_reason=row.rejected_reason,
-    )
-
-
-def list_messages(session: Session, status: str | None = None, *where) -> list[Message]:
-    """Messages (of ``status``, matching ``where``), oldest first, with plain Core queries:
-    listing or planning a station with 10,000 messages stays well under a second."""
-    m = MessageRow.__table__
-    query = select(m).order_by(m.c.id).where(*where)
-    if status:
-        query = query.where(m.c.status == status)
-    rows = session.execute(query).all()
-    blocks, slots = _codes_by_message(session)
-    every = all_block_codes(session)
-    return [
-        Message(
-            id=r.id,
-            title=r.title,
-            priority=Priority(r.priority),
-            status=MessageStatus(r.status),
-            text=r.text,
-            audio_path=r.audio_path,
-            blocks=every if r.all_blocks else tuple(blocks.get(r.id, ())),
-            slots=tuple(slots.get(r.id, ())),
-            valid_from=r.valid_from,
-            valid_until=r.valid_until,
-            repeat=r.repeat,
-            max_airings=r.max_airings,
-            category=r.category,
-            source=r.source,
-            created_by=r.created_by,
-            created_at=r.created_at,
-            approved_by=r.approved_by,
-            approved_at=r.approved_at,
-            rejected_reason=r.rejected_reason,
-        )
-        for r in rows
-    ]
-
-
-def message_summaries(session: Session, status: str | None = None) -> list[tuple]:
-    """(id, status, priority, title, blocks, slots, from, until) of every message, for
-    listing: no texts and no ORM objects, so 10,000 messages list quickly."""
-    m = MessageRow
-    query = select(
-        m.id, m.status, m.priority, m.title, m.all_blocks, m.valid_from, m.valid_until
-    ).order_by(m.id)
-    if status:
-        query = query.where(m.status == status)
-    links = _codes_by_message(session)
-    every = ",".join(all_block_codes(session))
-    return [
-        (
-            mid,
-            st,
-            Priority(pr).label,
-            title,
-            every if all_blocks else ",".join(links[0].get(mid, ())),
-            ",".join(links[1].get(mid, ())),
-            vf,
-            vu,
-        )
-        for mid, st, pr, title, all_blocks, vf, vu in session.execute(query)
-    ]
-
-
-def _codes_by_message(session: Session) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Block codes and slot codes of every message, by message id, in display order."""
-    blocks = select(MessageBlockRow.message_id, BlockRow.code).join(
-        BlockRow, BlockRow.id == MessageBlockRow.block_id
-    )
-    slots = select(MessageSlotRow.message_id, SlotRow.code).join(
-        SlotRow, SlotRow.id == MessageSlotRow.slot_id
-    )
-    return (
-        _grouped(session, blocks.order_by(BlockRow.code)),
-        _grouped(session, slots.order_by(SlotRow.start)),
-    )
-
-
-def _grouped(session: Session, pairs) -> dict[int, list[str]]:
-    grouped: dict[int, list[str]] = {}
-    for key, value in session.execute(pairs):
-        grouped.setdefault(key, []).append(value)
-    return grouped
+    values = {name: getattr(row, name) for name in records.MESSAGE_FIELDS}
+    return records.message(values, blocks, tuple(s.code for s in row.slots))
 
 
 def all_block_codes(session: Session) -> tuple[str, ...]:
     return tuple(session.scalars(select(BlockRow.code).order_by(BlockRow.code)))
-
-
-def approved_messages_between(session: Session, first: date, last: date) -> list[Message]:
-    """Approved messages whose validity overlaps [first, last]."""
-    return list_messages(
-        session,
-        MessageStatus.APPROVED.value,
-        (MessageRow.valid_from.is_(None)) | (MessageRow.valid_from <= last),
-        (MessageRow.valid_until.is_(None)) | (MessageRow.valid_until >= first),
-    )
 
 
 def latest_renders(

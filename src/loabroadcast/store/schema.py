@@ -7,10 +7,12 @@ only compare it with the database's (cheap: no Alembic import on the CLI path).
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlalchemy import Engine, inspect, text
+from typing import TYPE_CHECKING
 
 from ..errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 HEAD = "0002"
 KNOWN = ("0001", "0002")
@@ -18,27 +20,33 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    from .queries import schema_revision
+    from .reader import Reader
+
+    with Reader.on_engine(engine) as reader:
+        return schema_revision(reader)
 
 
 def check_current(engine: Engine) -> None:
     """Refuse to work on a database that is missing, older or newer than this code."""
-    try:
-        rev = current_revision(engine)
-    except Exception as err:  # noqa: BLE001 - any driver error means "cannot open"
-        raise StoreError(f"cannot open the database: {str(err).splitlines()[0]}") from err
-    if rev is None:
+    require_current(current_revision(engine))
+
+
+def require_current(revision: str | None) -> None:
+    """The verdict on a database at ``revision`` (None: never initialised)."""
+    if revision is None:
         raise StoreError("no station database here: run `loa init` first")
-    if rev not in KNOWN:
+    _refuse_newer(revision)
+    if revision != HEAD:
+        raise StoreError(f"the database schema is older ({revision}): run `loa init` to migrate it")
+
+
+def _refuse_newer(revision: str) -> None:
+    if revision not in KNOWN:
         raise StoreError(
-            f"the database was made by a newer version of loabroadcast (schema {rev}); "
+            f"the database was made by a newer version of loabroadcast (schema {revision}); "
             "upgrade loabroadcast"
         )
-    if rev != HEAD:
-        raise StoreError(f"the database schema is older ({rev}): run `loa init` to migrate it")
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
@@ -47,11 +55,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     from alembic.config import Config
 
     before = current_revision(engine)
-    if before is not None and before not in KNOWN:
-        raise StoreError(
-            f"the database was made by a newer version of loabroadcast (schema {before}); "
-            "upgrade loabroadcast"
-        )
+    if before is not None:
+        _refuse_newer(before)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:

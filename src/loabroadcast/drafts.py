@@ -1,0 +1,55 @@
+"""What an officer hands in for a message, and what saving it hands back.
+
+Plain data (no store): the CLI builds drafts without importing the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .domain import Message, Priority
+from .errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """What an officer gives for a new message, or the fields of an edit."""
+
+    title: str | None = None
+    text: str | None = None
+    audio: Path | None = None
+    blocks: Sequence[str] | None = None  # ["all"] for every block
+    slots: Sequence[str] | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    priority: Priority | None = None
+    repeat: int | None = None
+    max_airings: int | None = None
+    category: str | None = None
+    source: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    message: Message
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def read_text_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"text file {path} does not exist") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"text file {path} is a folder") from None
+    except UnicodeDecodeError as err:
+        raise InvalidInput(
+            f"text file {path} is not UTF-8 (byte {err.start}); save it as UTF-8 and retry"
+        ) from None
+    except OSError as err:
+        raise InvalidInput(f"cannot read text file {path}: {err.strerror}") from None

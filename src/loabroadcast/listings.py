@@ -1,0 +1,80 @@
+"""What people wait on: message listings and the programme of the coming days.
+
+Read-only, through ``store.queries`` on a ``store.reader.Reader``: on the SQLite
+default ``loa msg list`` and ``loa schedule`` never import SQLAlchemy. The write side
+(``services.Station``) answers the same questions through this class, on its engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from .clock import Clock, SystemClock
+from .config import Settings
+from .domain import Message, Programme
+from .domain.planner import PlanInput, plan
+from .errors import InvalidInput
+from .store import queries, schema
+from .store.reader import Reader
+
+MAX_DAYS = 366
+
+
+class Listings:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        connect: Callable[[], AbstractContextManager[Reader]] | None = None,
+    ):
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.tz = settings.zone()
+        self._connect = connect or partial(Reader.open, settings.database_url)
+
+    @classmethod
+    def open(cls, settings: Settings, clock: Clock | None = None) -> Listings:
+        listings = cls(settings, clock)
+        listings.check_schema()
+        return listings
+
+    def check_schema(self) -> None:
+        """Refuse a database that is missing, older or newer than this code."""
+        with self._connect() as reader:
+            revision = queries.schema_revision(reader)
+        schema.require_current(revision)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.tz).date()
+
+    def messages(self, status: str | None = None) -> list[Message]:
+        with self._connect() as reader:
+            return queries.messages(reader, status)
+
+    def message_summaries(self, status: str | None = None) -> list[tuple]:
+        """(id, status, priority, title, blocks, slots, from, until) rows for a listing."""
+        with self._connect() as reader:
+            return queries.message_summaries(reader, status)
+
+    def schedule(self, first: date | None = None, days: int = 1) -> list[Programme]:
+        """The programme of every slot occurrence from ``first`` (default today), ``days`` long."""
+        if days < 1 or days > MAX_DAYS:
+            raise InvalidInput(f"--days must be between 1 and {MAX_DAYS}")
+        first = first or self.today()
+        last = first + timedelta(days=days - 1)
+        with self._connect() as reader:
+            data = PlanInput(
+                messages=tuple(queries.approved_between(reader, first, last)),
+                slots=tuple(queries.slots(reader)),
+                durations=queries.rendered_durations(reader, first, last),
+                played=queries.played_counts(reader, first, last),
+                gap_s=self.settings.schedule.item_gap_s,
+                words_per_minute=self.settings.schedule.words_per_minute,
+            )
+        return plan(data, first, days, self.tz)

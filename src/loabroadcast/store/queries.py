@@ -1,0 +1,158 @@
+"""The reads people wait on, in plain SQL for SQLite and PostgreSQL (see ``reader``).
+
+Message listings and the planner's input: each is a handful of set queries (no query
+per message), and the planner's input holds only the approved messages whose validity
+meets the asked days, with only their links, renders and airings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from ..domain import AiringStatus, Message, MessageStatus, Priority, Slot
+from . import records
+from .reader import Reader
+
+_MESSAGE_COLUMNS = ", ".join(f"m.{f}" for f in records.MESSAGE_FIELDS)
+
+
+class _Where:
+    """A condition on messages ``m`` and its parameters."""
+
+    def __init__(self, sql: str = "1 = 1", params: Sequence[Any] = ()):
+        self.sql = sql
+        self.params = tuple(params)
+
+
+def schema_revision(reader: Reader) -> str | None:
+    """The Alembic revision of the database; None when it was never initialised."""
+    if not reader.has_table("alembic_version"):
+        return None
+    rows = reader.rows("SELECT version_num FROM alembic_version")
+    return rows[0][0] if rows else None
+
+
+def block_codes(reader: Reader) -> tuple[str, ...]:
+    return tuple(code for (code,) in reader.rows("SELECT code FROM blocks ORDER BY code"))
+
+
+def slots(reader: Reader) -> list[Slot]:
+    rows = reader.rows('SELECT code, name, start, "end", weekdays FROM slots ORDER BY start, code')
+    return [records.slot(*r) for r in rows]
+
+
+def message_summaries(reader: Reader, status: str | None = None) -> list[tuple]:
+    """(id, status, priority label, title, blocks, slots, from, until) of each message,
+    oldest first; blocks and slots as comma-joined codes, "all" for every block."""
+    where = _by_status(status)
+    rows = reader.rows(
+        "SELECT m.id, m.status, m.priority, m.title, m.all_blocks, m.valid_from, m.valid_until "
+        f"FROM messages m WHERE {where.sql} ORDER BY m.id",
+        where.params,
+    )
+    blocks, slot_codes = _codes(reader, where)
+    label = {p.value: p.label for p in Priority}
+    day = records.day
+    return [
+        (
+            mid,
+            st,
+            label[pr],
+            title,
+            "all" if every else ",".join(blocks.get(mid, ())),
+            ",".join(slot_codes.get(mid, ())),
+            day(vf),
+            day(vu),
+        )
+        for mid, st, pr, title, every, vf, vu in rows
+    ]
+
+
+def messages(reader: Reader, status: str | None = None) -> list[Message]:
+    """Messages (of ``status``) in full, oldest first."""
+    return _messages(reader, _by_status(status))
+
+
+def approved_between(reader: Reader, first: date, last: date) -> list[Message]:
+    """Approved messages whose validity meets [first, last]: what the planner may place."""
+    return _messages(reader, _approved_between(first, last))
+
+
+def rendered_durations(reader: Reader, first: date, last: date) -> dict[int, float]:
+    """Seconds of the newest render of each message ``approved_between`` the days."""
+    where = _approved_between(first, last)
+    rows = reader.rows(
+        "SELECT r.message_id, r.duration_s FROM renders r "
+        "WHERE r.id IN (SELECT max(id) FROM renders GROUP BY message_id) "
+        f"AND r.message_id IN (SELECT m.id FROM messages m WHERE {where.sql})",
+        where.params,
+    )
+    return dict(rows)
+
+
+def played_counts(reader: Reader, first: date, last: date) -> dict[int, int]:
+    """Played airings so far of each message ``approved_between`` the days."""
+    where = _approved_between(first, last)
+    rows = reader.rows(
+        "SELECT a.message_id, count(*) FROM airings a WHERE a.status = ? "
+        f"AND a.message_id IN (SELECT m.id FROM messages m WHERE {where.sql}) "
+        "GROUP BY a.message_id",
+        (AiringStatus.PLAYED.value, *where.params),
+    )
+    return dict(rows)
+
+
+def _by_status(status: str | None) -> _Where:
+    return _Where("m.status = ?", (status,)) if status else _Where()
+
+
+def _approved_between(first: date, last: date) -> _Where:
+    return _Where(
+        "m.status = ? AND (m.valid_from IS NULL OR m.valid_from <= ?) "
+        "AND (m.valid_until IS NULL OR m.valid_until >= ?)",
+        (MessageStatus.APPROVED.value, last, first),
+    )
+
+
+def _messages(reader: Reader, where: _Where) -> list[Message]:
+    rows = reader.rows(
+        f"SELECT {_MESSAGE_COLUMNS}, m.all_blocks FROM messages m WHERE {where.sql} ORDER BY m.id",
+        where.params,
+    )
+    blocks, slot_codes = _codes(reader, where)
+    every = block_codes(reader) if any(r[-1] for r in rows) else ()
+    fields = records.MESSAGE_FIELDS
+    return [
+        records.message(
+            dict(zip(fields, r, strict=False)),
+            every if r[-1] else tuple(blocks.get(r[0], ())),
+            tuple(slot_codes.get(r[0], ())),
+        )
+        for r in rows
+    ]
+
+
+def _codes(reader: Reader, where: _Where) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Block codes (by code) and slot codes (by start) of the messages ``where`` picks."""
+    blocks = reader.rows(
+        "SELECT mb.message_id, b.code FROM message_blocks mb "
+        "JOIN blocks b ON b.id = mb.block_id JOIN messages m ON m.id = mb.message_id "
+        f"WHERE {where.sql} ORDER BY b.code",
+        where.params,
+    )
+    slot_codes = reader.rows(
+        "SELECT ms.message_id, s.code FROM message_slots ms "
+        "JOIN slots s ON s.id = ms.slot_id JOIN messages m ON m.id = ms.message_id "
+        f"WHERE {where.sql} ORDER BY s.start",
+        where.params,
+    )
+    return _grouped(blocks), _grouped(slot_codes)
+
+
+def _grouped(pairs: list[tuple]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped

@@ -1,0 +1,88 @@
+"""Stored values ⇄ domain objects, shared by the ORM (``repo``) and plain-SQL (``queries``)
+paths; no SQLAlchemy here.
+
+SQLite hands back dates and instants as the ISO text SQLAlchemy wrote, PostgreSQL as
+``date``/``datetime`` objects: ``day`` and ``instant`` accept both. Instants are aware
+UTC, as ``models.UTCDateTime`` returns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from ..domain import Message, MessageStatus, Priority, Slot
+
+# The stored columns of a message, in the order ``queries`` selects them.
+MESSAGE_FIELDS = (
+    "id",
+    "title",
+    "priority",
+    "status",
+    "text",
+    "audio_path",
+    "valid_from",
+    "valid_until",
+    "repeat",
+    "max_airings",
+    "category",
+    "source",
+    "created_by",
+    "created_at",
+    "approved_by",
+    "approved_at",
+    "rejected_reason",
+)
+
+
+def message(values: Mapping[str, Any], blocks: tuple[str, ...], slots: tuple[str, ...]) -> Message:
+    """A Message from its stored column values (``MESSAGE_FIELDS``) and link codes."""
+    return Message(
+        id=values["id"],
+        title=values["title"],
+        priority=Priority(values["priority"]),
+        status=MessageStatus(values["status"]),
+        text=values["text"],
+        audio_path=values["audio_path"],
+        blocks=blocks,
+        slots=slots,
+        valid_from=day(values["valid_from"]),
+        valid_until=day(values["valid_until"]),
+        repeat=values["repeat"],
+        max_airings=values["max_airings"],
+        category=values["category"],
+        source=values["source"],
+        created_by=values["created_by"],
+        created_at=instant(values["created_at"]),
+        approved_by=values["approved_by"],
+        approved_at=instant(values["approved_at"]),
+        rejected_reason=values["rejected_reason"],
+    )
+
+
+def slot(code: str, name: str, start: str, end: str, weekdays: str) -> Slot:
+    """A Slot from its stored columns: times as 'HH:MM:SS', weekdays as digits (0 = Monday)."""
+    return Slot(
+        code=code,
+        name=name,
+        start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+        weekdays=frozenset(int(c) for c in weekdays),
+    )
+
+
+def day(value: date | str | None) -> date | None:
+    if value is None or type(value) is date:
+        return value
+    return date.fromisoformat(value)
+
+
+def instant(value: datetime | str | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
