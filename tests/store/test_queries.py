@@ -246,3 +246,14 @@ def _airing(n: int, mid: int, status: str, now: datetime) -> AiringRow:
         status=status,
         created_at=now,
     )
+
+
+def test_an_unreachable_server_is_one_clear_line(tmp_path, clock):
+    """No server behind the URL: the driver's error becomes one StoreError line."""
+    from loabroadcast.config import load_settings
+
+    url = f"postgresql+psycopg://loa@/loa?host={tmp_path / 'no-server'}&connect_timeout=2"
+    settings = replace(load_settings(tmp_path / "home", env={}), db_url=url)
+    with pytest.raises(StoreError, match="^cannot open the database: connection is bad") as err:
+        Listings.open(settings, clock)
+    assert "\n" not in str(err.value)

@@ -63,13 +63,11 @@ class Reader:
     @contextmanager
     def on_engine(cls, engine: Engine) -> Iterator[Reader]:
         """A reader on a pooled connection of ``engine`` (its connect-time settings apply)."""
-        from sqlalchemy import exc
-
+        dbapi = engine.dialect.loaded_dbapi
         try:
-            conn = engine.raw_connection()
-        except exc.DBAPIError as err:
-            raise StoreError(f"cannot open the database: {_first_line(err.orig or err)}") from err
-        dbapi = engine.dialect.dbapi
+            conn = engine.raw_connection()  # raises the driver's own errors, not SQLAlchemy's
+        except dbapi.Error as err:
+            raise StoreError(f"cannot open the database: {_first_line(err)}") from err
         try:
             reader = cls(conn, engine.dialect.name, dbapi.Error, dbapi.paramstyle)
             with reader._transaction():
