@@ -17,6 +17,9 @@ What is expanded
   hai nghìn không trăm hai mươi hai" (the word "ngày" is not added: it is usually
   written). ``10-15/3/2022`` → "mười đến mười lăm tháng ba năm …". ``tháng 4/2023`` →
   "tháng tư năm …"; ``quý 1/2023`` → "quý một năm …". Months: 4 is "tư", 1 is "một".
+* A two-digit year (``12/3/26``) is read as written ("mười hai tháng ba năm hai mươi
+  sáu"; ``05`` is "không năm") with an ``ambiguous-date`` warning: the century is
+  not guessed.
 * A day/month without a year (``26/9``) is read as a date only after a date word
   (ngày, hôm, mồng, mùng, sáng, trưa, chiều, tối, đêm, khuya, trước, sau, từ, đến,
   tới, hết, hạn), after a weekday (``thứ Hai``, ``Chủ nhật``), after a list of days
@@ -48,6 +51,9 @@ What is expanded
   The emergency numbers 111, 112, 113, 114, 115 after a bare "số" are read digit
   by digit with an ``ambiguous-number`` warning (a house number is written
   "số nhà 115"). Otherwise ``số 17`` stays a number.
+* Numbers joined by commas after a residential or administrative unit (khối, thôn,
+  tổ, xóm, ấp, bản, buôn, phố, khu, cụm, đội, phường) are a list, not a decimal:
+  ``khối 1,2`` → "khối một, hai" (``khu 1,5 ha`` stays a measure).
 * Ordinals: ``thứ 1`` → "thứ nhất", ``thứ 4`` → "thứ tư", ``thứ 6`` → "thứ sáu".
 * Roman numerals after khóa, kỳ họp, Đại hội, thứ, quý, thế kỷ, chương, phần,
   mục, đợt, kỳ, giai đoạn, loại, hạng, vòng, tập, bậc, cấp, khu vực
@@ -184,6 +190,10 @@ _DATE_WORDS = frozenset(
     ]
 )
 _WEEKDAY_WORDS = frozenset(["hai", "ba", "tư", "năm", "sáu", "bảy", "2", "3", "4", "5", "6", "7"])
+# Residential and administrative units: "khối 1,2" lists two blocks, it is no decimal.
+_UNIT_WORDS = frozenset(
+    ["khối", "thôn", "tổ", "xóm", "ấp", "bản", "buôn", "phố", "khu", "cụm", "đội", "phường"]
+)
 _ROMAN_CONTEXT = frozenset(
     [
         *("khóa", "khoá", "họp", "hội", "thứ", "quý", "kỷ", "chương", "phần", "mục", "đợt"),
@@ -218,6 +228,7 @@ _FULL_DATE_RE = re.compile(r"([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4})(?![0-9
 _DATE_RANGE_RE = re.compile(
     r"([0-9]{1,2})[ \t]*[-–][ \t]*([0-9]{1,2})/([0-9]{1,2})(?:/([0-9]{4}))?(?![0-9/])"
 )
+_SHORT_YEAR_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{2})(?![0-9/])")
 _MONTH_YEAR_RE = re.compile(r"([0-9]{1,2})/([0-9]{4})(?![0-9/])")
 _ROUND_THE_CLOCK_RE = re.compile(r"24/(24|7)(h)?(?![\w/])")
 _DAY_MONTH_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})(?![0-9/])")
@@ -227,6 +238,7 @@ _TIME_COLON_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?![0-9])")
 _TIME_WORDS_RE = re.compile(
     r"([0-9]{1,2})[ \t]*giờ(?!\w)(?:[ \t]*([0-9]{2})(?![0-9]|[.,:][0-9]|/)(?:[ \t]*phút(?!\w))?)?"
 )
+_UNIT_LIST_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{1,3})+(?![0-9])")
 _NUMBER_RE = re.compile(
     r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?![0-9])"
     r"|[0-9]+,[0-9]+"
@@ -475,6 +487,27 @@ class _LineScanner:
         )
         return spoken
 
+    def _short_year_date(self, match: re.Match[str]) -> str:
+        day, month, yy = int(match[1]), int(match[2]), match[3]
+        if not _valid_day_month(day, month, 2000 + int(yy)):
+            spoken = ", ".join(_read_int_text(p) for p in match.groups())
+            self.warn(
+                "ambiguous-date",
+                match,
+                f"'{match.group()}' is not a valid date; read as '{spoken}' — check it",
+            )
+            return spoken
+        self.date_end = match.end()
+        year = read_digits(yy) if yy.startswith("0") else read_number(int(yy))
+        spoken = f"{_date(day, month)} năm {year}"
+        self.warn(
+            "ambiguous-date",
+            match,
+            f"'{match.group()}' has a two-digit year; read as '{spoken}'"
+            f" — write {match[1]}/{match[2]}/20{yy} to have the whole year read",
+        )
+        return spoken
+
     def _date_range(self, match: re.Match[str]) -> str | None:
         first, last, month = int(match[1]), int(match[2]), int(match[3])
         year = int(match[4]) if match[4] else None
@@ -550,6 +583,15 @@ class _LineScanner:
 
     def _time_words(self, match: re.Match[str]) -> str | None:
         return self._clock(match[1], match[2])
+
+    def _unit_list(self, match: re.Match[str]) -> str | None:
+        words = self.words_before(match.start(), 1)
+        if not words or words[-1] not in _UNIT_WORDS:
+            return None
+        number = _NUMBER_RE.match(self.line, match.start())
+        if number is not None and number["unit"]:
+            return None  # "khu 1,5 ha": a measure after all
+        return ", ".join(_read_int_text(part) for part in match.group().split(","))
 
     def _number(self, match: re.Match[str]) -> str:
         num, unit = match["num"], match["unit"]
@@ -698,6 +740,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler, bool], ...] = (
     (_PHONE_RE, _LineScanner._phone, False),
     (_SERVICE_NUMBER_RE, _LineScanner._service_number, False),
     (_FULL_DATE_RE, _LineScanner._full_date, True),
+    (_SHORT_YEAR_DATE_RE, _LineScanner._short_year_date, True),
     (_DATE_RANGE_RE, _LineScanner._date_range, True),
     (_ROUND_THE_CLOCK_RE, _LineScanner._round_the_clock, False),
     (_MONTH_YEAR_RE, _LineScanner._month_year, True),
@@ -706,6 +749,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler, bool], ...] = (
     (_TIME_COLON_RE, _LineScanner._time_colon, True),
     (_TIME_WORDS_RE, _LineScanner._time_words, True),
     (_DAY_MONTH_RE, _LineScanner._day_month, True),
+    (_UNIT_LIST_RE, _LineScanner._unit_list, True),
     (_NUMBER_RE, _LineScanner._number, True),
     (_DASH_RE, _LineScanner._dash, False),
     (_AMPERSAND_RE, _LineScanner._ampersand, False),
