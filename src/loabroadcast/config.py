@@ -9,10 +9,12 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "loa.toml"
 DB_NAME = "loa.db"
@@ -75,6 +77,8 @@ class Settings:
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):

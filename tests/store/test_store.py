@@ -152,7 +152,7 @@ def test_migration_from_the_first_schema_keeps_data(settings, clock):
         conn.execute(text("INSERT INTO blocks (code, name, zone) VALUES ('K1', 'Khối 1', 1)"))
     assert schema.current_revision(engine) == "0001"
     with pytest.raises(StoreError, match="older"):
-        schema.check_current(engine)
+        Station.open(settings, clock)
     engine.dispose()
     assert init_station(settings)[:2] == ("0001", schema.HEAD)
     st = Station.open(settings, clock)

@@ -70,14 +70,6 @@ def order_key(message: Message) -> tuple:
     return (-int(message.priority), approved, message.id)
 
 
-def is_eligible(message: Message, occ: Occurrence) -> bool:
-    return (
-        message.status == MessageStatus.APPROVED
-        and occ.slot.code in message.slots
-        and message.valid_on(occ.day)
-    )
-
-
 def plan(data: PlanInput, first: date, days: int, tz: ZoneInfo) -> list[Programme]:
     """Programmes for every slot occurrence from ``first`` for ``days`` days.
 

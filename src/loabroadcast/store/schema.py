@@ -27,13 +27,8 @@ def current_revision(engine: Engine) -> str | None:
         return schema_revision(reader)
 
 
-def check_current(engine: Engine) -> None:
-    """Refuse to work on a database that is missing, older or newer than this code."""
-    require_current(current_revision(engine))
-
-
 def require_current(revision: str | None) -> None:
-    """The verdict on a database at ``revision`` (None: never initialised)."""
+    """Refuse a database that is missing (``revision`` None), older or newer than this code."""
     if revision is None:
         raise StoreError("no station database here: run `loa init` first")
     _refuse_newer(revision)
