@@ -18,8 +18,9 @@ from pathlib import Path
 
 from .clock import Clock, SystemClock
 from .errors import PlaybackError, ZoneError
-from .playback.sinks import OnStart, PlayOutcome, read_wav_info
+from .playback.sinks import OnStart, PlayOutcome
 from .playback.zones import TrackedZones
+from .wavfile import read_wav_info
 
 __all__ = ["FakeClock", "PlayRecord", "RecordingSink", "RecordingZones"]
 

@@ -20,9 +20,9 @@ from loabroadcast.playback.sinks import (
     PlayOutcome,
     Sink,
     make_sink,
-    read_wav_info,
 )
 from loabroadcast.testing import FakeClock, RecordingSink
+from loabroadcast.wavfile import read_wav_info
 
 DURATION = 0.5
 KINDS = ["null", "file", "recording", "device"]

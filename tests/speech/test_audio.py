@@ -23,8 +23,8 @@ from loabroadcast.speech.audio import (
     measure_loudness,
     probe_duration,
     sha256_file,
-    wav_info,
 )
+from loabroadcast.wavfile import read_wav_info
 
 
 def make_sine(path: Path, seconds: float = 1.0, freq: int = 440, volume_db: float = -6.0) -> Path:
@@ -44,7 +44,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_import_audio_converts_to_mono_16bit_at_target_rate(tmp_path, suffix):
     src = make_sine(tmp_path / f"in{suffix}", seconds=1.5)
     out = import_audio(src, tmp_path / "out.wav", sample_rate=44100)
-    channels, width, rate, frames = wav_info(out)
+    channels, width, rate, frames = read_wav_info(out)
     assert (channels, width, rate) == (1, 2, 44100)
     assert frames / rate == pytest.approx(1.5, abs=0.08)
 
@@ -100,7 +100,7 @@ def test_loudnorm_raises_a_quiet_file_and_respects_the_peak(tmp_path):
     assert again.true_peak_dbtp == pytest.approx(result.true_peak_dbtp, abs=0.15)
     assert again.integrated_lufs == pytest.approx(-16.0, abs=1.0)
     assert again.true_peak_dbtp <= -1.0
-    assert wav_info(tmp_path / "norm.wav")[:3] == (1, 2, 44100)
+    assert read_wav_info(tmp_path / "norm.wav")[:3] == (1, 2, 44100)
 
 
 def test_loudnorm_limits_a_file_whose_peaks_a_gain_would_clip(tmp_path):
@@ -122,7 +122,7 @@ def test_loudnorm_limits_a_file_whose_peaks_a_gain_would_clip(tmp_path):
     assert again.integrated_lufs == pytest.approx(-16.0, abs=1.0)
     assert again.true_peak_dbtp <= -1.0
     assert result.integrated_lufs == pytest.approx(again.integrated_lufs, abs=0.15)
-    assert wav_info(tmp_path / "norm.wav")[:3] == (1, 2, 44100)
+    assert read_wav_info(tmp_path / "norm.wav")[:3] == (1, 2, 44100)
 
 
 def test_decode_pcm16_returns_mono_samples_without_files(tmp_path):
@@ -149,7 +149,7 @@ def test_loudnorm_of_silence_does_not_fail(tmp_path):
         wav.writeframes(bytes(22050 * 2 * 4))
     result = loudnorm(silent, tmp_path / "out.wav")
     assert result.integrated_lufs == float("-inf")
-    assert wav_info(tmp_path / "out.wav")[2] == 44100
+    assert read_wav_info(tmp_path / "out.wav")[2] == 44100
 
 
 def test_sha256_file(tmp_path):
@@ -200,7 +200,7 @@ def test_atomic_path_removes_temp_on_error(tmp_path):
 def test_shipped_assets_are_16bit_mono_44100():
     for name, seconds in [("chime_in.wav", 2.6), ("chime_out.wav", 2.9), ("test_tone.wav", 5.0)]:
         path = audio_asset(name)
-        channels, width, rate, frames = wav_info(path)
+        channels, width, rate, frames = read_wav_info(path)
         assert (channels, width, rate) == (1, 2, 44100)
         assert frames / rate == pytest.approx(seconds, abs=0.01)
         with wave.open(str(path), "rb") as wav:

@@ -24,6 +24,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..clock import Clock, SystemClock
 from ..errors import AudioError, InvalidInput, PlaybackError
+from ..wavfile import open_wav, read_wav_info
 
 log = logging.getLogger("loabroadcast.playback")
 
@@ -84,46 +85,6 @@ class Sink(Protocol):
 
 
 # --------------------------------------------------------------------------- WAV
-
-
-@dataclass(frozen=True)
-class WavInfo:
-    """The header of a PCM WAV file."""
-
-    channels: int
-    sample_width: int  # bytes per sample
-    rate: int
-    frames: int
-
-    @property
-    def duration_s(self) -> float:
-        return self.frames / self.rate if self.rate else 0.0
-
-
-def _open_wav(path: Path) -> wave.Wave_read:
-    try:
-        reader = wave.open(str(path), "rb")  # noqa: SIM115 - returned to the caller
-    except FileNotFoundError:
-        raise AudioError(f"audio file not found: {path}") from None
-    except (wave.Error, EOFError) as exc:
-        raise AudioError(f"{path}: not a PCM WAV file ({exc})") from None
-    except OSError as exc:
-        raise AudioError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if reader.getframerate() <= 0 or reader.getnchannels() <= 0:
-        reader.close()
-        raise AudioError(f"{path}: WAV header has no sample rate or channels")
-    return reader
-
-
-def read_wav_info(path: Path) -> WavInfo:
-    """Read a WAV header. Raises :class:`AudioError` for a missing or non-PCM file."""
-    with _open_wav(Path(path)) as reader:
-        return WavInfo(
-            channels=reader.getnchannels(),
-            sample_width=reader.getsampwidth(),
-            rate=reader.getframerate(),
-            frames=reader.getnframes(),
-        )
 
 
 def _blocks(reader: wave.Wave_read, frames_per_block: int) -> Iterator[bytes]:
@@ -264,7 +225,7 @@ class FileSink:
     ) -> PlayOutcome:
         self.open()
         meta = dict(meta or {})
-        with _open_wav(Path(wav)) as reader:
+        with open_wav(Path(wav)) as reader:
             if stop.is_set():
                 return PlayOutcome(False, 0.0, None)
             started_at = self.clock.now()
@@ -479,7 +440,7 @@ class DeviceSink:
         sd = _sounddevice()
         import numpy as np
 
-        with _open_wav(Path(wav)) as reader:
+        with open_wav(Path(wav)) as reader:
             if stop.is_set():
                 return PlayOutcome(False, 0.0, None)
             info = self._check_device(sd)

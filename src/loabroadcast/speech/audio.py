@@ -15,7 +15,6 @@ import logging
 import re
 import shutil
 import subprocess
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from ..atomic import (  # re-exported: the speech modules write through these
     atomic_path,
 )
 from ..errors import AudioError
+from ..wavfile import read_wav_info
 
 log = logging.getLogger("loabroadcast.speech")
 
@@ -95,15 +95,6 @@ def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT_S, what: str 
 # --- probing and importing ---------------------------------------------------------------------
 
 
-def wav_info(path: Path | str) -> tuple[int, int, int, int]:
-    """(channels, sample width in bytes, frame rate, frames) of a PCM WAV file."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            return wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getnframes()
-    except (OSError, EOFError, wave.Error) as exc:
-        raise AudioError(f"{path}: not a readable WAV file ({exc})") from None
-
-
 def probe_duration(path: Path | str) -> float:
     """Duration in seconds (WAV read directly, anything else through ffprobe)."""
     path = Path(path)
@@ -111,8 +102,7 @@ def probe_duration(path: Path | str) -> float:
         raise AudioError(f"audio file not found: {path}")
     if path.suffix.lower() == ".wav":
         with contextlib.suppress(AudioError):
-            _, _, rate, frames = wav_info(path)
-            return frames / rate
+            return read_wav_info(path).duration_s
     argv = [_tool("ffprobe"), "-v", "error", "-show_entries", "format=duration"]
     argv += ["-of", "default=noprint_wrappers=1:nokey=1", str(path)]
     try:
@@ -147,7 +137,7 @@ def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100)
         args = ["-v", "error", "-y", "-i", str(src), "-vn", "-ac", "1", "-ar", str(sample_rate)]
         args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
         run_ffmpeg(args, what=f"cannot read audio file {src}")
-        if wav_info(tmp)[3] == 0:
+        if read_wav_info(tmp).frames == 0:
             raise AudioError(f"cannot read audio file {src}: it holds no audio")
     return dst
 
@@ -173,7 +163,7 @@ def convert_to_wav(src: Path, dst_wav: Path, sample_rate: int | None = None) -> 
             args += ["-ar", str(sample_rate)]
         args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
         run_ffmpeg(args, what=f"cannot convert {src}")
-        if wav_info(tmp)[3] == 0:
+        if read_wav_info(tmp).frames == 0:
             raise AudioError(f"cannot convert {src}: it holds no audio")
     return Path(dst_wav)
 

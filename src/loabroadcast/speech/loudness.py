@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import AudioError
+from ..wavfile import open_wav
 from .audio import Loudness, atomic_path, decode_pcm16
 
 log = logging.getLogger("loabroadcast.speech")
@@ -486,12 +487,9 @@ def read_wav(path: Path | str) -> tuple[np.ndarray, int]:
 
     ``AudioError`` when it is not a WAV the ``wave`` module reads (e.g. float WAV).
     """
-    try:
-        with wave.open(str(path), "rb") as wav:
-            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            data = wav.readframes(wav.getnframes())
-    except (OSError, EOFError, wave.Error) as exc:
-        raise AudioError(f"{path}: not a readable WAV file ({exc})") from None
+    with open_wav(path) as wav:
+        channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
+        data = wav.readframes(wav.getnframes())
     if width == 1:
         ints = np.frombuffer(data, dtype=np.uint8).astype(np.float32) - 128.0
     elif width == 2:

@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 from ...errors import EngineUnavailable, SpeechError
-from ..audio import atomic_path, wav_info
+from ...wavfile import read_wav_info
+from ..audio import atomic_path
 from .base import SynthResult
 
 log = logging.getLogger("loabroadcast.speech")
@@ -63,7 +64,7 @@ class EspeakEngine:
         argv_base = [exe, "-v", str(self.voice), "-s", str(words_per_minute(self.speed)), "-b", "1"]
         with atomic_path(out_wav) as tmp:
             self._run([*argv_base, "--stdin", "-w", str(tmp)], text)
-            if not tmp.is_file() or wav_info(tmp)[3] == 0:
+            if not tmp.is_file() or read_wav_info(tmp).frames == 0:
                 raise SpeechError("espeak-ng wrote no audio")
         return SynthResult(out_wav, self.name, self.voice)
 

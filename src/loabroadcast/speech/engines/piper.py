@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ...config import SpeechSettings
 from ...errors import EngineUnavailable, SpeechError
-from ..audio import atomic_path, wav_info
+from ...wavfile import read_wav_info
+from ..audio import atomic_path
 from .base import SynthResult
 
 INSTALL_HINT = "piper-tts is not installed: run `pip install piper-tts`"
@@ -86,6 +87,6 @@ class PiperEngine:
                     raise
                 except Exception as exc:  # onnxruntime, phonemizer and wave.Error alike
                     raise SpeechError(f"piper failed: {exc}") from None
-                if wav_info(tmp)[3] == 0:
+                if read_wav_info(tmp).frames == 0:
                     raise SpeechError("piper wrote no audio")
         return SynthResult(out_wav, self.name, self.voice)
