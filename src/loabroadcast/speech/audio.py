@@ -131,15 +131,9 @@ def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100)
     ``AudioError`` (one line) for a missing, corrupt or unsupported file; ``dst_wav`` is
     only created when the conversion succeeded and holds audio.
     """
-    src, dst = Path(src), Path(dst_wav)
+    src = Path(src)
     _check_source(src)
-    with atomic_path(dst) as tmp:
-        args = ["-v", "error", "-y", "-i", str(src), "-vn", "-ac", "1", "-ar", str(sample_rate)]
-        args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
-        run_ffmpeg(args, what=f"cannot read audio file {src}")
-        if read_wav_info(tmp).frames == 0:
-            raise AudioError(f"cannot read audio file {src}: it holds no audio")
-    return dst
+    return convert_to_wav(src, Path(dst_wav), sample_rate, what=f"cannot read audio file {src}")
 
 
 def decode_pcm16(src: Path | str, sample_rate: int = 44100) -> bytes:
@@ -155,16 +149,21 @@ def decode_pcm16(src: Path | str, sample_rate: int = 44100) -> bytes:
     return data[: len(data) // 2 * 2]
 
 
-def convert_to_wav(src: Path, dst_wav: Path, sample_rate: int | None = None) -> Path:
-    """Convert any ffmpeg-readable file to 16-bit PCM WAV (mono), keeping or setting the rate."""
+def convert_to_wav(
+    src: Path, dst_wav: Path, sample_rate: int | None = None, what: str | None = None
+) -> Path:
+    """Convert any ffmpeg-readable file to 16-bit PCM WAV (mono), keeping or setting the rate.
+
+    ``what`` starts the error message (default "cannot convert SRC")."""
+    what = what or f"cannot convert {src}"
     with atomic_path(dst_wav) as tmp:
         args = ["-v", "error", "-y", "-i", str(src), "-vn", "-ac", "1"]
         if sample_rate:
             args += ["-ar", str(sample_rate)]
         args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
-        run_ffmpeg(args, what=f"cannot convert {src}")
+        run_ffmpeg(args, what=what)
         if read_wav_info(tmp).frames == 0:
-            raise AudioError(f"cannot convert {src}: it holds no audio")
+            raise AudioError(f"{what}: it holds no audio")
     return Path(dst_wav)
 
 
