@@ -16,32 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
+from cli_checks import one_error_line
 from loabroadcast.cli import cli
-from loabroadcast.services import init_station
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def one_error_line(result, code: int = 1) -> str:
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("loa: error: ")
-    return lines[0]
-
-
-@pytest.fixture
-def loa(settings, env_for, monkeypatch):
-    init_station(settings)
-    runner = CliRunner(mix_stderr=False)
-    monkeypatch.setenv("LOA_TIMEZONE", "Asia/Ho_Chi_Minh")
-
-    def run(*args, input=None):
-        env = env_for(LOA_SPEECH_ENGINE="espeak")
-        return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

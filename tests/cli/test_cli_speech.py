@@ -22,24 +22,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli_checks import one_error_line
 from loabroadcast.cli import cli
-from loabroadcast.services import init_station
 
 DATED = "Ngày 14/02/2022, UBND thị trấn"
 DATED_SPOKEN = (
     "Ngày mười bốn tháng hai năm hai nghìn không trăm hai mươi hai, ủy ban nhân dân thị trấn"
 )
 CODE_WARNING = "warning: '17/KH-UBND' looks like a document code"
-
-
-def one_error_line(result, code: int = 1) -> str:
-    """The single ``loa: error:`` line of a failed run (asserted to be alone)."""
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("loa: error: ")
-    return lines[0]
 
 
 def configure(home: Path, section: str, **values) -> None:
@@ -292,21 +282,6 @@ def test_dict_add_refused_without_any_file(text_loa):
 
 
 # -- messages, rendering and the cache: on SQLite and PostgreSQL ------------------------------
-
-
-@pytest.fixture
-def loa(settings, env_for, monkeypatch):
-    """Run ``loa ARGS…`` in-process against an initialised station; returns click's Result."""
-    init_station(settings)
-    runner = CliRunner(mix_stderr=False)
-    monkeypatch.setenv("LOA_TIMEZONE", "Asia/Ho_Chi_Minh")
-
-    def run(*args, input=None, engine="espeak"):
-        env = env_for(LOA_SPEECH_ENGINE=engine)  # engine=None: loa.toml decides
-        return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
-
-    run.home = settings.home
-    return run
 
 
 @pytest.fixture
