@@ -27,6 +27,10 @@ from .store.airings import AsRun, instance_name
 
 log = logging.getLogger("loabroadcast.daemon")
 
+#: APScheduler fires on real time, whatever clock the daemon is handed: "run a job now"
+#: is asked in real time.
+_REALTIME = SystemClock()
+
 JOB_PREFIX = "prog/"
 FULL_REPLAN_S = 60.0  # ticks re-plan from scratch this often (new days enter the horizon)
 
@@ -235,7 +239,7 @@ class Daemon:
             scheduler.add_job(self.tick, "interval", seconds=self.opt.tick_s, id="tick")
             scheduler.add_job(
                 self.prerender, "interval", hours=1, id="prerender", executor="render",
-                next_run_time=datetime.now(station.tz),
+                next_run_time=_REALTIME.now(),
             )  # fmt: skip
             log.info("daemon %s started: sink %s, zones %s", self.instance, sink.name, zones.name)
             while not self.stop.is_set():
@@ -338,7 +342,7 @@ class Daemon:
             version, pending = self.asrun.poll_state()
             if version != self._plan_version:
                 self.reconcile()
-                self.scheduler.modify_job("prerender", next_run_time=datetime.now(self.station.tz))
+                self.scheduler.modify_job("prerender", next_run_time=_REALTIME.now())
             if pending:
                 self._take_play_request()
         except LoaError as err:

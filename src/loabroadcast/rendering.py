@@ -30,7 +30,7 @@ class Renderer:
         self._engine = engine
         from .speech.cache import RenderCache
 
-        self.cache = RenderCache(station.settings.cache_dir)
+        self.cache = RenderCache(station.settings.cache_dir, station.clock)
 
     @property
     def engine(self):

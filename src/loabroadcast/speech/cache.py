@@ -21,15 +21,15 @@ import json
 import logging
 import shutil
 import threading
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_path, atomic_write_text
+from ..clock import Clock, SystemClock
 from ..errors import AudioError, SpeechError
 from .audio import sha256_file
 from .engines.base import Engine
@@ -79,8 +79,9 @@ def speech_key(text: str, engine: Engine) -> str:
 class RenderCache:
     """Content-addressed WAV renders under ``root`` (thread-safe per key)."""
 
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, clock: Clock | None = None):
         self.root = Path(root)
+        self.clock = clock or SystemClock()
         self.root.mkdir(parents=True, exist_ok=True)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -152,7 +153,7 @@ class RenderCache:
                 "key": key,
                 "kind": kind,
                 "sha256": sha256_file(tmp),
-                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "created": self.clock.now().astimezone(UTC).isoformat(timespec="seconds"),
                 **produced,
             }
         try:
@@ -220,7 +221,7 @@ class RenderCache:
         """
         wanted = self._closure(keep)
         removed: list[Path] = []
-        now = time.time()
+        now = self.clock.now().timestamp()  # against file mtimes: the real clock in use
         for path in sorted(self.root.glob("??/*")):
             if path.name.startswith("."):
                 if now - _mtime(path, now) < STALE_TEMP_S:
