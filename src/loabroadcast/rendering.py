@@ -14,7 +14,6 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from .domain import Message, MessageStatus, RenderRecord
-from .errors import NotFound
 from .store import db, repo
 from .store.models import MessageRow, RenderRow
 
@@ -110,22 +109,10 @@ class Renderer:
         return [m for m in messages if m.id not in current]
 
     def messages_for(self, ids: Iterable[int] | None) -> list[Message]:
-        with db.read_session(self.station.engine) as s:
-            codes = repo.all_block_codes(s)
-            if ids is None:
-                rows = s.scalars(
-                    select(MessageRow)
-                    .where(MessageRow.status == MessageStatus.APPROVED.value)
-                    .order_by(MessageRow.id)
-                )
-                return [repo.to_message(r, codes) for r in rows]
-            result = []
-            for mid in ids:
-                row = s.get(MessageRow, mid)
-                if row is None:
-                    raise NotFound(f"no message {mid}")
-                result.append(repo.to_message(row, codes))
-            return result
+        """The given messages (``NotFound`` for an unknown id), or every approved one."""
+        if ids is None:
+            return self.station.messages(MessageStatus.APPROVED.value)
+        return [self.station.message(mid) for mid in ids]
 
     def keep_keys(self) -> set[str]:
         """Cache keys that active (draft or approved) messages still need."""
