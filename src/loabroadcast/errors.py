@@ -5,6 +5,12 @@ Every failure an officer or the daemon should see as one clear line is a
 """
 
 
+def first_line(err: BaseException) -> str:
+    """The first line of an exception's message (its type's name when it has none)."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 class LoaError(Exception):
     """A failure explained to the user in one line (exit status 1)."""
 

@@ -24,7 +24,7 @@ from .config import Settings
 from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Programme, Slot
 from .domain import parse as p
 from .drafts import MessageDraft, Saved
-from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError
+from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
 from .listings import Listings
 from .store import db, repo
 from .store.models import (
@@ -70,7 +70,7 @@ def init_station(settings: Settings) -> tuple[str | None, str, bool]:
     except LoaError:
         raise
     except Exception as err:  # noqa: BLE001 - a driver or migration error, shown in one line
-        raise StoreError(f"cannot migrate the database: {str(err).splitlines()[0]}") from err
+        raise StoreError(f"cannot migrate the database: {first_line(err)}") from err
     finally:
         engine.dispose()
     return before, after, created

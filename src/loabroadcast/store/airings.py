@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, delete, exc, func, select, update
 
 from ..domain import Airing, AiringStatus
-from ..errors import Conflict, StoreError
+from ..errors import Conflict, StoreError, first_line
 from . import db, repo
 from .models import AiringRow, DaemonStateRow, MessageRow, PlanState, PlayRequestRow
 
@@ -194,7 +194,7 @@ class AsRun:
             with self.engine.connect() as conn:
                 version, waiting = conn.execute(query).one()
         except exc.OperationalError as err:
-            raise StoreError(f"database error: {str(err.orig or err).splitlines()[0]}") from err
+            raise StoreError(f"database error: {first_line(err.orig or err)}") from err
         return version, bool(waiting)
 
     def finish_play_request(self, request_id: int, status: str, now: datetime) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, StoreError
+from ..errors import Conflict, StoreError, first_line
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -84,11 +84,7 @@ def _db_errors() -> Iterator[None]:
     except exc.IntegrityError as err:
         raise Conflict(
             f"the change conflicts with the data (another user may have made it first): "
-            f"{_first_line(err.orig or err)}"
+            f"{first_line(err.orig or err)}"
         ) from err
     except exc.OperationalError as err:
-        raise StoreError(f"database error: {_first_line(err.orig or err)}") from err
-
-
-def _first_line(err: BaseException) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise StoreError(f"database error: {first_line(err.orig or err)}") from err

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..errors import StoreError
+from ..errors import StoreError, first_line
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -67,7 +67,7 @@ class Reader:
         try:
             conn = engine.raw_connection()  # raises the driver's own errors, not SQLAlchemy's
         except dbapi.Error as err:
-            raise StoreError(f"cannot open the database: {_first_line(err)}") from err
+            raise StoreError(f"cannot open the database: {first_line(err)}") from err
         try:
             reader = cls(conn, engine.dialect.name, dbapi.Error, dbapi.paramstyle)
             with reader._transaction():
@@ -104,7 +104,7 @@ class Reader:
             cur.execute(sql, tuple(params))
             return cur.fetchall() if cur.description is not None else []
         except self._errors as err:
-            raise StoreError(f"database error: {_first_line(err)}") from err
+            raise StoreError(f"database error: {first_line(err)}") from err
         finally:
             cur.close()
 
@@ -141,9 +141,5 @@ def _open_sqlite(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA query_only = ON")
         conn.execute("PRAGMA schema_version").fetchone()  # reads the header: is it a database?
     except sqlite3.Error as err:
-        raise StoreError(f"cannot open the database: {_first_line(err)}") from err
+        raise StoreError(f"cannot open the database: {first_line(err)}") from err
     return conn
-
-
-def _first_line(err: BaseException) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
