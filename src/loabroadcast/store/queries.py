@@ -7,9 +7,8 @@ meets the asked days, with only their links, renders and airings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..domain import AiringStatus, Message, MessageStatus, Priority, Slot
 from . import records
@@ -18,12 +17,11 @@ from .reader import Reader
 _MESSAGE_COLUMNS = ", ".join(f"m.{f}" for f in records.MESSAGE_FIELDS)
 
 
-class _Where:
+class _Where(NamedTuple):
     """A condition on messages ``m`` and its parameters."""
 
-    def __init__(self, sql: str = "1 = 1", params: Sequence[Any] = ()):
-        self.sql = sql
-        self.params = tuple(params)
+    sql: str = "1 = 1"
+    params: tuple[Any, ...] = ()
 
 
 def schema_revision(reader: Reader) -> str | None:
