@@ -14,6 +14,10 @@ from loabroadcast.config import Settings, load_settings
 from loabroadcast.services import Station, init_station
 from loabroadcast.testing import FakeClock
 
+# Tests read loa's English (the catalogs' ids); tests of the Vietnamese interface ask for
+# it themselves. Daemons and CLIs started by the tests inherit this.
+os.environ["LOA_LANG"] = "en"
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 # 10/03/2026 05:00 in Hà Nội, a Tuesday: before the morning slot.

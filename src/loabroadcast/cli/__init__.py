@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..errors import LoaError
+from ..i18n import set_language
 
 # name -> (module, attribute, one-line help shown by `loa --help` without importing)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -66,6 +67,15 @@ class LazyGroup(click.Group):
     help="Station folder (config, database, audio cache). Env: LOA_HOME.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    envvar="LOA_LANG",
+    is_eager=True,
+    expose_value=False,
+    callback=lambda _ctx, _param, value: set_language(value) if value else None,
+    help="Language of what loa prints: vi (default) or en. Env: LOA_LANG.",
+)
 @click.version_option(package_name="loabroadcast", prog_name="loa")
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, debug: bool) -> None:
