@@ -54,6 +54,13 @@ def route_click() -> None:
 class LoaHelpFormatter(click.HelpFormatter):
     """Writes help with the text our catalog knows translated."""
 
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        # click writes f"{_('Usage:')} ", which Babel on Python 3.11 cannot see inside the
+        # f-string: the id is ours
+        if prefix is None:
+            prefix = _("Usage:") + " "
+        super().write_usage(prog, args, prefix)
+
     def write_text(self, text: str) -> None:
         super().write_text(translate_text(text, _))
 

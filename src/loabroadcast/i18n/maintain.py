@@ -113,11 +113,19 @@ def _show(msgid) -> str:
 
 
 def pot_problems(tree: Tree, domain: str, extracted) -> list[str]:
-    """The committed ``.pot`` against a fresh extraction of the code."""
+    """The committed ``.pot`` against a fresh extraction of the code.
+
+    Click ids that our own catalog also has are left out of the comparison: Babel finds
+    ``_()`` inside f-strings only from Python 3.12 on, so click's ``f"{_('Usage:')} "``
+    is extracted on some Pythons and not others (``clickhelp`` translates it as ours).
+    """
     pot = tree.pot(domain)
     if not pot.is_file():
         return [f"{pot.relative_to(tree.root)} is missing: run scripts/i18n update"]
     committed, fresh = ids(read(pot)), ids(extracted)
+    if domain != DOMAIN and tree.pot(DOMAIN).is_file():
+        ours = ids(read(tree.pot(DOMAIN)))
+        committed, fresh = committed - ours, fresh - ours
     rel = pot.relative_to(tree.root)
     out = [f"{rel} lacks {_show(m)}: run scripts/i18n update" for m in sorted(fresh - committed)]
     out += [
@@ -150,15 +158,22 @@ def po_problems(tree: Tree, domain: str, lang: str) -> list[str]:
         elif isinstance(m.id, tuple) and len(forms) != catalog.num_plurals:
             out.append(f"{where} has {len(forms)} plural forms, {lang} needs {catalog.num_plurals}")
         else:
-            out += _field_problems(where, m.id, forms)
+            out += _field_problems(where, m, forms)
     return out + _mo_problems(tree, domain, lang, catalog)
 
 
-def _field_problems(where: str, msgid, forms: list[str]) -> list[str]:
+def _field_problems(where: str, message, forms: list[str]) -> list[str]:
+    """A translation must keep the id's ``{fields}`` (it is formatted with them): none
+    invented, none lost unless a translator's comment says ``drops {field}`` (click hands
+    some messages an English or title-cased word)."""
+    msgid = message.id
     if isinstance(msgid, str):
         wanted, allowed = _fields(msgid), _fields(msgid)
     else:  # plural: a form may drop the singular's count ("one file"), never invent one
         wanted, allowed = _fields(msgid[1]), _fields(msgid[0]) | _fields(msgid[1])
+    for comment in message.user_comments:
+        if comment.startswith("drops "):
+            wanted -= _fields(comment)
     out = []
     for form in forms:
         have = _fields(form)
