@@ -42,6 +42,22 @@ CLICK_MODULES = (
 )
 
 
+# Words click translates once, when a command is defined, and then keeps: the help of
+# --help and --version (click.decorators; HelpOption is cached per command) and the
+# names of path types ("file", "directory", "path": metavars and error messages). They
+# stay English ids, whatever language was current then; help is translated as it is
+# written (LoaHelpFormatter), and the Vietnamese path messages leave the name out.
+PATH_TYPE_NAMES = frozenset({"file", "directory", "path"})
+
+
+def _english(message: str) -> str:
+    return message
+
+
+def _types_gettext(message: str) -> str:
+    return message if message in PATH_TYPE_NAMES else gettext(message)
+
+
 def route_click() -> None:
     """Make click's own text come from our catalogs (idempotent)."""
     for module in CLICK_MODULES:
@@ -49,6 +65,8 @@ def route_click() -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    click.decorators._ = _english
+    click.types._ = _types_gettext
 
 
 class LoaHelpFormatter(click.HelpFormatter):
