@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
+from .i18n import DEFAULT_LANGUAGE, check_language
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -65,6 +66,17 @@ class ZoneSettings:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    language: str = DEFAULT_LANGUAGE  # vi | en; `loa --lang` and LOA_LANG come first
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "language", check_language(str(self.language)))
+        except ValueError as err:
+            raise InvalidInput(f"[ui] language: {err}") from None
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     station: str = "default"
@@ -74,6 +86,7 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     playback: PlaybackSettings = field(default_factory=PlaybackSettings)
     zones: ZoneSettings = field(default_factory=ZoneSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -125,6 +138,7 @@ _SECTIONS = {
     "schedule": ScheduleSettings,
     "playback": PlaybackSettings,
     "zones": ZoneSettings,
+    "ui": UiSettings,
 }
 
 
@@ -198,4 +212,7 @@ driver = "none"          # none | command | serial
 # amp = 8
 preroll_s = 3.0
 postroll_s = 2.0
+
+[ui]
+language = "vi"          # vi | en: what loa prints (loa --lang and LOA_LANG come first)
 """

@@ -8,7 +8,11 @@ import sys
 import click
 
 from ..errors import LoaError
-from ..i18n import set_language
+from ..i18n import N_, Lazy, _, set_language
+from ..i18n.clickhelp import LoaContext, adopt, route_click
+from .language import choose_language
+
+route_click()  # click's own words ("Usage:", "Missing argument" …) from our catalogs
 
 # name -> (module, attribute, one-line help shown by `loa --help` without importing)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -32,18 +36,24 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
+    context_class = LoaContext  # help in the chosen language (i18n/clickhelp.py)
+
+    def parse_args(self, ctx, args):
+        choose_language(self, ctx, args)  # before any option, --help included, is read
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None
-        module, attr, _ = COMMANDS[name]
-        return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        module, attr, _help = COMMANDS[name]
+        return adopt(getattr(importlib.import_module(f"{__name__}.{module}"), attr))
 
     def format_commands(self, ctx, formatter):
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        rows = [(name, _(COMMANDS[name][2])) for name in self.list_commands(ctx)]
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
@@ -76,7 +86,11 @@ class LazyGroup(click.Group):
     callback=lambda _ctx, _param, value: set_language(value) if value else None,
     help="Language of what loa prints: vi (default) or en. Env: LOA_LANG.",
 )
-@click.version_option(package_name="loabroadcast", prog_name="loa")
+@click.version_option(
+    package_name="loabroadcast",
+    prog_name="loa",
+    message=Lazy(N_("%(prog)s, version %(version)s")),  # click fixes it at import
+)
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, debug: bool) -> None:
     """loa: Vietnamese neighbourhood loudspeaker broadcasting (loa truyền thanh cơ sở).
