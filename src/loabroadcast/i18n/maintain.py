@@ -73,7 +73,10 @@ def pybabel(*args: str, cwd: Path) -> None:
 
 def extract(tree: Tree, domain: str, output: Path) -> None:
     """``pybabel extract`` the ids of ``domain`` from the code into ``output``."""
-    common = ["extract", "-c", "TRANSLATORS:", "-o", str(output), "--sort-by-file"]
+    # File names without line numbers, entries sorted by id: a change elsewhere in a file
+    # does not rewrite the catalogs, and parallel branches merge without catalog conflicts.
+    common = ["extract", "-c", "TRANSLATORS:", "-o", str(output), "--sort-output",
+              "--add-location=file"]  # fmt: skip
     if domain == DOMAIN:
         from .. import __version__
 
