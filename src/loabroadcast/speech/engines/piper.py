@@ -105,6 +105,11 @@ class PiperEngine:
             **kwargs,
         )
 
+    def load(self) -> None:
+        """Load the model now (it otherwise loads on the first ``synthesize``)."""
+        with self._lock:
+            self._voice()
+
     def _voice(self):
         if self.problem is not None:
             raise self.problem
