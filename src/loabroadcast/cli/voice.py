@@ -116,7 +116,7 @@ def install(app, name, force) -> None:
     if not done.fresh:
         click.echo(_("voice {name} is installed already").format(name=v.name))
     else:
-        checks = " + ".join(("size", *done.checks))
+        checks = " + ".join((_("size"), *done.checks))
         click.echo(
             _("installed {name} ({quality}, {size}) in {folder}: {checks} checked").format(
                 name=v.name, quality=v.quality or "-", size=_size(v.size_bytes), folder=v.folder,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ...config import PiperSettings, SpeechSettings
 from ...errors import EngineUnavailable, LoaError, SpeechError
+from ...i18n import N_
 from ...wavfile import read_wav_info
 from ..audio import atomic_path
 from .base import SynthResult
@@ -34,16 +35,20 @@ def model_files(model: str | Path | None) -> tuple[Path, Path]:
     """(model.onnx, model.onnx.json) after checking both exist; ``EngineUnavailable`` if not."""
     if not model:
         raise EngineUnavailable(
-            "no piper voice model configured: install one with `loa voice install NAME` "
-            "(and set speech.piper_voice), or set speech.piper_model in loa.toml "
-            "to a .onnx voice file (with its .onnx.json beside it)"
+            N_(
+                "no piper voice model configured: install one with `loa voice install NAME` "
+                "(and set speech.piper_voice), or set speech.piper_model in loa.toml "
+                "to a .onnx voice file (with its .onnx.json beside it)"
+            )
         )
     onnx = Path(model).expanduser()
     if not onnx.is_file():
-        raise EngineUnavailable(f"piper voice model not found: {onnx}")
+        raise EngineUnavailable(N_("piper voice model not found: {path}"), path=onnx)
     config = onnx.with_name(onnx.name + ".json")
     if not config.is_file():
-        raise EngineUnavailable(f"piper voice config not found: {config} (put it beside the model)")
+        raise EngineUnavailable(
+            N_("piper voice config not found: {path} (put it beside the model)"), path=config
+        )
     return onnx, config
 
 

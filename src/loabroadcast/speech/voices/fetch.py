@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 from ...errors import LoaError, first_line
-from ...i18n import N_
+from ...i18n import N_, _
 from .index import RemoteFile
 
 log = logging.getLogger("loabroadcast.voices")
@@ -57,19 +57,19 @@ def describe_network_error(exc: BaseException) -> str:
         return f"HTTP {exc.code} {exc.reason}".strip()
     reason = exc.reason if isinstance(exc, URLError) else exc
     if isinstance(reason, (TimeoutError, socket.timeout)):
-        return "no answer within the timeout"
+        return _("no answer within the timeout")
     if isinstance(reason, socket.gaierror):
-        return "the server's name cannot be resolved (no network?)"
+        return _("the server's name cannot be resolved (no network?)")
     if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
+        return _("connection refused")
     if isinstance(reason, (ConnectionResetError, http.client.IncompleteRead)):
-        return "the connection was closed early"
+        return _("the connection was closed early")
     if isinstance(reason, http.client.RemoteDisconnected):
-        return "the server closed the connection"
+        return _("the server closed the connection")
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
     if isinstance(exc, ValueError):
-        return f"bad URL ({first_line(exc)})"
+        return _("bad URL ({reason})").format(reason=first_line(exc))
     return first_line(reason) if isinstance(reason, BaseException) else str(reason)
 
 
@@ -206,7 +206,7 @@ def _transfer(
             fh.flush()
             os.fsync(fh.fileno())
     if got < expected.size_bytes:
-        raise _TryAgain("the connection was closed early")
+        raise _TryAgain(_("the connection was closed early"))
 
 
 def verify_file(path: Path, expected: RemoteFile) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ...config import Settings
 from ...errors import AudioError
+from ...i18n import N_
 from ..engines.base import SynthResult
 from ..engines.piper import PiperEngine
 from .library import VoiceLibrary
@@ -28,4 +29,6 @@ def render_sample(
     try:
         return engine.synthesize(spoken, Path(out_wav))
     except OSError as exc:
-        raise AudioError(f"cannot write {out_wav}: {exc.strerror or exc}") from None
+        raise AudioError(
+            N_("cannot write {path}: {reason}"), path=out_wav, reason=exc.strerror or exc
+        ) from None
