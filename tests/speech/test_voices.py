@@ -179,9 +179,21 @@ def test_a_file_of_the_wrong_size_is_refused(voice_server, tmp_path):
     card = next(f for f in index.voices[JOE].files if f.name == "MODEL_CARD")
     wrong = RemoteFile(card.path, card.size_bytes - 1, card.md5)
     part = tmp_path / "MODEL_CARD.part"
+    url = file_url(index.url, card.path)
     with pytest.raises(DownloadError, match="MODEL_CARD is 280 bytes, the index says 279"):
-        download_file(file_url(index.url, card.path), part, wrong, **NO_WAIT)
+        download_file(url, part, wrong, **NO_WAIT)
     assert not part.exists()
+    assert len(voice_server.file_requests("MODEL_CARD")) == 1
+    # shorter than the index says: the rest is asked for, there is none (416), refused
+    longer = RemoteFile(card.path, card.size_bytes + 1, card.md5)
+    with pytest.raises(DownloadError, match="MODEL_CARD is 280 bytes, the index says 281"):
+        download_file(url, part, longer, **NO_WAIT)
+    assert not part.exists()
+    assert [r["range"] for r in voice_server.file_requests("MODEL_CARD")] == [
+        None,
+        None,
+        "bytes=280-",
+    ]
 
 
 def test_interrupted_download_resumes_with_a_range_request(voice_server, tmp_path):

@@ -43,12 +43,11 @@ class DownloadError(LoaError):
 
 
 class _TryAgain(Exception):
-    """A failure worth another try (the connection dropped, the server was busy);
-    ``restart`` when the partial file must go first."""
+    """A failure worth another try (the connection dropped, the server was busy)."""
 
-    def __init__(self, reason: str, *, restart: bool = False):
-        super().__init__(reason)
-        self.restart = restart
+
+class _PastEnd(Exception):
+    """The server's file ends where ours does (HTTP 416): it is shorter than the index says."""
 
 
 def describe_network_error(exc: BaseException) -> str:
@@ -112,10 +111,10 @@ def download_file(
             break
         try:
             _transfer(url, part, have, expected, timeout_s, report)
+            break  # whole (or too long: the checks below refuse it)
+        except _PastEnd:
+            break  # the checks below say how long it is
         except _TryAgain as why:
-            if why.restart:
-                report(-_size(part))
-                _discard(part)
             got = _size(part)
             if attempt >= tries:
                 raise DownloadError(
@@ -144,8 +143,8 @@ def _open(url: str, have: int, timeout_s: float):
         return urlopen(Request(url, headers=headers), timeout=timeout_s)
     except HTTPError as exc:
         exc.close()
-        if exc.code == 416:  # the range is past the end: the partial file is not this one
-            raise _TryAgain(describe_network_error(exc), restart=True) from None
+        if exc.code == 416:  # nothing after byte ``have``: the file is shorter than we want
+            raise _PastEnd from None
         if exc.code in (408, 429) or exc.code >= 500:
             raise _TryAgain(describe_network_error(exc)) from None
         raise DownloadError(
