@@ -37,7 +37,10 @@ def voice() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def list_cmd(app, all_languages, as_json) -> None:
-    """Installed voices, and the Vietnamese voices the index offers when it can be reached."""
+    """List installed voices and the Vietnamese voices of the index.
+
+    Offline, the installed voices are listed and one line says the index is out of reach.
+    """
     from ..speech.voices import list_voices
 
     listing = list_voices(app.settings, all_languages=all_languages)
@@ -91,9 +94,10 @@ def list_cmd(app, all_languages, as_json) -> None:
 @click.option("--force", is_flag=True, help="Download and replace an installed voice.")
 @click.pass_obj
 def install(app, name, force) -> None:
-    """Download voice NAME from the index, check it and install it in the station folder.
+    """Download, check and install voice NAME.
 
-    A broken download is resumed by running the command again.
+    The files go to the voices folder of the station, checked against the index's sizes
+    and digests. A broken download is resumed by running the command again.
     """
     from ..speech.voices import install_voice
 
@@ -137,7 +141,10 @@ def install(app, name, force) -> None:
 @click.argument("name")
 @click.pass_obj
 def remove(app, name) -> None:
-    """Remove installed voice NAME (and any unfinished download of it)."""
+    """Remove installed voice NAME.
+
+    An unfinished download of it is removed too.
+    """
     from ..speech.voices import remove_voice
 
     remove_voice(app.settings, name)
@@ -150,7 +157,11 @@ def remove(app, name) -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the WAV here.")
 @click.pass_obj
 def test(app, name, text, out) -> None:
-    """Read TEXT (or a Vietnamese sample) with installed voice NAME: to FILE.wav, or aloud."""
+    """Read a sample with installed voice NAME.
+
+    TEXT (default: a Vietnamese sample) is read with the [speech.piper] settings, into
+    --out FILE.wav or aloud on the sound device.
+    """
     import tempfile
 
     from ..speech.voices.sample import render_sample
