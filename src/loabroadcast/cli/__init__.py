@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "log": ("daemon", "log", "The as-run log (nhật ký phát thanh)."),
     "devices": ("daemon", "devices", "Sound devices the daemon can use."),
     "zone": ("daemon", "zone", "Zone (speaker line) tools for installers."),
+    "voice": ("voice", "voice", "Piper voices for natural speech offline: list, install."),
 }
 
 

@@ -196,6 +196,8 @@ def show(app, message_id, as_json) -> None:
                 f"{render['duration_s']:.1f} s by {engine}, {render['loudness_lufs']} LUFS",
             )
         )
+        if render["voice"]:
+            fields.append(("voice", render["voice"]))  # which voice of the engine spoke
     else:
         fields.append(("rendered", "not yet"))
     label = max(len(k) for k, _ in fields)

@@ -69,10 +69,17 @@ def make_key(kind: str, **fields: Any) -> str:
 
 
 def speech_key(text: str, engine: Engine) -> str:
-    """Cache key of ``text`` spoken by ``engine`` (name, voice, speed)."""
+    """Cache key of ``text`` spoken by ``engine`` (name, voice, speed, and its ``tuning``
+    when it has one: pace and pauses)."""
     speed = round(float(getattr(engine, "speed", 1.0)), 3)
+    tuning = getattr(engine, "tuning", None)
     return make_key(
-        "speech", text=canonical_text(text), engine=engine.name, voice=engine.voice, speed=speed
+        "speech",
+        text=canonical_text(text),
+        engine=engine.name,
+        voice=engine.voice,
+        speed=speed,
+        **({"tuning": tuning} if tuning else {}),
     )
 
 
