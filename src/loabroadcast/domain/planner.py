@@ -6,6 +6,9 @@ between items. A message that does not fit the time left goes to ``overflow``
 (greedy: a shorter, lower message may still fit after it); overflow is listed
 lowest priority and latest approval first, the order in which they were dropped
 from the slot.
+
+The station's calendar is a separate step after ``occurrences``: ``mark_quiet`` marks
+the holidays and quiet days, where only emergencies air (``domain.calendar``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from .calendar import Calendar, mark_quiet, may_air
 from .models import (
     Message,
     MessageStatus,
@@ -40,6 +44,7 @@ class PlanInput:
     played: Mapping[int, int]  # played airings so far, by message id
     gap_s: float = 2.0
     words_per_minute: float = WORDS_PER_MINUTE
+    calendar: Calendar | None = None  # holidays and quiet days; None: every day is ordinary
 
 
 def estimate_duration(message: Message, words_per_minute: float = WORDS_PER_MINUTE) -> float:
@@ -86,12 +91,15 @@ def plan(data: PlanInput, first: date, days: int, tz: ZoneInfo) -> list[Programm
     remaining = {
         m.id: m.max_airings - data.played.get(m.id, 0) for m in ordered if m.max_airings is not None
     }
+    runs = occurrences(data.slots, first, days, tz)
+    if data.calendar is not None:
+        runs = mark_quiet(runs, data.calendar)
     programmes = []
-    for occ in occurrences(data.slots, first, days, tz):
+    for occ in runs:
         candidates = [
             m
             for m in by_slot.get(occ.slot.code, ())
-            if m.valid_on(occ.day) and remaining.get(m.id, 1) > 0
+            if m.valid_on(occ.day) and remaining.get(m.id, 1) > 0 and may_air(m, occ)
         ]
         programme = fill(occ, candidates, data)
         for item in programme.items:
