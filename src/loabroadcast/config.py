@@ -65,6 +65,20 @@ class ZoneSettings:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    on_holidays: str = "quiet"  # quiet (emergencies only) | normal
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """Airtime rules; each is optional and only ever warns."""
+
+    max_sessions_per_day: int | None = None
+    max_minutes_per_session: float | None = None
+    broadcast_weekdays: str | None = None  # e.g. "mon-fri"
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     station: str = "default"
@@ -74,6 +88,8 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     playback: PlaybackSettings = field(default_factory=PlaybackSettings)
     zones: ZoneSettings = field(default_factory=ZoneSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -125,6 +141,8 @@ _SECTIONS = {
     "schedule": ScheduleSettings,
     "playback": PlaybackSettings,
     "zones": ZoneSettings,
+    "calendar": CalendarSettings,
+    "policy": PolicySettings,
 }
 
 
@@ -198,4 +216,12 @@ driver = "none"          # none | command | serial
 # amp = 8
 preroll_s = 3.0
 postroll_s = 2.0
+
+[calendar]
+on_holidays = "quiet"    # quiet: only emergencies air on public holidays | normal
+
+[policy]                 # airtime rules of the province: loa warns when the plan breaks one
+# max_sessions_per_day = 2
+# max_minutes_per_session = 15
+# broadcast_weekdays = "mon-fri"
 """
