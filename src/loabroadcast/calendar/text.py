@@ -50,7 +50,16 @@ def day_note(holiday: Holiday | None, quiet: Quiet | None) -> str:
 
 
 def _days(weekdays) -> str:
-    return ",".join(WEEKDAYS[d] for d in sorted(weekdays))
+    """Weekdays as the setting is written: 'mon-fri', 'mon,wed,sat-sun'."""
+    runs: list[list[int]] = []
+    for d in sorted(weekdays):
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ",".join(
+        WEEKDAYS[r[0]] if len(r) == 1 else f"{WEEKDAYS[r[0]]}-{WEEKDAYS[r[-1]]}" for r in runs
+    )
 
 
 def _num(value: float) -> str:
@@ -80,12 +89,15 @@ def slot_warnings(code: str, breaches: Sequence[Breach]) -> list[str]:
     sessions = [b for b in breaches if b.rule == Rule.SESSIONS_PER_DAY]
     if sessions:
         b = max(sessions, key=lambda x: x.value)
-        where = vn_date(b.day) if b.day else weekday_name(b.weekday)
-        lines.append(
-            _(
+        if b.day is not None:
+            text = _(
                 "with {code}, {count} sessions on {day}; [policy] max_sessions_per_day = {limit}"
-            ).format(code=code, count=int(b.value), day=where, limit=int(b.limit))
-        )
+            ).format(code=code, count=int(b.value), day=vn_date(b.day), limit=int(b.limit))
+        else:
+            text = _(
+                "with {code}, up to {count} sessions a day; [policy] max_sessions_per_day = {limit}"
+            ).format(code=code, count=int(b.value), limit=int(b.limit))
+        lines.append(text)
     return lines
 
 
