@@ -35,6 +35,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # One-off sessions cannot be said without a date: they go, with their message links.
+    op.execute(
+        "DELETE FROM message_slots WHERE slot_id IN (SELECT id FROM slots WHERE on_day IS NOT NULL)"
+    )
     op.drop_table("calendar_entries")
-    with op.batch_alter_table("slots") as batch_op:
-        batch_op.drop_column("on_day")
+    op.execute("DELETE FROM slots WHERE on_day IS NOT NULL")
+    # A plain DROP COLUMN (SQLite >= 3.35): a batch copy of `slots` would trip the
+    # foreign keys of message_slots.
+    op.drop_column("slots", "on_day")
