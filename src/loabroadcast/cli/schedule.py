@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 import click
 
 from ..calendar.text import day_note, lunar_label, plan_warnings
-from ..domain import Programme
+from ..domain import Priority, Programme
 from ..domain.calendar import Calendar, Holiday
 from ..domain.models import WEEKDAYS
 from ..domain.policy import Breach, Rule, check_programmes
@@ -112,8 +113,8 @@ def as_text(p: Programme, calendar: Calendar | None = None) -> str:
         rows = [
             (
                 f"{i.start:%H:%M:%S}",
-                i.message_id,
-                i.priority.label,
+                str(i.message_id),
+                _LABELS[i.priority],
                 _duration(i.duration_s, i.estimated),
                 shorten(",".join(i.blocks), BLOCKS_WIDTH),
                 i.title,
@@ -124,13 +125,17 @@ def as_text(p: Programme, calendar: Calendar | None = None) -> str:
     if p.overflow:
         lines.append(f"  overflow: {len(p.overflow)} message(s) do not fit this slot")
         rows = [
-            (o.message_id, o.priority.label, _duration(o.duration_s, o.estimated), o.title)
+            (str(o.message_id), _LABELS[o.priority], _duration(o.duration_s, o.estimated), o.title)
             for o in p.overflow
         ]
         lines.append(table(["id", "priority", "length", "title"], rows, "  "))
     return "\n".join(lines)
 
 
+_LABELS = {p: p.label for p in Priority}
+
+
+@lru_cache(maxsize=4096)  # a year's schedule shows the same lengths thousands of times
 def _duration(seconds: float, estimated: bool) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     return f"{'~' if estimated else ''}{minutes}:{secs:02d}"
