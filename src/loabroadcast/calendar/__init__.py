@@ -49,14 +49,6 @@ class VietnamHolidays:
         return found
 
 
-def check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidInput(
-            N_("the calendar knows the years {first} to {last}"), first=FIRST_YEAR, last=LAST_YEAR
-        )
-    return year
-
-
 @lru_cache(maxsize=32)
 def holidays_of(year: int, language: str = "vi") -> tuple[Holiday, ...]:
     """Viet Nam's public holidays of ``year``, in date order, lunar ones with their lunar date."""

@@ -6,11 +6,10 @@ from datetime import timedelta
 
 import click
 
+from ..calendar import FIRST_YEAR, LAST_YEAR
 from ..i18n import _
 from .output import echo_json, table, vn_date, warn
 from .params import CODES, DATE
-
-FIRST_YEAR, LAST_YEAR = 1901, 2099  # as loabroadcast.calendar (not imported for --help)
 
 
 @click.group()
