@@ -101,6 +101,20 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    on_holidays: str = "quiet"  # quiet (emergencies only) | normal
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """Airtime rules; each is optional and only ever warns."""
+
+    max_sessions_per_day: int | None = None
+    max_minutes_per_session: float | None = None
+    broadcast_weekdays: str | None = None  # e.g. "mon-fri"
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     station: str = "default"
@@ -111,6 +125,8 @@ class Settings:
     playback: PlaybackSettings = field(default_factory=PlaybackSettings)
     zones: ZoneSettings = field(default_factory=ZoneSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -173,6 +189,8 @@ _SECTIONS = {
     "playback": PlaybackSettings,
     "zones": ZoneSettings,
     "ui": UiSettings,
+    "calendar": CalendarSettings,
+    "policy": PolicySettings,
 }
 
 
@@ -265,4 +283,11 @@ postroll_s = 2.0
 
 [ui]
 language = "vi"          # vi | en: what loa prints (loa --lang and LOA_LANG come first)
+[calendar]
+on_holidays = "quiet"    # quiet: only emergencies air on public holidays | normal
+
+[policy]                 # airtime rules of the province: loa warns when the plan breaks one
+# max_sessions_per_day = 2
+# max_minutes_per_session = 15
+# broadcast_weekdays = "mon-fri"
 """

@@ -25,6 +25,7 @@ from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Progr
 from .domain import parse as p
 from .drafts import MessageDraft, Saved
 from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
+from .i18n import N_
 from .listings import Listings
 from .store import db, repo
 from .store.models import (
@@ -154,6 +155,8 @@ class Station:
             if repo.slot_by_code(s, code):
                 raise Conflict(f"slot {code} already exists")
             for other in map(repo.to_slot, repo.slot_rows(s)):
+                if other.one_off and other.day < self.today():
+                    continue  # a past one-off session (loa calendar extra)
                 if slot.overlaps(other):
                     raise Conflict(
                         f"slot {code} ({_hm(t_start)}-{_hm(t_end)}) overlaps slot {other.code} "
@@ -172,10 +175,18 @@ class Station:
         return slot
 
     def slots(self) -> list[Slot]:
+        """The daily slots (one-off sessions are in the calendar)."""
         with db.read_session(self.engine) as s:
-            return [repo.to_slot(r) for r in repo.slot_rows(s)]
+            return [repo.to_slot(r) for r in repo.slot_rows(s) if r.on_day is None]
 
     def remove_slot(self, code: str) -> None:
+        with db.read_session(self.engine) as s:
+            row = repo.slot_by_code(s, code)
+            if row is not None and row.on_day is not None:
+                raise Conflict(
+                    N_("{code} is a one-off session: remove it with `loa calendar remove ID`"),
+                    code=code,
+                )
         self._remove(code, "slot", repo.slot_by_code, MessageRow.slots, MessageSlotRow.slot_id)
 
     def _remove(self, code: str, what: str, finder, relation, link_column) -> None:

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "slot": ("slots", "slot", "Daily broadcast slots (khung giờ phát)."),
     "msg": ("messages", "msg", "Announcements (tin, thông báo): add, approve, edit, cancel."),
     "schedule": ("schedule", "schedule", "Show the programme of each slot, with overflow."),
+    "calendar": ("calendar", "calendar", "Holidays, quiet days and one-off sessions."),
     "text": ("text", "text", "Vietnamese text tools: the spoken form of a text."),
     "dict": ("text", "dict_", "The station's abbreviation dictionary."),
     "render": ("speech", "render", "Render approved messages to audio (ahead of air time)."),

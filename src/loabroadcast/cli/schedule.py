@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 import click
 
-from ..domain import Programme
-from .output import echo_json, shorten, table, vn_date
+from ..calendar.text import day_note, lunar_label, plan_warnings
+from ..domain import Priority, Programme
+from ..domain.calendar import Calendar, Holiday
+from ..domain.models import WEEKDAYS
+from ..domain.policy import Breach, Rule, check_programmes
+from ..i18n import _
+from .output import echo_json, shorten, table, vn_date, warn
 from .params import DATE
 
 BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has them
@@ -19,30 +25,49 @@ BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has t
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def schedule(app, first, days, as_json) -> None:
-    """The programme of every slot: approved messages in air order, and overflow."""
-    programmes = app.listings().schedule(first, days)
+    """The programme of every slot: approved messages in air order, and overflow.
+
+    Holidays and quiet days show why only emergencies air; a line on stderr tells each
+    airtime rule ([policy]) the programme breaks.
+    """
+    from ..calendar import policy_of
+
+    policy = policy_of(app.settings)
+    view = app.listings().plan(first, days)
+    programmes, calendar = view.programmes, view.calendar
+    breaches = check_programmes(programmes, policy)
     if as_json:
         echo_json(
-            {"timezone": app.settings.timezone, "programmes": [as_dict(p) for p in programmes]}
+            {
+                "timezone": app.settings.timezone,
+                "programmes": [as_dict(p, calendar) for p in programmes],
+                "warnings": [_breach_dict(b) for b in breaches],
+            }
         )
         return
     if not programmes:
         click.echo("no slots on these days: add one with `loa slot add CODE START END`")
-        return
-    click.echo("\n\n".join(as_text(p) for p in programmes))
+    else:
+        click.echo("\n\n".join(as_text(p, calendar) for p in programmes))
+    warn(plan_warnings(breaches))
 
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def as_dict(p: Programme) -> dict:
+def as_dict(p: Programme, calendar: Calendar | None = None) -> dict:
     occ = p.occurrence
+    holiday = calendar.day_info(occ.day).holiday if calendar is not None else None
+    quiet = occ.quiet
     return {
         "date": occ.day.isoformat(),
         "slot": occ.slot.code,
         "start": _iso(occ.start),
         "end": _iso(occ.end),
+        "one_off": occ.slot.one_off,
+        "quiet": None if quiet is None else {"kind": quiet.kind.value, "reason": quiet.reason},
+        "holiday": None if holiday is None else _holiday_dict(holiday),
         "items": [
             {
                 "message_id": i.message_id,
@@ -68,19 +93,28 @@ def as_dict(p: Programme) -> dict:
     }
 
 
-def as_text(p: Programme) -> str:
+def as_text(p: Programme, calendar: Calendar | None = None) -> str:
     occ = p.occurrence
     name = f" ({occ.slot.name})" if occ.slot.name else ""
-    head = f"{vn_date(occ.day)}  {occ.slot.code}{name}  {occ.start:%H:%M:%S}-{occ.end:%H:%M:%S}"
+    holiday = calendar.day_info(occ.day).holiday if calendar is not None else None
+    day = vn_date(occ.day)
+    if holiday is not None and holiday.lunar is not None:
+        day += f", {lunar_label(holiday.lunar)}"
+    head = f"{day}  {occ.slot.code}{name}  {occ.start:%H:%M:%S}-{occ.end:%H:%M:%S}"
+    if occ.slot.one_off:
+        head += f"  ({_('one-off session')})"
+    note = day_note(holiday, occ.quiet)
+    if note:
+        head += f"  {note}"
     if not p.items and not p.overflow:
-        return head + "\n  (nothing to air)"
+        return head if occ.quiet else head + "\n  (nothing to air)"
     lines = [head]
     if p.items:
         rows = [
             (
                 f"{i.start:%H:%M:%S}",
-                i.message_id,
-                i.priority.label,
+                str(i.message_id),
+                _LABELS[i.priority],
                 _duration(i.duration_s, i.estimated),
                 shorten(",".join(i.blocks), BLOCKS_WIDTH),
                 i.title,
@@ -91,13 +125,38 @@ def as_text(p: Programme) -> str:
     if p.overflow:
         lines.append(f"  overflow: {len(p.overflow)} message(s) do not fit this slot")
         rows = [
-            (o.message_id, o.priority.label, _duration(o.duration_s, o.estimated), o.title)
+            (str(o.message_id), _LABELS[o.priority], _duration(o.duration_s, o.estimated), o.title)
             for o in p.overflow
         ]
         lines.append(table(["id", "priority", "length", "title"], rows, "  "))
     return "\n".join(lines)
 
 
+_LABELS = {p: p.label for p in Priority}
+
+
+@lru_cache(maxsize=4096)  # a year's schedule shows the same lengths thousands of times
 def _duration(seconds: float, estimated: bool) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     return f"{'~' if estimated else ''}{minutes}:{secs:02d}"
+
+
+def _holiday_dict(holiday: Holiday) -> dict:
+    lunar = holiday.lunar
+    return {
+        "name": holiday.name,
+        "lunar": None
+        if lunar is None
+        else {"day": lunar.day, "month": lunar.month, "year": lunar.year, "leap": lunar.leap},
+    }
+
+
+def _breach_dict(b: Breach) -> dict:
+    limit = [WEEKDAYS[d] for d in sorted(b.limit)] if isinstance(b.limit, frozenset) else b.limit
+    return {
+        "rule": b.rule.value,
+        "date": b.day.isoformat() if b.day else None,
+        "slot": b.slot,
+        "value": WEEKDAYS[int(b.value)] if b.rule == Rule.WEEKDAYS else round(b.value, 1),
+        "limit": limit,
+    }

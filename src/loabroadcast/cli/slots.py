@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .output import echo_json, table
+from .output import echo_json, table, warn
 
 
 @click.group()
@@ -26,8 +26,13 @@ def slot() -> None:
 @click.pass_obj
 def add(app, code: str, start: str, end: str, days: str, name: str) -> None:
     """Add slot CODE from START to END (HH:MM or HH:MM:SS), e.g. `loa slot add sang 06:00 06:30`."""
+    from ..usecases.calendar import CalendarBook
+
+    book = CalendarBook(app.station())
+    policy = book.policy()  # a bad [policy] is refused before anything is written
     s = app.station().add_slot(code, start, end, days, name)
     click.echo(f"added slot {s.code} {s.start:%H:%M:%S}-{s.end:%H:%M:%S} {s.days_label}")
+    warn(book.slot_warnings(s, policy))
 
 
 @slot.command("list")

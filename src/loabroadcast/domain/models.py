@@ -10,6 +10,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .calendar import Quiet
 
 
 class Priority(enum.IntEnum):
@@ -86,26 +90,44 @@ class Block:
 
 @dataclass(frozen=True)
 class Slot:
+    """A daily slot (``day`` None) or a one-off session on ``day`` (``loa calendar extra``)."""
+
     code: str
     start: time
     end: time
     weekdays: frozenset[int] = frozenset(range(7))  # 0 = Monday
     name: str = ""
+    day: date | None = None
 
     @property
     def length_s(self) -> float:
         return (_seconds(self.end) - _seconds(self.start)) * 1.0
 
+    @property
+    def one_off(self) -> bool:
+        return self.day is not None
+
     def runs_on(self, day: date) -> bool:
+        if self.day is not None:
+            return day == self.day
         return day.weekday() in self.weekdays
 
     def overlaps(self, other: Slot) -> bool:
-        if not (self.weekdays & other.weekdays):
+        if not self._shares_a_day(other):
             return False
         return self.start < other.end and other.start < self.end
 
+    def _shares_a_day(self, other: Slot) -> bool:
+        if self.day is not None:
+            return other.runs_on(self.day)
+        if other.day is not None:
+            return self.runs_on(other.day)
+        return bool(self.weekdays & other.weekdays)
+
     @property
     def days_label(self) -> str:
+        if self.day is not None:
+            return f"{self.day.day:02d}/{self.day.month:02d}/{self.day.year}"
         if self.weekdays == frozenset(range(7)):
             return "daily"
         if self.weekdays == frozenset(range(5)):
@@ -163,12 +185,13 @@ class RenderRecord:
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One day's run of a slot."""
+    """One day's run of a slot; ``quiet`` when the calendar silences it (``domain.calendar``)."""
 
     slot: Slot
     day: date
     start: datetime
     end: datetime
+    quiet: Quiet | None = None
 
     @property
     def length_s(self) -> float:

@@ -6,15 +6,21 @@ between items. A message that does not fit the time left goes to ``overflow``
 (greedy: a shorter, lower message may still fit after it); overflow is listed
 lowest priority and latest approval first, the order in which they were dropped
 from the slot.
+
+The station's calendar is a separate step after ``occurrences``: ``mark_quiet`` marks
+the holidays and quiet days, where only emergencies air (``domain.calendar``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from .calendar import Calendar, mark_quiet, may_air
 from .models import (
     Message,
     MessageStatus,
@@ -40,6 +46,7 @@ class PlanInput:
     played: Mapping[int, int]  # played airings so far, by message id
     gap_s: float = 2.0
     words_per_minute: float = WORDS_PER_MINUTE
+    calendar: Calendar | None = None  # holidays and quiet days; None: every day is ordinary
 
 
 def estimate_duration(message: Message, words_per_minute: float = WORDS_PER_MINUTE) -> float:
@@ -79,26 +86,69 @@ def plan(data: PlanInput, first: date, days: int, tz: ZoneInfo) -> list[Programm
     ordered = sorted(
         (m for m in data.messages if m.status == MessageStatus.APPROVED), key=order_key
     )
-    by_slot: dict[str, list[Message]] = {}
-    for message in ordered:
-        for code in message.slots:
-            by_slot.setdefault(code, []).append(message)
     remaining = {
         m.id: m.max_airings - data.played.get(m.id, 0) for m in ordered if m.max_airings is not None
     }
+    lengths = {m.id: duration_of(m, data) for m in ordered}
+    runs = occurrences(data.slots, first, days, tz)
+    if data.calendar is not None:
+        runs = mark_quiet(runs, data.calendar)
+    valid = ValidBySlot(ordered)
     programmes = []
-    for occ in occurrences(data.slots, first, days, tz):
+    for occ in runs:
         candidates = [
             m
-            for m in by_slot.get(occ.slot.code, ())
-            if m.valid_on(occ.day) and remaining.get(m.id, 1) > 0
+            for m in valid.on(occ.day, occ.slot.code)
+            if remaining.get(m.id, 1) > 0 and may_air(m, occ)
         ]
-        programme = fill(occ, candidates, data)
+        programme = fill(occ, candidates, data, lengths)
         for item in programme.items:
             if item.message_id in remaining:
                 remaining[item.message_id] -= 1
         programmes.append(programme)
     return programmes
+
+
+class ValidBySlot:
+    """The messages valid on a day, by slot, in the order given (air order).
+
+    Kept up to date day by day as validity windows open and close, so a year of
+    occurrences costs one insertion and one removal per message, not a check of every
+    message at every occurrence. Days are asked in order; an earlier day starts over.
+    """
+
+    def __init__(self, ordered: Iterable[Message]):
+        self._opens: dict[date, list[tuple[int, Message]]] = {}
+        self._closes: dict[date, list[tuple[int, Message]]] = {}
+        for rank, m in enumerate(ordered):
+            if m.valid_from and m.valid_until and m.valid_until < m.valid_from:
+                continue  # valid on no day
+            self._opens.setdefault(m.valid_from or date.min, []).append((rank, m))
+            if m.valid_until and m.valid_until < date.max:
+                self._closes.setdefault(m.valid_until + timedelta(days=1), []).append((rank, m))
+        self._events = sorted(self._opens.keys() | self._closes.keys())
+        self._reset()
+
+    def _reset(self) -> None:
+        self._next = 0
+        self._day: date | None = None
+        self._active: dict[str, list[tuple[int, Message]]] = {}
+
+    def on(self, day: date, slot: str) -> Iterator[Message]:
+        if self._day is not None and day < self._day:
+            self._reset()
+        self._day = day
+        while self._next < len(self._events) and self._events[self._next] <= day:
+            event = self._events[self._next]
+            for rank, m in self._closes.get(event, ()):
+                for code in m.slots:
+                    active = self._active[code]
+                    del active[bisect_left(active, (rank,))]
+            for entry in self._opens.get(event, ()):
+                for code in entry[1].slots:
+                    insort(self._active.setdefault(code, []), entry)
+            self._next += 1
+        return (m for _, m in self._active.get(slot, ()))
 
 
 def duration_of(message: Message, data: PlanInput) -> tuple[float, bool]:
@@ -108,15 +158,35 @@ def duration_of(message: Message, data: PlanInput) -> tuple[float, bool]:
     return estimate_duration(message, data.words_per_minute), True
 
 
-def fill(occ: Occurrence, candidates: list[Message], data: PlanInput) -> Programme:
-    """Lay ``candidates`` (already in air order) into the occurrence."""
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@lru_cache(maxsize=8192)
+def _micro(seconds: float) -> int:
+    """``timedelta(seconds=seconds)`` in whole microseconds (rounded as timedelta does)."""
+    return timedelta(seconds=seconds) // _MICROSECOND
+
+
+def fill(
+    occ: Occurrence,
+    candidates: list[Message],
+    data: PlanInput,
+    lengths: Mapping[int, tuple[float, bool]] | None = None,
+) -> Programme:
+    """Lay ``candidates`` (already in air order) into the occurrence; ``lengths`` holds
+    ``duration_of`` each message when it was worked out beforehand."""
     items: list[ProgrammeItem] = []
     dropped: list[OverflowItem] = []
-    cursor = occ.start
+    # Whole microseconds, as datetime arithmetic counts them (a year of runs lays
+    # hundreds of thousands of candidates: ints are quicker than datetimes).
+    room = (occ.end - occ.start) // _MICROSECOND
+    gap = _micro(data.gap_s)
+    cursor = 0
     for message in candidates:
-        duration, estimated = duration_of(message, data)
-        start = cursor if not items else cursor + timedelta(seconds=data.gap_s)
-        if start + timedelta(seconds=duration) > occ.end:
+        known = lengths.get(message.id) if lengths is not None else None
+        duration, estimated = known or duration_of(message, data)
+        offset = cursor if not items else cursor + gap
+        if offset + _micro(duration) > room:
             dropped.append(
                 OverflowItem(message.id, message.title, message.priority, duration, estimated)
             )
@@ -127,11 +197,11 @@ def fill(occ: Occurrence, candidates: list[Message], data: PlanInput) -> Program
                 title=message.title,
                 priority=message.priority,
                 blocks=message.blocks,
-                start=start,
+                start=occ.start + timedelta(microseconds=offset),
                 duration_s=duration,
                 estimated=estimated,
             )
         )
-        cursor = start + timedelta(seconds=duration)
+        cursor = offset + _micro(duration)
     dropped.reverse()
     return Programme(occurrence=occ, items=tuple(items), overflow=tuple(dropped))

@@ -79,6 +79,23 @@ class SlotRow(Base):
     start: Mapped[str] = mapped_column(String(8))
     end: Mapped[str] = mapped_column(String(8))
     weekdays: Mapped[str] = mapped_column(String(7), default="0123456")
+    on_day: Mapped[date | None] = mapped_column(Date)  # a one-off session (calendar extra)
+
+
+class CalendarEntryRow(Base):
+    """The officer's calendar: a quiet range (kind ``off``: ``slots`` comma-joined codes,
+    empty for all) or a one-off session (kind ``extra``: its dated slot is ``slot_id``)."""
+
+    __tablename__ = "calendar_entries"
+    __table_args__ = (UniqueConstraint("slot_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    slots: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class MessageBlockRow(Base):

@@ -11,9 +11,11 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from ..domain import AiringStatus, Message, MessageStatus, Priority, Slot
+from ..domain.calendar import CalendarEntry, DayOff, ExtraSession
 from . import records
 from .reader import Reader
 
+OFF, EXTRA = "off", "extra"  # calendar_entries.kind
 _MESSAGE_COLUMNS = ", ".join(f"m.{f}" for f in records.MESSAGE_FIELDS)
 
 
@@ -36,9 +38,53 @@ def block_codes(reader: Reader) -> tuple[str, ...]:
     return tuple(code for (code,) in reader.rows("SELECT code FROM blocks ORDER BY code"))
 
 
+_SLOT_COLUMNS = 'code, name, start, "end", weekdays, on_day'
+
+
 def slots(reader: Reader) -> list[Slot]:
-    rows = reader.rows('SELECT code, name, start, "end", weekdays FROM slots ORDER BY start, code')
+    """Every slot, one-off sessions too, in time of day order."""
+    rows = reader.rows(f"SELECT {_SLOT_COLUMNS} FROM slots ORDER BY start, code")
     return [records.slot(*r) for r in rows]
+
+
+def slots_between(reader: Reader, first: date, last: date) -> list[Slot]:
+    """The daily slots and the one-off sessions of the days [first, last]."""
+    rows = reader.rows(
+        f"SELECT {_SLOT_COLUMNS} FROM slots "
+        "WHERE on_day IS NULL OR (on_day >= ? AND on_day <= ?) ORDER BY start, code",
+        (first, last),
+    )
+    return [records.slot(*r) for r in rows]
+
+
+def day_offs(reader: Reader, first: date, last: date) -> list[DayOff]:
+    """The quiet ranges that meet the days [first, last], earliest first."""
+    rows = reader.rows(
+        "SELECT id, first_day, last_day, slots, reason FROM calendar_entries "
+        "WHERE kind = ? AND first_day <= ? AND last_day >= ? ORDER BY first_day, id",
+        (OFF, last, first),
+    )
+    return [records.day_off(*r) for r in rows]
+
+
+def calendar_entries(reader: Reader, first: date, last: date | None) -> list[CalendarEntry]:
+    """Quiet ranges and one-off sessions that meet [first, last] (``last`` None: no end),
+    by first day."""
+    until = "AND e.first_day <= ? " if last is not None else ""
+    rows = reader.rows(
+        "SELECT e.id, e.kind, e.first_day, e.last_day, e.slots, e.reason, "
+        f's.code, s.name, s.start, s."end", s.weekdays, s.on_day '
+        "FROM calendar_entries e LEFT JOIN slots s ON s.id = e.slot_id "
+        f"WHERE e.last_day >= ? {until}ORDER BY e.first_day, e.id",
+        (first, last) if last is not None else (first,),
+    )
+    entries: list[CalendarEntry] = []
+    for id_, kind, first_day, last_day, codes, reason, *slot in rows:
+        if kind == EXTRA:
+            entries.append(ExtraSession(id_, records.slot(*slot)))
+        else:
+            entries.append(records.day_off(id_, first_day, last_day, codes, reason))
+    return entries
 
 
 def message_summaries(reader: Reader, status: str | None = None) -> list[tuple]:

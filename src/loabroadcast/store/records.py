@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from ..domain import Message, MessageStatus, Priority, Slot
+from ..domain.calendar import DayOff
 
 # The stored columns of a message, in the order ``queries`` selects them.
 MESSAGE_FIELDS = (
@@ -61,14 +62,29 @@ def message(values: Mapping[str, Any], blocks: tuple[str, ...], slots: tuple[str
     )
 
 
-def slot(code: str, name: str, start: str, end: str, weekdays: str) -> Slot:
-    """A Slot from its stored columns: times as 'HH:MM:SS', weekdays as digits (0 = Monday)."""
+def slot(
+    code: str, name: str, start: str, end: str, weekdays: str, on_day: date | str | None = None
+) -> Slot:
+    """A Slot from its stored columns: times as 'HH:MM:SS', weekdays as digits (0 = Monday),
+    ``on_day`` the date of a one-off session."""
     return Slot(
         code=code,
         name=name,
         start=time.fromisoformat(start),
         end=time.fromisoformat(end),
         weekdays=frozenset(int(c) for c in weekdays),
+        day=day(on_day),
+    )
+
+
+def day_off(id_: int, first: date | str, last: date | str, slots: str, reason: str) -> DayOff:
+    """A quiet range from its stored columns (``slots`` comma-joined codes, "" for all)."""
+    return DayOff(
+        id=id_,
+        first=day(first),
+        last=day(last),
+        slots=tuple(c for c in slots.split(",") if c),
+        reason=reason,
     )
 
 

@@ -59,7 +59,7 @@ def block_by_code(session: Session, code: str) -> BlockRow | None:
 
 
 def to_slot(row: SlotRow) -> Slot:
-    return records.slot(row.code, row.name, row.start, row.end, row.weekdays)
+    return records.slot(row.code, row.name, row.start, row.end, row.weekdays, row.on_day)
 
 
 def slot_rows(session: Session) -> list[SlotRow]:
