@@ -116,6 +116,15 @@ SECTORS: dict[str, str] = {
     "SXNN": "sản xuất nông nghiệp",
     "VietGAP": "việt gáp",
     "KHKT-NN": "khoa học kỹ thuật nông nghiệp",
+    # Currencies written as codes
+    "USD": "đô la mỹ",
+    "VND": "đồng",
+    "VNĐ": "đồng",
+    "EUR": "ơ rô",
+    "GBP": "bảng anh",
+    "JPY": "yên nhật",
+    "CNY": "nhân dân tệ",
+    "NDT": "nhân dân tệ",
     # Security, defence, disasters and justice
     "CA": "công an",
     "CAND": "công an nhân dân",

@@ -23,8 +23,9 @@ written                           spoken                                        
     reading (``loa dict add KH-UBND "kế hoạch của ủy ban nhân dân"``). Every code is
     also reported as ``document-code``, so the officer can rewrite it in words.
 [2] In a code, letters are read by the dictionary (QL quốc lộ, COVID cô vít) or
-    spelled; digits are read by value up to two digits (and after a road prefix), and
-    one by one when longer (``29A-12345``) or when they start with a zero.
+    spelled; digits are read by value up to two digits, up to four when they open the
+    code (``102A``) and after a road prefix, and one by one when longer
+    (``29A-12345``) or when they start with a zero.
 """
 
 from __future__ import annotations
@@ -75,9 +76,10 @@ def read_code(text: str, extra: Mapping[str, str], *, expand: bool = True) -> st
     """Letters and digits of a code, each run read as the module docstring says."""
     words: list[str] = []
     road = False
-    for run in _RUN_RE.findall(text):
+    for index, run in enumerate(_RUN_RE.findall(text)):
         if run.isdigit():
-            if road or (len(run) <= 2 and not (len(run) == 2 and run[0] == "0")):
+            short = len(run) <= (4 if index == 0 else 2)  # "102A" is a house number
+            if road or (short and not (len(run) > 1 and run[0] == "0")):
                 words.append(read_value(run))
             else:
                 words.append(read_digits(run))
@@ -127,6 +129,8 @@ def _serial(sc: Scanner, m: re.Match[str]) -> str | None:
     if _TIMES_INSIDE_RE.fullmatch(token):
         return None
     pieces = re.split(r"[-–]", token)
+    if pieces[0].isdigit():
+        return None  # "101-102A": a range, read by the number and dash rules
     if all(p.isdigit() or p.isalpha() for p in pieces) and not pieces[-1].isdigit():
         return None  # "2021-KH" and the like: left to the other rules
     known = lexicon.lookup(token, sc.ctx.extra)

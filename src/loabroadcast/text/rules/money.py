@@ -5,9 +5,9 @@ written                     spoken                                              
 ==========================  ==================================================  ============
 ``50.000₫``, ``50.000đ``    năm mươi nghìn đồng
 ``100.000 VNĐ``, ``10 VND`` một trăm nghìn đồng, mười đồng
-``200 USD``, ``10 usd``     hai trăm đô la Mỹ, mười đô la Mỹ
+``200 USD``, ``10 usd``     hai trăm đô la mỹ, mười đô la mỹ
 ``$15``, ``15$``            mười lăm đô la
-``€20``, ``£5``, ``¥100``   hai mươi ơ rô, năm bảng Anh, một trăm yên Nhật
+``€20``, ``£5``, ``¥100``   hai mươi ơ rô, năm bảng anh, một trăm yên nhật
 ``5,99$``, ``2,50€``        năm đô la chín mươi chín xu, hai ơ rô năm mươi xu  cents
 ``0,5$``                    năm mươi xu
 ``500k``, ``10k VND``       năm trăm nghìn, mười nghìn đồng

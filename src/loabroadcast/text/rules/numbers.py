@@ -301,11 +301,9 @@ def _fraction(sc: Scanner, m: re.Match[str]) -> str | tuple[str, int] | None:
 
 def _dash(sc: Scanner, m: re.Match[str]) -> str | None:
     start = m.start()
-    before = sc.line[start - 1] if start else " "
-    if before.isalpha():
-        return ""  # COVID-19: the hyphen joins a name and a number
     if not sc.follows(start, NUMERIC):
-        return None
+        before = sc.line[start - 1] if start else " "
+        return "" if before.isalpha() else None  # COVID-19: a name and its number
     if sc.last_kind == "number":
         if sc.phrase_before(_first_number_start(sc, start), _SCORE_WORDS, 2):
             return ","
