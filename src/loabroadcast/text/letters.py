@@ -78,13 +78,23 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VIETNAMESE_MARKED = frozenset("ăâêôơưđ")
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])"
-_VOWELS = (
-    "uyê|uya|uyu|iêu|yêu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|"
-    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|"
-    "ưa|ưi|ươ|ưu|yê|a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
+# vowel groups that end the syllable, and those a final consonant may follow
+_OPEN = (
+    "iêu|yêu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|uya|uyu|"
+    "ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oi|ôi|ơi|ui|ưi|ưu|ua|ưa|y"
 )
+_CLOSABLE = "uyê|iê|yê|oa|oă|oe|uâ|uê|uô|ươ|uơ|uy|oo|a|ă|â|e|ê|i|o|ô|ơ|u|ư"
 _CODA = r"(?:ng|nh|ch|[cmnptk])"
-_SYLLABLE_RE = re.compile(rf"{_ONSET}?(?:{_VOWELS}){_CODA}?|gi{_CODA}?")
+_SYLLABLE = rf"{_ONSET}?(?:(?:{_OPEN})|(?:{_CLOSABLE}){_CODA}?)|gi{_CODA}?"
+_SYLLABLE_RE = re.compile(_SYLLABLE)
+# the same without the letter marks, for text written without them ("thuedientu")
+_ASCII = str.maketrans("ăâêôơưđ", "aaeooud")
+_PLAIN_SYLLABLE_RE = re.compile(_SYLLABLE.translate(_ASCII))
+_PLAIN_PARTS_RE = re.compile(
+    r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?([aeiouy]+)(ng|nh|ch|[cmnpt])?"
+)
+_MARKED_GROUPS = (("uye", "uyê"), ("ieu", "iêu"), ("yeu", "yêu"), ("ie", "iê"), ("ye", "yê"))
+_MARKED_GROUPS += (("uoi", "uôi"), ("uo", "uô"), ("eu", "êu"))
 
 
 def strip_tones(word: str) -> str:
@@ -128,17 +138,48 @@ def spell(token: str) -> str:
 
 
 def syllables(word: str) -> list[str] | None:
-    """Split a run of letters written without spaces into Vietnamese syllables
-    ("quangtri" → ["quang", "tri"]), or None when it cannot be done."""
-    lower = word.lower()
+    """Split a run of letters written without spaces or marks into Vietnamese
+    syllables ("quangtri" → ["quang", "tri"]; the fewest syllables, and of those the
+    split with the fewest vowel-initial ones: "hanoi" → "ha noi"), or None."""
+    lower = strip_tones(word).translate(_ASCII)
     best: list[list[str] | None] = [None] * (len(lower) + 1)
     best[0] = []
     for end in range(1, len(lower) + 1):
         for start in range(max(0, end - 7), end):
             head = best[start]
             piece = lower[start:end]
-            if head is not None and is_syllable(piece):
+            if head is not None and _PLAIN_SYLLABLE_RE.fullmatch(piece):
                 candidate = [*head, piece]
-                if best[end] is None or len(candidate) < len(best[end] or []):
+                if best[end] is None or _cost(candidate) < _cost(best[end] or []):
                     best[end] = candidate
     return best[len(lower)]
+
+
+def _cost(pieces: list[str]) -> tuple[int, int]:
+    return len(pieces), sum(piece[0] in "aeiouy" for piece in pieces)
+
+
+def with_marks(plain: str) -> str | None:
+    """A syllable written without marks, given the marks its spelling requires so
+    that it reads as Vietnamese: "dien" → "diên", "dich" → "dích", "viet" → "viết".
+
+    A final c, ch, p or t takes a rising tone (a toneless one is no Vietnamese);
+    None when the spelling breaks the rules (c/g/ng before e, i, y).
+    """
+    match = _PLAIN_PARTS_RE.fullmatch(plain.lower())
+    if match is None or _PLAIN_SYLLABLE_RE.fullmatch(plain.lower()) is None:
+        return None
+    onset, vowels, coda = match.group(1) or "", match.group(2), match.group(3) or ""
+    if onset in ("c", "g", "ng") and vowels[0] in "eiy":
+        return None
+    if onset in ("k", "gh", "ngh") and vowels[0] not in "eiy":
+        return None
+    if not coda and vowels in ("ie", "ye", "uo", "uye"):
+        return None
+    for bare, marked in _MARKED_GROUPS:
+        if bare in vowels:
+            vowels = vowels.replace(bare, marked)
+            break
+    if coda in ("c", "ch", "p", "t"):
+        vowels = vowels[:-1] + unicodedata.normalize("NFC", vowels[-1] + "\u0301")
+    return unicodedata.normalize("NFC", onset + vowels + coda)

@@ -5,7 +5,7 @@
   short forms written with a slash or a dot (``v/v`` → "về việc").
 * ``LOANWORDS``: loanwords and names in Vietnamese syllables, any case
   (``COVID`` → "cô vít", ``chip`` → "chíp").
-* ``AMBIGUOUS`` / ``BY_NEXT_WORD`` / ``PREFIXES`` / ``LETTER_WORDS``: see
+* ``AMBIGUOUS`` / ``BY_NEXT_WORD`` / ``BY_PREVIOUS_WORD`` / ``PREFIXES`` / ``LETTER_WORDS``: see
   ``ambiguous`` and ``loanwords``.
 
 ``loa dict list --builtin`` shows ``BUILTIN`` and ``LOANWORDS``; the station's own
@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from .ambiguous import AMBIGUOUS as _AMBIGUOUS
 from .ambiguous import BY_NEXT_WORD as _BY_NEXT_WORD
+from .ambiguous import BY_PREVIOUS_WORD as _BY_PREVIOUS_WORD
 from .ambiguous import PREFIXES as _PREFIXES
 from .ambiguous import SPECIAL as _SPECIAL
 from .loanwords import LETTER_WORDS
@@ -34,6 +35,7 @@ BUILTIN: Mapping[str, str] = MappingProxyType(_BUILTIN)
 LOANWORDS: Mapping[str, str] = MappingProxyType(_LOANWORDS)
 AMBIGUOUS: Mapping[str, tuple[str, ...]] = MappingProxyType(_AMBIGUOUS)
 BY_NEXT_WORD: Mapping[str, Mapping[str, str]] = MappingProxyType(_BY_NEXT_WORD)
+BY_PREVIOUS_WORD: Mapping[str, Mapping[str, str]] = MappingProxyType(_BY_PREVIOUS_WORD)
 PREFIXES: Mapping[str, str] = MappingProxyType(_PREFIXES)
 SPECIAL: Mapping[str, str] = MappingProxyType(_SPECIAL)
 
@@ -58,6 +60,7 @@ __all__ = [
     "AMBIGUOUS",
     "BUILTIN",
     "BY_NEXT_WORD",
+    "BY_PREVIOUS_WORD",
     "LETTER_WORDS",
     "LOANWORDS",
     "PREFIXES",

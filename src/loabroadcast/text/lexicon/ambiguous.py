@@ -8,6 +8,8 @@
   follows it (compared in lower case; ``#`` stands for "a number follows"):
   "BCH Quân sự" is ban chỉ huy, "BCH Đoàn" ban chấp hành, "TT Y tế" trung tâm,
   "TT 39" thông tư, "CT UBND" chủ tịch, "ĐT 0233…" điện thoại.
+* ``BY_PREVIOUS_WORD``: the same, settled by the word before ("Công ty CP" is cổ
+  phần, "Đoàn TN" thanh niên).
 * ``PREFIXES``: place prefixes written with a dot (``p. Dịch Vọng``, ``kp. 4``,
   ``TP.HCM``, ``Q.1``), expanded only before a capitalised name or a number;
   ``TP`` and ``TX`` also without the dot.
@@ -50,6 +52,7 @@ AMBIGUOUS: dict[str, tuple[str, ...]] = {
     "KS": ("kỹ sư", "khách sạn"),
     "TL": ("tỉnh lộ", "thừa lệnh", "tỷ lệ"),
     "TM": ("thay mặt", "thương mại"),
+    "TN": ("thanh niên", "tài nguyên", "tự nhiên", "tai nạn"),
     "đ/c": ("đồng chí", "địa chỉ"),
 }
 
@@ -58,6 +61,7 @@ _NUMBER = "#"
 BY_NEXT_WORD: dict[str, dict[str, str]] = {
     "BCH": {
         **dict.fromkeys(("quân", "qs", "pctt", "pctt&tkcn", "pccc", "tkcn", "pclb"), "ban chỉ huy"),
+        **dict.fromkeys(("pcccr", "pccc&cnch", "qsđp", "qs-đp"), "ban chỉ huy"),
         **dict.fromkeys(("phòng", "phòng chống", "quân sự", "chqs"), "ban chỉ huy"),
         **dict.fromkeys(
             ("đoàn", "đảng", "công", "hội", "chi", "trung", "tw", "tư"), "ban chấp hành"
@@ -85,6 +89,12 @@ BY_NEXT_WORD: dict[str, dict[str, str]] = {
     "BS": {**dict.fromkeys(("ckii", "cki", "ck", "chuyên"), "bác sĩ")},
     "TL": {**dict.fromkeys(("số", _NUMBER), "tỉnh lộ")},
     "ĐH": {**dict.fromkeys((_NUMBER,), "đường huyện")},
+}
+
+BY_PREVIOUS_WORD: dict[str, dict[str, str]] = {
+    "CP": {"ty": "cổ phần", "của": "chính phủ"},
+    "TN": {"đoàn": "thanh niên", "đoàn viên": "thanh niên", "hội": "thanh niên"},
+    "HS": {"nộp": "hồ sơ"},
 }
 
 PREFIXES: dict[str, str] = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 LOANWORDS: dict[str, str] = {
     # health
     "covid": "cô vít",
+    "pc-covid": "pê xê cô vít",
     "sars-cov-2": "sát cô vi hai",
     "sars": "sát",
     "aids": "ết",
@@ -28,9 +29,10 @@ LOANWORDS: dict[str, str] = {
     "oxy": "ô xi",
     "vitamin": "vi ta min",
     "insulin": "in su lin",
-    "clo": "clo",
-    "cloramin": "clo ra min",
-    "cloramine": "clo ra min",
+    "clo": "cờ lo",
+    "cloramin": "cờ lo ra min",
+    "cloramine": "cờ lo ra min",
+    "paracetamol": "pa ra xê ta mon",
     "abate": "a ba tê",
     # communication and devices
     "chip": "chíp",

@@ -190,6 +190,7 @@ SECTORS: dict[str, str] = {
     "CAT": "công an tỉnh",
     "PCCN": "phòng chống cháy nổ",
     "PCCR": "phòng cháy chữa cháy rừng",
+    "PCCCR": "phòng cháy chữa cháy rừng",
     "BCHQSTT": "ban chỉ huy quân sự thị trấn",
     "BCHQSX": "ban chỉ huy quân sự xã",
     "ANCS": "an ninh cơ sở",

@@ -34,6 +34,7 @@ from .. import lexicon
 from ..letters import has_vowel_mark, is_syllable, spell
 from ..reading import read_number, roman_to_int
 from ..scanner import LOWER, UPPER, Rule, Scanner
+from . import vocab
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:[&\-][^\W\d_]+)*")
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -103,6 +104,9 @@ def _token(sc: Scanner, m: re.Match[str]) -> str | None:
         return _compound(sc, m, token)
     if len(token) == 1:
         return _letter(token)
+    unit = vocab.UNITS.get(token)
+    if unit is not None and len(token) > 1 and not is_syllable(token):
+        return unit  # "giá tính theo kWh", "(m²)"
     upper = sum(ch.isupper() for ch in token)
     if upper < 2:
         _foreign(sc, m, token)
@@ -151,6 +155,11 @@ def _ambiguous(sc: Scanner, m: re.Match[str], token: str) -> str:
 
 
 def _by_next_word(sc: Scanner, m: re.Match[str], token: str) -> str | None:
+    before = lexicon.BY_PREVIOUS_WORD.get(token, {})
+    words = sc.words_before(m.start(), 2)
+    for size in (2, 1):
+        if len(words) >= size and " ".join(words[-size:]) in before:
+            return before[" ".join(words[-size:])]
     choices = lexicon.BY_NEXT_WORD.get(token)
     if not choices:
         return None

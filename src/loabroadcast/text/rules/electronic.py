@@ -4,12 +4,14 @@
 written                                 spoken
 ======================================  =====================================================
 ``ubnd@quangtri.gov.vn``                u bê en đê a còng quang tri chấm gờ o vê chấm vê en
-``dichvucong.gov.vn``                   dich vu cong chấm gờ o vê chấm vê en
+``dichvucong.gov.vn``                   dích vu cong chấm gờ o vê chấm vê en
 ``https://www.google.com``              hát tê tê pê ét hai chấm gạch chéo gạch chéo vê kép …
 ======================================  =====================================================
 
 Letters run together are read as Vietnamese syllables when they split into some
-(``quangtri`` → "quang tri"), as a known word (``gmail`` → "gờ meo"), or spelled;
+(``quangtri`` → "quang tri", ``thuedientu`` → "thuê diên tu": the marks a spelling
+needs are added, the tones cannot be guessed), as a known word (``gmail`` → "gờ
+meo"), or spelled;
 digits one by one; ``.`` "chấm", ``@`` "a còng", ``/`` "gạch chéo", ``-`` "gạch
 ngang", ``_`` "gạch dưới", ``:`` "hai chấm".
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 
 from .. import lexicon
-from ..letters import spell, syllables
+from ..letters import spell, syllables, with_marks
 from ..reading import read_digits
 from ..scanner import DIGIT, LOWER, UPPER, Rule, Scanner
 
@@ -58,7 +60,10 @@ def _word(text: str) -> str:
     if known is not None:
         return known
     split = syllables(lower) if len(lower) > 1 else None
-    return " ".join(split) if split else spell(text)
+    marked = [with_marks(piece) for piece in split or ()]
+    if split and all(marked):
+        return " ".join(m for m in marked if m)
+    return spell(text)
 
 
 def read_address(text: str) -> str:

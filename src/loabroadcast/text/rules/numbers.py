@@ -232,9 +232,12 @@ def _list(sc: Scanner, m: re.Match[str]) -> str | None:
 
 def _spaced(sc: Scanner, m: re.Match[str]) -> str | None:
     num = m["num"]
-    groups = num.count(" ")
-    if groups and groups < 2 and not vocab.currency_after(sc.line, m.end()):
-        return None  # "khối 1 200 hộ" may be block 1 and 200 households
+    if num.count(" ") == 1 and not vocab.currency_after(sc.line, m.end()):
+        # "3 250 con" is 3250, but "khối 1 200 hộ" may be block 1 and 200 households
+        if sc.word_before(m.start()) in _RESIDENTIAL | _IDENTIFIER | _DATE_LIKE:
+            return None
+        if not sc.next_word(m.end())[:1].islower():
+            return None
     if m["sign"] and not negative_allowed(sc, m.start()):
         return None
     sc.note(value=_number_value(re.sub(r"[ \u00a0\u202f]", "", num)))

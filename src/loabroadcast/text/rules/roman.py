@@ -31,6 +31,7 @@ TAKES_ROMAN = frozenset(
     ["kỷ", "kỉ", "chương", "phần", "mục", "khoản", "lục", "khóa", "khoá", "đoạn", "quý"]
     + ["đợt", "kỳ", "kì", "họp", "hội", "hồi", "tập", "loại", "hạng", "bậc", "cấp", "vòng"]
     + ["vực", "khu", "vùng", "số", "năm", "thứ", "bài", "nhóm", "cụm", "tiểu", "phân"]
+    + ["động"]  # báo động I, II, III: flood warning levels
 )
 _ROMAN_RE = re.compile(r"(?:[IVXLCDM]+|[ivxlcdm]+)(?![^\W_])")
 _HEADING_RE = re.compile(r"[IVX]{1,5}(?=[.)][ \t])")

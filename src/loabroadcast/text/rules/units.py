@@ -33,7 +33,6 @@ import re
 
 from ..scanner import DIGIT, Rule, Scanner
 from . import vocab
-from .common import NUMERIC
 from .numbers import NUM, SIGN, amount, is_dot_decimal, negative_allowed, warn_dot_decimal
 
 PER_WORDS = frozenset(
@@ -53,7 +52,9 @@ _PER_RE = re.compile(r"/(?=[^\W_])")
 def per_after(line: str, pos: int, *, rate: bool) -> tuple[str, int] | None:
     """What a slash at ``pos`` says: "trên …" or "một …" with what follows, and the end.
 
-    ``rate`` is True after a unit symbol (a measure), False after money or a word.
+    ``rate`` is True after a unit symbol (a measure), False after money or a word;
+    after money any word is "một" (a price for each), otherwise only the words of
+    ``PER_WORDS``.
     """
     if pos >= len(line) or line[pos] != "/":
         return None
@@ -69,8 +70,11 @@ def per_after(line: str, pos: int, *, rate: bool) -> tuple[str, int] | None:
         word = "trên" if rate else "một"
         return f"{word} {unit[0]}", unit[1]
     match = _WORD_RE.match(line, pos + 1)
-    if match is not None and match.group().lower() in PER_WORDS:
-        return f"một {match.group()}", match.end()
+    if match is None:
+        return None
+    word = match.group()
+    if word.lower() in PER_WORDS or (not rate and word.islower()):
+        return f"một {word}", match.end()  # a price: "50.000 đồng/thẻ"
     return None
 
 
@@ -110,8 +114,13 @@ def _per(sc: Scanner, m: re.Match[str]) -> tuple[str, int] | None:
     if not start or not sc.line[start - 1].isalpha():
         return None
     word_before = sc.word_before(start)
-    rate = sc.follows(start, NUMERIC) and word_before not in vocab.CURRENCIES
-    return per_after(sc.line, start, rate=rate and sc.last_kind == "measure")
+    rate = sc.follows(start, "measure") and word_before not in vocab.CURRENCIES
+    per = per_after(sc.line, start, rate=rate)
+    if per is not None and not rate and word_before not in vocab.CURRENCIES:
+        following = per[0].removeprefix("một ")
+        if following.lower() not in PER_WORDS and vocab.unit_at(sc.line, start + 1) is None:
+            return None  # "và/hoặc": not a price
+    return per
 
 
 MEASURE = Rule("measure", _MEASURE_RE, _measure, first=DIGIT, chars="-−", kind="measure")
