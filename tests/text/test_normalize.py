@@ -1,6 +1,5 @@
 """The Vietnamese text normaliser: sample table, rule families, warnings, properties."""
 
-import re
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -10,43 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loabroadcast.text import Normalized, NormalizeWarning, normalize, spoken
+from spoken_checks import LEFTOVER, comparable, matches
 
 HERE = Path(__file__).resolve().parent
 TSV = HERE.parent / "data" / "normalize.tsv"
 SHARED = HERE.parents[1].parent / "shared" / "samples"  # <clone>/../shared/samples
-
-# Old and new tone-mark placement count as the same ("hoà" = "hòa", "uỷ" = "ủy").
-_TONE_PLACEMENT = {
-    "oà": "òa",
-    "oá": "óa",
-    "oả": "ỏa",
-    "oã": "õa",
-    "oạ": "ọa",
-    "oè": "òe",
-    "oé": "óe",
-    "oẻ": "ỏe",
-    "oẽ": "õe",
-    "oẹ": "ọe",
-    "uỳ": "ùy",
-    "uý": "úy",
-    "uỷ": "ủy",
-    "uỹ": "ũy",
-    "uỵ": "ụy",
-}
-_ASCII_DIGIT = re.compile(r"[0-9]")
-
-
-def comparable(text: str) -> str:
-    """Lower case, no punctuation or hyphens, one tone placement, "ngàn" = "nghìn"."""
-    text = unicodedata.normalize("NFC", text).lower()
-    for old, new in _TONE_PLACEMENT.items():
-        text = text.replace(old, new)
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    return " ".join("nghìn" if word == "ngàn" else word for word in text.split())
-
-
-def matches(actual: str, expected: str) -> bool:
-    return any(comparable(actual) == comparable(alt) for alt in expected.split(" || "))
 
 
 def _samples() -> list[tuple[str, str]]:
@@ -271,7 +238,7 @@ def test_rule_families(source, expected):
 )
 def test_rule_families_leave_no_digits_and_no_warnings(source):
     result = normalize(source)
-    assert not _ASCII_DIGIT.search(result.text)
+    assert not LEFTOVER.search(result.text)
     assert result.warnings == ()
 
 
@@ -443,11 +410,11 @@ EXPECTED_MESSAGE_WARNINGS = {
 @pytest.mark.parametrize("message", MESSAGES, ids=lambda m: m["key"])
 def test_sample_messages(message):
     result = normalize(message["text"])
-    assert not _ASCII_DIGIT.search(result.text), result.text
+    assert not LEFTOVER.search(result.text), result.text
     assert kinds(result) == EXPECTED_MESSAGE_WARNINGS.get(message["key"], [])
     assert result.text.count("\n") == message["text"].strip().count("\n")
     for field in ("title", "source"):
-        assert not _ASCII_DIGIT.search(spoken(message[field]))
+        assert not LEFTOVER.search(spoken(message[field]))
 
 
 def test_sample_message_sources_report_document_codes():
@@ -505,7 +472,7 @@ TOKENS = st.one_of(st.sampled_from(WORDS), _integer(), _date(), _time(), _unit()
 @given(st.lists(TOKENS, max_size=12))
 def test_structured_text_leaves_no_digits(tokens):
     result = normalize(" ".join(tokens))
-    assert not _ASCII_DIGIT.search(result.text), (tokens, result.text)
+    assert not LEFTOVER.search(result.text), (tokens, result.text)
     assert unicodedata.normalize("NFC", result.text) == result.text
 
 

@@ -101,6 +101,6 @@ LETTER_WORDS: frozenset[str] = frozenset(
     {
         *("HIV", "WHO", "ODA", "FDI", "GDP", "EVN", "VNPT", "SMS", "ATM", "USB", "GPS"),
         *("QR", "PCR", "ADN", "DNA", "CDC", "ICU", "VTV", "VOV", "THVN", "PC", "CPU"),
-        *("ASF", "VAT", "IT", "AI", "UTC", "GMT", "SIM", "ETC", "CNG"),
+        *("ASF", "VAT", "IT", "AI", "UTC", "IP", "SOS", "MRI", "GMT", "SIM", "ETC", "CNG"),
     }
 )

@@ -286,6 +286,8 @@ def _fraction(sc: Scanner, m: re.Match[str]) -> str | tuple[str, int] | None:
     spoken = read_fraction(num, den)
     end = m.end()
     unit = vocab.unit_at(sc.line, end)
+    if unit is None and sc.line[end : end + 1] == " ":
+        unit = vocab.unit_at(sc.line, end + 1, spaced=True)
     if unit is not None:
         spoken += " " + unit[0]
         end = unit[1]

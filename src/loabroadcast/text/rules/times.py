@@ -78,8 +78,8 @@ def _hm(sc: Scanner, m: re.Match[str]) -> str | None:
 
 
 def _h(sc: Scanner, m: re.Match[str]) -> str | None:
-    if m["u"] in "gG" and not _hour_context(sc, m):
-        return None  # "500g" is a weight
+    if m["u"] == "G" or (m["u"] == "g" and not _hour_context(sc, m)):
+        return None  # "500g" is a weight, "4G" a network
     return clock(m["h"], None, None, m["ap"] or "")
 
 

@@ -7,16 +7,18 @@ few units of their own (ha héc ta, °C độ xê, % phần trăm, hp mã lực 
 Case: a unit written right after its number (``220v``, ``1kw``, ``100Mhz``) is found
 whatever its case when the letters can only mean one unit (``kw``, ``KW`` and ``kW``
 are all ki lô oát); when the case decides (``mW`` mi li oát, ``MW`` mê ga oát), it is
-read as written, and the prefix letter keeps its case (``Mhz`` is mê ga héc). A unit
-after a space must be written as in the table (``5 m``, ``22 kV``): a lone word after
-a number is more often a word than a unit.
+read as written, and the prefix letter keeps its case (``Mhz`` is mê ga héc). After a
+space, a unit is found as written in the table (``5 m``, ``22 kV``) or folded when it
+cannot be a Vietnamese word (``5 Kg``): a lone word after a number is more often a
+word than a unit.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..letters import has_vowel_mark
+from .. import lexicon
+from ..letters import has_vowel_mark, is_syllable
 
 # base unit → (reading, prefixes it takes)
 _BASES: dict[str, tuple[str, str]] = {
@@ -75,7 +77,6 @@ _OTHERS: dict[str, str] = {
     "‰": "phần nghìn",
     "hp": "mã lực",
     "HP": "mã lực",
-    "CV": "mã lực",
     "mmHg": "mi li mét thủy ngân",
     "atm": "át mốt phe",
     "bar": "ba",
@@ -155,6 +156,9 @@ _CURRENCY_RE = re.compile(
 )
 
 
+_ABBREVIATIONS = frozenset({*lexicon.AMBIGUOUS, *lexicon.BUILTIN})
+
+
 def unit_at(line: str, pos: int, *, spaced: bool = False) -> tuple[str, int] | None:
     """The unit written at ``pos`` as (reading, end), or None.
 
@@ -172,8 +176,12 @@ def unit_at(line: str, pos: int, *, spaced: bool = False) -> tuple[str, int] | N
     reading = UNITS.get(token)
     if reading is None and not spaced:
         reading = _ATTACHED_ONLY.get(token) or _folded(token)
+    elif reading is None and len(token) > 1 and not is_syllable(token):
+        reading = _folded(token)  # "5 Kg", "10 KM"; but "5 ma" is no unit
     if reading is None or has_vowel_mark(token):
         return None
+    if spaced and token.isupper() and len(token) > 1 and token in _ABBREVIATIONS:
+        return None  # "3 TB" are three notices (thông báo), not terabytes
     if spaced and len(token) == 1 and token in "sphvw":
         return None
     return reading, match.end()
