@@ -94,7 +94,7 @@ _PLAIN_PARTS_RE = re.compile(
     r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?([aeiouy]+)(ng|nh|ch|[cmnpt])?"
 )
 _MARKED_GROUPS = (("uye", "uyê"), ("ieu", "iêu"), ("yeu", "yêu"), ("ie", "iê"), ("ye", "yê"))
-_MARKED_GROUPS += (("uoi", "uôi"), ("uo", "uô"), ("eu", "êu"))
+_MARKED_GROUPS += (("uoi", "uôi"), ("uo", "uô"), ("eu", "êu"), ("ue", "uê"))
 
 
 def strip_tones(word: str) -> str:

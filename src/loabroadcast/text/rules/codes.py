@@ -72,13 +72,16 @@ def read_letters(text: str, extra: Mapping[str, str], *, expand: bool = True) ->
     return spell(text)
 
 
-def read_code(text: str, extra: Mapping[str, str], *, expand: bool = True) -> str:
-    """Letters and digits of a code, each run read as the module docstring says."""
+def read_code(
+    text: str, extra: Mapping[str, str], *, expand: bool = True, opening: bool = True
+) -> str:
+    """Letters and digits of a code, each run read as the module docstring says;
+    ``opening`` is False for the parts after the first hyphen."""
     words: list[str] = []
     road = False
     for index, run in enumerate(_RUN_RE.findall(text)):
         if run.isdigit():
-            short = len(run) <= (4 if index == 0 else 2)  # "102A" is a house number
+            short = len(run) <= (4 if index == 0 and opening else 2)  # "102A": a house
             if road or (short and not (len(run) > 1 and run[0] == "0")):
                 words.append(read_value(run))
             else:
@@ -136,7 +139,7 @@ def _serial(sc: Scanner, m: re.Match[str]) -> str | None:
     known = lexicon.lookup(token, sc.ctx.extra)
     if known is not None:
         return known
-    return " ".join(read_code(p, sc.ctx.extra) for p in pieces)
+    return " ".join(read_code(p, sc.ctx.extra, opening=i == 0) for i, p in enumerate(pieces))
 
 
 def _phone(sc: Scanner, m: re.Match[str]) -> str | None:
