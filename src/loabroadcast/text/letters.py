@@ -75,7 +75,7 @@ LETTER_NAMES: dict[str, str] = {
 # Tone marks (grave, acute, tilde, hook above, dot below); the letter marks
 # (breve, circumflex, horn) are part of the letter.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_VIETNAMESE_MARKED = frozenset("ăâêôơưđ")
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])"
 # vowel groups that end the syllable, and those a final consonant may follow
@@ -119,6 +119,8 @@ def letter_name(ch: str) -> str:
     """The Vietnamese name of one letter or digit ("B" → "bê", "7" → "bảy")."""
     if "0" <= ch <= "9":
         return DIGIT_WORDS[int(ch)]
+    if ch in _SUPERSCRIPTS:
+        return DIGIT_WORDS[_SUPERSCRIPTS.index(ch)]
     lower = ch.lower()
     name = LETTER_NAMES.get(lower)
     if name is None:

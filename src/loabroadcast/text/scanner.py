@@ -13,8 +13,8 @@ the length of the line (times the handful of rules that can start at a character
 A position no rule takes is copied: a whole word, or one character.
 
 Handlers read their context from the scanner: ``words_before`` (the raw words just
-before a match, lower case), ``next_word``, ``line_start``, and what was read last
-(``last_kind``, ``last_end``, ``last_value``).
+before a match, lower case), ``next_word``, ``following``, ``line_start``, and what
+was read last (``last_kind``, ``last_end``, ``last_value``).
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ LOWER = "l"
 OTHER = "o"
 
 _PLAIN_RE = re.compile(r"[^\W\d_]+|.", re.DOTALL)
-_TAIL_WORD_RE = re.compile(r"[^\W_]+$")
-_HEAD_WORD_RE = re.compile(r"[ \t]*([^\W_]+(?:[&\-][^\W_]+)*)")
+_HEAD_WORD_RE = re.compile(r"[ \t]*([^\W_]+(?:[&\-][^\W_]+){0,5})")
 _SPACES_RE = re.compile(r"[^\S\r\n]+")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r" +([,.;:!?)\]…])")
 _SPACE_AFTER_OPEN_RE = re.compile(r"([(\[]) +")
@@ -108,6 +107,7 @@ class Scanner:
         self.kind_end: dict[str, int] = {}
         self.flags: dict[str, object] = {}
         self.cache: dict[str, object] = {}
+        self._content_start = -1
 
     # -- the walk ----------------------------------------------------------------
 
@@ -175,12 +175,21 @@ class Scanner:
 
     def line_start(self, pos: int) -> bool:
         """True when only spaces and opening marks stand before ``pos`` on its line."""
-        return all(ch.isspace() or ch in _OPENING for ch in self.line[:pos])
+        if self._content_start < 0:
+            index = 0
+            while index < len(self.line) and (
+                self.line[index].isspace() or self.line[index] in _OPENING
+            ):
+                index += 1
+            self._content_start = index
+        return pos <= self._content_start
 
-    def sentence_start(self, pos: int) -> bool:
-        """True at the start of the line or right after . : ; ! ? ( or a dash."""
-        before = self.line[:pos].rstrip()
-        return not before or before[-1] in '.:;!?(["“-–—•*'
+    def following(self, end: int) -> str:
+        """The first character after ``end`` that is not a space ("" at the end)."""
+        index = end
+        while index < len(self.line) and self.line[index] in " \t":
+            index += 1
+        return self.line[index : index + 1]
 
     def follows(self, pos: int, kinds: str | tuple[str, ...] = ()) -> bool:
         """True when the last reading ends just before ``pos`` (spaces between) and,
@@ -213,17 +222,22 @@ class Scanner:
 
 def last_words(text: str, count: int) -> list[str]:
     """The last ``count`` words of ``text`` (lower case) separated only by spaces."""
-    tail = text.rstrip(" \t")
     words: list[str] = []
-    while len(words) < count:
-        match = _TAIL_WORD_RE.search(tail)
-        if match is None:
+    end = len(text)
+    while end and text[end - 1] in " \t":
+        end -= 1
+    while len(words) < count and end:
+        start = end
+        while start and (text[start - 1].isalnum()):
+            start -= 1
+        if start == end:
             break
-        words.insert(0, match.group().lower())
-        tail = tail[: match.start()]
-        if not tail.endswith((" ", "\t")):
+        words.insert(0, text[start:end].lower())
+        if not start or text[start - 1] not in " \t":
             break
-        tail = tail.rstrip(" \t")
+        end = start
+        while end and text[end - 1] in " \t":
+            end -= 1
     return words
 
 

@@ -36,7 +36,7 @@ from ..reading import read_number, roman_to_int
 from ..scanner import LOWER, UPPER, Rule, Scanner
 from . import vocab
 
-_TOKEN_RE = re.compile(r"[^\W\d_]+(?:[&\-][^\W\d_]+)*")
+_TOKEN_RE = re.compile(r"[^\W\d_]+(?:[&\-][^\W\d_]+){0,5}")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _IVX_RE = re.compile(r"[IVX]{2,}")
 _NUMBER_NEXT_RE = re.compile(r"[ \t]*\.?[ \t]*([0-9][0-9 .]*)")
@@ -72,11 +72,11 @@ def _user(sc: Scanner, m: re.Match[str]) -> str | None:
 
 def _special(sc: Scanner, m: re.Match[str]) -> str | None:
     key = _SPECIAL_KEYS[m.group()]
-    following = sc.line[m.end() :].lstrip(" \t")
+    following = sc.following(m.end())
     if key == "đ/c":
-        if following.startswith(":") or following[:1].isdigit():
+        if following == ":" or following.isdigit():
             return "địa chỉ"
-        if not following[:1].isupper():
+        if not following.isupper():
             sc.warn(
                 "ambiguous-abbreviation",
                 m,
@@ -86,9 +86,9 @@ def _special(sc: Scanner, m: re.Match[str]) -> str | None:
             )
         return "đồng chí"
     if key in ("TM.", "KT.", "TL.", "TUQ."):
-        if key == "TL." and following[:1].isdigit():
+        if key == "TL." and following.isdigit():
             return "tỉnh lộ"
-        if not following[:1].isupper():
+        if not following.isupper():
             return None
     return lexicon.SPECIAL[key]
 
@@ -169,8 +169,7 @@ def _by_next_word(sc: Scanner, m: re.Match[str], token: str) -> str | None:
             digits = sum(ch.isdigit() for ch in number.group(1))
             return "điện thoại" if digits >= 6 else "đường tỉnh"
         return choices.get("#")
-    following = sc.line[m.end() :].lstrip(" \t")
-    if following.startswith(":") and token == "ĐT":
+    if sc.following(m.end()) == ":" and token == "ĐT":
         return "điện thoại"
     word = sc.next_word(m.end()).lower()
     if word in choices:

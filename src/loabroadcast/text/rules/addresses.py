@@ -32,7 +32,7 @@ from ..scanner import LOWER, UPPER, Rule, Scanner
 
 _BEFORE = frozenset(["nhà", "ngõ", "ngách", "hẻm", "kiệt", "chỉ", "kiốt", "ki-ốt", "căn"])
 _AFTER = frozenset(["đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "khu", "tổ", "ấp", "thôn"])
-_SLASH_RE = re.compile(r"[0-9]+[A-Za-z]?(?:/[0-9]+[A-Za-z]?)+(?![\w/])")
+_SLASH_RE = re.compile(r"[0-9]+[A-Za-z]?(?:/[0-9]+[A-Za-z]?){1,3}(?![\w/])")
 _KM_RE = re.compile(r"[Kk][Mm][ \t]?([0-9]+)(?:[ \t]?\+[ \t]?([0-9]+))?(?![\w])")
 _PREFIX_RE = re.compile(
     r"(?P<p>[Tt][Pp]|[Tt][Xx]|[Tt][Tt]|[Kk][Pp]|[qphxtđ]|[QPHĐ])(?P<dot>[ \t]?\.)?[ \t]*"

@@ -43,16 +43,16 @@ ROADS = {"QL": "quốc lộ", "TL": "tỉnh lộ", "ĐT": "đường tỉnh", "�
 ROADS |= {"HL": "hương lộ", "Km": "ki lô mét", "KM": "ki lô mét", "km": "ki lô mét"}
 
 _DOC_CODE_RE = re.compile(
-    r"[0-9]+(?:/[0-9]+)*/[A-ZĐ][A-Za-zĐđ0-9&]*(?:[-–][A-ZĐ][A-Za-zĐđ0-9&]*)*(?![\w])"
+    r"[0-9]+(?:/[0-9]+){0,3}/[A-ZĐ][A-Za-zĐđ0-9&]*(?:[-–][A-ZĐ][A-Za-zĐđ0-9&]*){0,4}(?![\w])"
 )
 _ROAD_RE = re.compile(r"(QL|TL|ĐT|ĐH|HL)(?:\.[ \t]?|[ \t])?([0-9]{1,4})([A-Z]?)(?![\w])")
-_SERIAL_RE = re.compile(r"[^\W_]+(?:[-–][^\W_]+)*")
+_SERIAL_RE = re.compile(r"[^\W_]+(?:[-–][^\W_]+){0,5}")
 _RUN_RE = re.compile(r"[^\W\d_]+|[0-9]+")
 _PHONE_RE = re.compile(
     r"(?:\+[0-9]{1,3}[ .\-]?)?(?:\([0-9]{2,4}\)|[0-9]{1,4})(?:[ .\-]?[0-9]{2,4}){2,4}(?![0-9])"
 )
 _SERVICE_RE = re.compile(r"1[89]00(?:[ .]?[0-9]{2,4}){1,2}(?![0-9])")
-_CARD_RE = re.compile(r"[0-9]{4}(?:[ \-][0-9]{4}){2,}(?![0-9])")
+_CARD_RE = re.compile(r"[0-9]{4}(?:[ \-][0-9]{4}){2,4}(?![0-9])")
 _TIMES_INSIDE_RE = re.compile(r"[0-9]+[xX×][0-9]+")
 
 
@@ -80,7 +80,7 @@ def read_code(
     words: list[str] = []
     road = False
     for index, run in enumerate(_RUN_RE.findall(text)):
-        if run.isdigit():
+        if run.isascii() and run.isdigit():
             short = len(run) <= (4 if index == 0 and opening else 2)  # "102A": a house
             if road or (short and not (len(run) > 1 and run[0] == "0")):
                 words.append(read_value(run))

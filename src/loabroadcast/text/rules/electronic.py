@@ -26,10 +26,14 @@ from ..reading import read_digits
 from ..scanner import DIGIT, LOWER, UPPER, Rule, Scanner
 
 _TLD = r"(?:vn|com|net|org|gov|edu|info|biz|int)"
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?<![.\-])")
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,6}(?<![.\-])"
+)
 _URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s,;()]+(?<![.,;:!?])"
-    r"|[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\." + _TLD + r"(?:\.vn)?(?![\w])(?:/[^\s,;()]*)?"
+    r"(?:https?://|www\.)[^\s,;()]{1,200}(?<![.,;:!?])"
+    r"|[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,6}\."
+    + _TLD
+    + r"(?:\.vn)?(?![\w])(?:/[^\s,;()]*)?"
     r"(?<![.,;:!?])"
 )
 _PIECE_RE = re.compile(r"[A-Za-z]+|[0-9]+|.")
@@ -59,7 +63,7 @@ def _word(text: str) -> str:
     known = lexicon.LOANWORDS.get(lower) or lexicon.BUILTIN.get(text)
     if known is not None:
         return known
-    split = syllables(lower) if len(lower) > 1 else None
+    split = syllables(lower) if 1 < len(lower) <= 40 else None
     marked = [with_marks(piece) for piece in split or ()]
     if split and all(marked):
         return " ".join(m for m in marked if m)
@@ -69,7 +73,7 @@ def _word(text: str) -> str:
 def read_address(text: str) -> str:
     words = []
     for piece in _PIECE_RE.findall(text):
-        if piece.isdigit():
+        if piece.isascii() and piece.isdigit():
             words.append(read_digits(piece))
         elif piece.isalpha():
             words.append(_word(piece))

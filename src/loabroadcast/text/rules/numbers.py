@@ -79,22 +79,22 @@ _SCORE_WORDS = frozenset(["tỷ số", "tỉ số", "đội hình", "sơ đồ",
 
 SIGN = r"(?P<sign>[-−](?=\d))?"
 NUM = (
-    r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?![0-9])(?!\.[0-9])"
-    r"|[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?(?![0-9])(?!,[0-9])"
-    r"|[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+(?![0-9])"
+    r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3}){1,6}(?:,[0-9]+)?(?![0-9])(?!\.[0-9])"
+    r"|[0-9]{1,3}(?:,[0-9]{3}){2,6}(?:\.[0-9]+)?(?![0-9])(?!,[0-9])"
+    r"|[0-9]{1,3}(?:,[0-9]{3}){1,6}\.[0-9]+(?![0-9])"
     r"|[0-9]+,[0-9]+(?![0-9])(?!,[0-9])"
     r"|[0-9]+\.[0-9]+(?![0-9])(?!\.[0-9])"
     r"|[0-9]+)"
 )
 _NUMBER_RE = re.compile(SIGN + NUM)
 _SPACED_RE = re.compile(
-    SIGN + r"(?P<num>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:,[0-9]+)?)(?![0-9])(?!,[0-9])"
+    SIGN + r"(?P<num>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3}){1,6}(?:,[0-9]+)?)(?![0-9])(?!,[0-9])"
 )
-_SECTION_RE = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})+(?=\.?[ \t]|\.?$)")
-_DOTTED_RE = re.compile(r"[0-9]+(?:\.[0-9]+){2,}(?![0-9])(?!\.[0-9])")
+_SECTION_RE = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2}){1,4}(?=\.?[ \t]|\.?$)")
+_DOTTED_RE = re.compile(r"[0-9]+(?:\.[0-9]+){2,8}(?![0-9])(?!\.[0-9])")
 _VN_THOUSANDS_RE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
-_CHAIN_RE = re.compile(r"[0-9]{1,3}(?:[ \t]?[-–][ \t]?[0-9]{1,3}){2,}(?![0-9/.,:])")
-_LIST_RE = re.compile(r"[0-9]{1,3}(?:,[ \t]?[0-9]{1,3})+(?![0-9])")
+_CHAIN_RE = re.compile(r"[0-9]{1,3}(?:[ \t]?[-–][ \t]?[0-9]{1,3}){2,8}(?![0-9/.,:])")
+_LIST_RE = re.compile(r"[0-9]{1,3}(?:,[ \t]?[0-9]{1,3}){1,12}(?![0-9])")
 _MIXED_RE = re.compile(
     SIGN + r"(?P<whole>[0-9]+)[ \t]+(?P<num>[0-9]{1,2})/(?P<den>[0-9]{1,2})(?![0-9/])"
 )
@@ -322,11 +322,12 @@ def _dash(sc: Scanner, m: re.Match[str]) -> str | None:
 
 
 def _first_number_start(sc: Scanner, dash: int) -> int:
-    head = sc.line[:dash].rstrip()
+    start = max(0, dash - 40)
+    head = sc.line[start:dash].rstrip()
     index = len(head)
     while index and (head[index - 1].isdigit() or head[index - 1] in ".,"):
         index -= 1
-    return index
+    return start + index
 
 
 def _times(sc: Scanner, m: re.Match[str]) -> str | None:

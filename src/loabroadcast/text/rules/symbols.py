@@ -67,7 +67,7 @@ def _end_mark(sc: Scanner, m: re.Match[str]) -> str:
 
 def _symbol(sc: Scanner, m: re.Match[str]) -> str:
     ch = m.group()
-    following = sc.line[m.end() :].lstrip(" \t")[:1]
+    following = sc.following(m.end())
     if ch == "~":
         return (
             "đến" if sc.follows(m.start(), NUMERIC) else ("khoảng" if following.isdigit() else " ")

@@ -88,8 +88,8 @@ def _hour_context(sc: Scanner, m: re.Match[str]) -> bool:
         return False
     if sc.word_before(m.start()) in _TIME_WORDS:
         return True
-    after = sc.line[m.end() :].lstrip(" \t")
-    return not after or not after[0].isalnum() or sc.next_word(m.end()).lower() in _DAY_PARTS
+    after = sc.following(m.end())
+    return not after.isalnum() or sc.next_word(m.end()).lower() in _DAY_PARTS
 
 
 def _colon(sc: Scanner, m: re.Match[str]) -> str | None:
