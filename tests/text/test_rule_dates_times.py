@@ -131,3 +131,18 @@ def test_dates_and_times(source, expected):
 )
 def test_what_is_not_surely_a_date_is_warned(source, expected, warnings):
     assert_reads(source, expected, warnings)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("làm việc từ T2-T6", "làm việc từ thứ hai đến thứ sáu"),
+        ("T7, CN nghỉ", "thứ bảy, chủ nhật nghỉ"),
+        ("từ T2 đến CN", "từ thứ hai đến chủ nhật"),
+        ("ngày CN", "ngày chủ nhật"),
+        ("T4", "thứ tư"),
+        ("doanh thu Q1/2024", "doanh thu quý một năm hai nghìn không trăm hai mươi tư"),
+    ],
+)
+def test_weekdays_and_quarters_in_short(source, expected):
+    assert_reads(source, expected)

@@ -95,6 +95,7 @@ BY_PREVIOUS_WORD: dict[str, dict[str, str]] = {
     "CP": {"ty": "cổ phần", "của": "chính phủ"},
     "TN": {"đoàn": "thanh niên", "đoàn viên": "thanh niên", "hội": "thanh niên"},
     "HS": {"nộp": "hồ sơ"},
+    "CN": {"ngày": "chủ nhật", "và": "chủ nhật"},
 }
 
 PREFIXES: dict[str, str] = {

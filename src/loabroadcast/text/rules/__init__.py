@@ -60,6 +60,8 @@ REGISTRY: tuple[Rule, ...] = (
     numbers.MIXED,
     numbers.FRACTION,
     numbers.RATIO,
+    dates.QUARTER,
+    dates.WEEKDAY,
     codes.ROAD,
     codes.SERIAL,
     numbers.SPACED,

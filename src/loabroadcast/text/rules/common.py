@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 
 # what a reading can be, for a dash or a slash that follows it
-NUMERIC = ("number", "date", "time", "money", "measure", "year")
+NUMERIC = ("number", "date", "time", "money", "measure", "year", "weekday")
 
 _MAX_DAY = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 

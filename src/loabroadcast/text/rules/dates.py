@@ -16,6 +16,8 @@ written                          spoken                                         
 ``từ 01-12/2025``                từ tháng một đến tháng mười hai năm …
 ``tháng 1 2024``                 tháng một năm hai nghìn không trăm hai mươi tư
 ``quý 1/2023``, ``quý I/2023``   quý một năm hai nghìn không trăm hai mươi ba
+``Q1/2024``                      quý một năm hai nghìn không trăm hai mươi tư
+``T2-T6``, ``T7, CN``            thứ hai đến thứ sáu, thứ bảy, chủ nhật
 ``Nghị quyết 15/2020``           nghị quyết mười lăm trên hai nghìn …                   [6]
 ``12/3/26``                      mười hai tháng ba năm hai mươi sáu                     warned
 ===============================  ====================================================  =======
@@ -37,7 +39,14 @@ from __future__ import annotations
 import re
 
 from ...i18n import _
-from ..reading import read_digits, read_int_text, read_month, read_number, roman_to_int
+from ..reading import (
+    read_digits,
+    read_int_text,
+    read_month,
+    read_number,
+    read_ordinal,
+    roman_to_int,
+)
 from ..scanner import DIGIT, Rule, Scanner, last_words
 from .common import valid_day_month
 
@@ -69,6 +78,8 @@ _MONTH_YEAR_RE = re.compile(r"([0-9]{1,2})([/.\-])([0-9]{4})(?![0-9/])")
 _MONTH_SPACE_YEAR_RE = re.compile(r"([0-9]{1,2})[ \t]+([0-9]{4})(?![0-9])")
 _DAY_MONTH_RE = re.compile(r"([0-9]{1,2})([/.\-])([0-9]{1,2})(?![0-9])(?![/.\-][0-9])")
 _ROMAN_YEAR_RE = re.compile(r"([IVX]{1,4})/([0-9]{4})(?![0-9/])")
+_QUARTER_RE = re.compile(r"Q([1-4])[/.\-]([0-9]{4})(?![0-9/])")
+_WEEKDAY_RE = re.compile(r"(?:T([2-7])|(CN))(?![^\W_])")
 _CHAIN_TAIL_RE = re.compile(r"(?:[0-9]{1,2}[ \t]*(?:,|và|hoặc|-|–)[ \t]*)+$")
 _DATE_GAP_RE = re.compile(r"[ \t]*(?:,|;|và|hoặc|đến|tới|-|–)?[ \t]*")
 
@@ -235,6 +246,22 @@ def _roman_year(sc: Scanner, m: re.Match[str]) -> str | None:
     return f"{first} năm {read_number(int(m[2]))}"
 
 
+def _quarter(sc: Scanner, m: re.Match[str]) -> str:
+    return f"quý {read_number(int(m[1]))} năm {read_number(int(m[2]))}"
+
+
+def _weekday(sc: Scanner, m: re.Match[str]) -> str | None:
+    if m.start() and sc.line[m.start() - 1].isalnum():
+        return None
+    if m[1]:
+        return f"thứ {read_ordinal(int(m[1]))}"
+    # "CN" is Sunday only beside another day: "T7, CN", "từ T2 đến CN", "T2-CN"
+    beside = sc.kind_end.get("weekday", -1)
+    if 0 <= beside <= m.start() and sc.line[beside : m.start()].strip(" ,-–") in ("", "và", "đến"):
+        return "chủ nhật"
+    return None
+
+
 FULL = Rule("date", _FULL_RE, _full, first=DIGIT, kind="date")
 SHORT_YEAR = Rule("date-short-year", _SHORT_YEAR_RE, _short_year, first=DIGIT, kind="date")
 RANGE = Rule("date-range", _RANGE_RE, _range, first=DIGIT, kind="date")
@@ -245,3 +272,5 @@ MONTH_SPACE_YEAR = Rule(
 )
 DAY_MONTH = Rule("day-month", _DAY_MONTH_RE, _day_month, first=DIGIT, kind="date")
 ROMAN_YEAR = Rule("roman-quarter", _ROMAN_YEAR_RE, _roman_year, first="u", kind="date")
+QUARTER = Rule("quarter", _QUARTER_RE, _quarter, first="u", kind="date")
+WEEKDAY = Rule("weekday", _WEEKDAY_RE, _weekday, first="u", kind="weekday")

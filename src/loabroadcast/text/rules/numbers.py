@@ -99,7 +99,7 @@ _MIXED_RE = re.compile(
     SIGN + r"(?P<whole>[0-9]+)[ \t]+(?P<num>[0-9]{1,2})/(?P<den>[0-9]{1,2})(?![0-9/])"
 )
 _FRACTION_RE = re.compile(SIGN + r"(?P<num>[0-9]{1,3})/(?P<den>[0-9]{1,3})(?![0-9/])")
-_DASH_RE = re.compile(r"[-–—](?=[ \t]*(?:[-−]?[0-9]|[$€£¥]))")
+_DASH_RE = re.compile(r"[-–—](?=[ \t]*(?:[-−]?[0-9]|[$€£¥]|T[2-7](?!\w)|CN(?!\w)))")
 _NEXT_NUMBER_RE = re.compile(r"[-–—][ \t]*([0-9][0-9.]*(?:,[0-9]+)?)")
 _TIMES_RE = re.compile(r"[xX×](?=[ \t]?[0-9])")
 _RATIO_RE = re.compile(r"([0-9]+):([0-9]+)(?![0-9:])")
