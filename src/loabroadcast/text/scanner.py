@@ -76,7 +76,6 @@ class Context:
     extra: Mapping[str, str]
     warnings: list[NormalizeWarning] = field(default_factory=list)
     reported: set[tuple[str, str]] = field(default_factory=set)
-    memo: dict[str, object] = field(default_factory=dict)
 
 
 class Dispatch:
