@@ -5,7 +5,8 @@
   spelled with Vietnamese letter names and an ``ambiguous-abbreviation`` warning
   asks the officer to write the words.
 * ``BY_NEXT_WORD``: for an ambiguous token, the reading chosen by the word that
-  follows it (compared in lower case; ``#`` stands for "a number follows"):
+  follows it (compared in lower case; ``#`` stands for "a number follows", ``Aa`` for
+  "a capitalised name follows"):
   "BCH Quân sự" is ban chỉ huy, "BCH Đoàn" ban chấp hành, "TT Y tế" trung tâm,
   "TT 39" thông tư, "CT UBND" chủ tịch, "ĐT 0233…" điện thoại.
 * ``BY_PREVIOUS_WORD``: the same, settled by the word before ("Công ty CP" is cổ
@@ -57,6 +58,7 @@ AMBIGUOUS: dict[str, tuple[str, ...]] = {
 }
 
 _NUMBER = "#"
+_NAME = "Aa"  # a capitalised name follows: "TS Nguyễn Văn A"
 
 BY_NEXT_WORD: dict[str, dict[str, str]] = {
     "BCH": {
@@ -85,8 +87,9 @@ BY_NEXT_WORD: dict[str, dict[str, str]] = {
     "CĐ": {**dict.fromkeys(("số", _NUMBER), "công điện")},
     "ĐT": {**dict.fromkeys(("số", _NUMBER), "điện thoại")},
     "BV": {**dict.fromkeys(("đa", "đk", "bvđk", "y", "nhi", "sản", "mắt", "lao"), "bệnh viện")},
-    "TS": {**dict.fromkeys(("bs", "bác"), "tiến sĩ")},
-    "BS": {**dict.fromkeys(("ckii", "cki", "ck", "chuyên"), "bác sĩ")},
+    "TS": {**dict.fromkeys(("bs", "bác", _NAME), "tiến sĩ")},
+    "BS": {**dict.fromkeys(("ckii", "cki", "ck", "chuyên", _NAME), "bác sĩ")},
+    "KS": {**dict.fromkeys((_NAME,), "kỹ sư")},
     "TL": {**dict.fromkeys(("số", _NUMBER), "tỉnh lộ")},
     "ĐH": {**dict.fromkeys((_NUMBER,), "đường huyện")},
 }

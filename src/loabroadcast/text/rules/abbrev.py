@@ -171,7 +171,10 @@ def _by_next_word(sc: Scanner, m: re.Match[str], token: str) -> str | None:
         return choices.get("#")
     if sc.following(m.end()) == ":" and token == "ĐT":
         return "điện thoại"
-    word = sc.next_word(m.end()).lower()
+    written = sc.next_word(m.end())
+    if written[:1].isupper() and "Aa" in choices and lexicon.lookup(written) is None:
+        return choices["Aa"]
+    word = written.lower()
     if word in choices:
         return choices[word]
     first = _WORD_RE.match(word)
@@ -182,10 +185,16 @@ def _compound(sc: Scanner, m: re.Match[str], token: str) -> str | None:
     pieces = re.split(r"([&\-])", token)
     parts = pieces[::2]
     if not all(part.isupper() or part in sc.ctx.extra for part in parts):
+        readings = []
         for part in parts:
-            if lexicon.lookup(part) is None and not has_vowel_mark(part) and not is_syllable(part):
+            known = lexicon.lookup(part, sc.ctx.extra)
+            if known is None and len(part) > 1 and part.isupper() and not has_vowel_mark(part):
+                known = spell(part)  # an acronym among words: never left to an engine
+                _warn_unknown(sc, m, known)
+            elif known is None and not has_vowel_mark(part) and not is_syllable(part):
                 _foreign(sc, m, part)
-        return _joined(pieces, [lexicon.lookup(p, sc.ctx.extra) or p for p in parts])
+            readings.append(known or part)
+        return _joined(pieces, readings)
     expansions = [lexicon.lookup(part, sc.ctx.extra) for part in parts]
     if any(p in lexicon.AMBIGUOUS and e is None for p, e in zip(parts, expansions, strict=True)):
         spoken = _joined(pieces, [e or spell(p) for p, e in zip(parts, expansions, strict=True)])
