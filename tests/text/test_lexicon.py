@@ -165,3 +165,17 @@ def test_user_entries_override_builtin_and_ambiguous():
 
 def test_user_entries_may_hold_digits_and_dots():
     assert spoken("đi F0 và K.3", {"F0": "ép không", "K.3": "khối ba"}) == "đi ép không và khối ba"
+
+
+def test_the_builtin_listing_shows_every_entry_the_officer_may_meet():
+    from loabroadcast.text.lexicon import LOANWORDS, builtin_entries
+
+    entries = builtin_entries()
+    assert entries["BCH"] == "ban chấp hành | ban chỉ huy"
+    assert entries["đ/c"] == "đồng chí"  # read so, with a warning: see AMBIGUOUS
+    assert entries["chip"] == "chíp"
+    assert set(BUILTIN) | set(LOANWORDS) | set(AMBIGUOUS) == set(entries)
+    for abbr in ("BCH", "CHQS", "MTTQ", "HĐND", "BHXH", "CSGT", "PCCC", "TTYT", "THCS"):
+        assert abbr in entries
+    for abbr in ("THPT", "ĐVT", "v/v", "k/g", "đ/c", "covid", "rubella", "panô"):
+        assert abbr in entries

@@ -8,7 +8,8 @@
 * ``AMBIGUOUS`` / ``BY_NEXT_WORD`` / ``BY_PREVIOUS_WORD`` / ``PREFIXES`` / ``LETTER_WORDS``: see
   ``ambiguous`` and ``loanwords``.
 
-``loa dict list --builtin`` shows ``BUILTIN`` and ``LOANWORDS``; the station's own
+``loa dict list --builtin`` shows ``BUILTIN``, ``LOANWORDS`` and the meanings of
+``AMBIGUOUS``; the station's own
 dictionary (``text.userdict``) overrides both.
 """
 
@@ -52,8 +53,11 @@ def lookup(token: str, extra: Mapping[str, str] | None = None) -> str | None:
 
 
 def builtin_entries() -> dict[str, str]:
-    """Every built-in entry as ``loa dict list --builtin`` shows it."""
-    return {**_LOANWORDS, **_BUILTIN}
+    """Every built-in entry as ``loa dict list --builtin`` shows it; an ambiguous one
+    lists its meanings ("ban chấp hành | ban chỉ huy"): the next or previous word
+    chooses, else it is spelled and reported."""
+    ambiguous = {k: " | ".join(v) for k, v in _AMBIGUOUS.items()}
+    return {**ambiguous, **_LOANWORDS, **_BUILTIN}
 
 
 __all__ = [
