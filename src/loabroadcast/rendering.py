@@ -41,7 +41,7 @@ class Renderer:
         return self._engine
 
     def spoken(self, text: str) -> str:
-        from .speech.normalize import normalize
+        from .text import normalize
 
         return normalize(text, self.station.user_dictionary()).text
 

@@ -529,7 +529,7 @@ class Station:
             raise InvalidInput(
                 f"the message text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
             )
-        from .speech.normalize import normalize
+        from .text import normalize
 
         spoken = normalize(text, self.user_dictionary()).text
         if not spoken.strip(" .,;:!?-\n"):
@@ -542,12 +542,12 @@ class Station:
         return text
 
     def text_warnings(self, text: str) -> tuple[str, ...]:
-        from .speech.normalize import normalize
+        from .text import normalize
 
         return tuple(w.message for w in normalize(text, self.user_dictionary()).warnings)
 
     def user_dictionary(self) -> dict[str, str]:
-        from .speech.abbreviations import load_user_dictionary
+        from .text.userdict import load_user_dictionary
 
         return load_user_dictionary(self.settings.dictionary_path)
 

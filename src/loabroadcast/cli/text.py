@@ -43,8 +43,8 @@ def text() -> None:
 @click.pass_obj
 def normalize_cmd(app, text, show_warnings) -> None:
     """Print the spoken form of TEXT, or of each line of stdin (one output line per line)."""
-    from ..speech.abbreviations import load_user_dictionary
-    from ..speech.normalize import normalize
+    from ..text import normalize
+    from ..text.userdict import load_user_dictionary
 
     extra = load_user_dictionary(app.settings.dictionary_path)
     lines = [text] if text is not None else _stdin_lines()
@@ -72,7 +72,8 @@ def dict_add(app, abbr, expansion) -> None:
 
     A station entry overrides the built-in reading of the same abbreviation.
     """
-    from ..speech.abbreviations import BUILTIN, add_user_abbreviation
+    from ..text import lexicon
+    from ..text.userdict import add_user_abbreviation
 
     previous = add_user_abbreviation(app.settings.dictionary_path, abbr, expansion)
     # show what was stored (stripped, NFC), not what was typed
@@ -81,8 +82,10 @@ def dict_add(app, abbr, expansion) -> None:
     line = f"{abbr} → {expansion}"
     if previous is not None and previous != expansion:
         line += f" (was: {previous})"
-    elif previous is None and abbr in BUILTIN and BUILTIN[abbr] != expansion:
-        line += f" (instead of the built-in: {BUILTIN[abbr]})"
+    elif previous is None:
+        builtin = lexicon.BUILTIN.get(abbr) or lexicon.lookup(abbr)
+        if builtin is not None and builtin != expansion:
+            line += f" (instead of the built-in: {builtin})"
     click.echo(line)
 
 
@@ -91,7 +94,7 @@ def dict_add(app, abbr, expansion) -> None:
 @click.pass_obj
 def dict_remove(app, abbr) -> None:
     """Forget the station's reading of ABBR."""
-    from ..speech.abbreviations import remove_user_abbreviation
+    from ..text.userdict import remove_user_abbreviation
 
     remove_user_abbreviation(app.settings.dictionary_path, abbr)
     click.echo(f"removed {unicodedata.normalize('NFC', abbr.strip())}")
@@ -103,11 +106,12 @@ def dict_remove(app, abbr) -> None:
 @click.pass_obj
 def dict_list(app, builtin, as_json) -> None:
     """List the station's abbreviations (and the built-in ones with --builtin)."""
-    from ..speech.abbreviations import BUILTIN, load_user_dictionary
+    from ..text.lexicon import builtin_entries
+    from ..text.userdict import load_user_dictionary
 
     entries = {}
     if builtin:
-        entries.update({k: (v, "built-in") for k, v in BUILTIN.items()})
+        entries.update({k: (v, "built-in") for k, v in builtin_entries().items()})
     entries.update(
         {k: (v, "station") for k, v in load_user_dictionary(app.settings.dictionary_path).items()}
     )

@@ -48,7 +48,7 @@ _TOPICS = (
 def _spoken(text: str) -> tuple[str, bool]:
     """``text`` through the project's normaliser when it is available (else as it is)."""
     try:
-        from .normalize import normalize
+        from ..text import normalize
     except ImportError:
         return text, False
     try:

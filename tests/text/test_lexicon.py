@@ -5,17 +5,13 @@ import unicodedata
 import pytest
 
 from loabroadcast.errors import InvalidInput, NotFound
-from loabroadcast.speech.abbreviations import (
-    AMBIGUOUS,
-    BUILTIN,
-    LETTER_WORDS,
-    PREFIXES,
+from loabroadcast.text import normalize, spoken
+from loabroadcast.text.lexicon import AMBIGUOUS, BUILTIN, LETTER_WORDS, PREFIXES, lookup
+from loabroadcast.text.userdict import (
     add_user_abbreviation,
     load_user_dictionary,
-    lookup,
     remove_user_abbreviation,
 )
-from loabroadcast.speech.normalize import normalize, spoken
 
 REQUIRED = {
     "UBND": "ủy ban nhân dân",
@@ -78,10 +74,11 @@ def test_entries_are_clean():
 
 def test_ambiguous_tokens_are_never_expanded_by_the_builtin_dictionary():
     assert {"TT", "BCH", "BTC"} <= set(AMBIGUOUS)
-    assert not set(AMBIGUOUS) & set(BUILTIN)
+    # đ/c is read "đồng chí" (its commoner meaning) with an ambiguity warning
+    assert set(AMBIGUOUS) & set(BUILTIN) == {"đ/c"}
     assert all(len(meanings) >= 2 for meanings in AMBIGUOUS.values())
     assert not set(LETTER_WORDS) & set(BUILTIN)
-    assert PREFIXES["TT"] == "thị trấn"
+    assert PREFIXES["tt"] == "thị trấn"
 
 
 def test_lookup_prefers_the_user_entry():
@@ -168,3 +165,17 @@ def test_user_entries_override_builtin_and_ambiguous():
 
 def test_user_entries_may_hold_digits_and_dots():
     assert spoken("đi F0 và K.3", {"F0": "ép không", "K.3": "khối ba"}) == "đi ép không và khối ba"
+
+
+def test_the_builtin_listing_shows_every_entry_the_officer_may_meet():
+    from loabroadcast.text.lexicon import LOANWORDS, builtin_entries
+
+    entries = builtin_entries()
+    assert entries["BCH"] == "ban chấp hành | ban chỉ huy"
+    assert entries["đ/c"] == "đồng chí"  # read so, with a warning: see AMBIGUOUS
+    assert entries["chip"] == "chíp"
+    assert set(BUILTIN) | set(LOANWORDS) | set(AMBIGUOUS) == set(entries)
+    for abbr in ("BCH", "CHQS", "MTTQ", "HĐND", "BHXH", "CSGT", "PCCC", "TTYT", "THCS"):
+        assert abbr in entries
+    for abbr in ("THPT", "ĐVT", "v/v", "k/g", "đ/c", "covid", "rubella", "panô"):
+        assert abbr in entries

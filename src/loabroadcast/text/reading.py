@@ -1,9 +1,13 @@
 """Reading numbers aloud in Vietnamese (standard northern reading, NFC output).
 
+These are the primitives every rule uses; they know nothing about context.
+
 Conventions
 -----------
 * Groups of three digits are read with ``nghìn``, ``triệu`` and ``tỷ``; above a
-  ``tỷ`` the count of ``tỷ`` is itself read as a number (10^12 = "một nghìn tỷ").
+  ``tỷ`` the count of ``tỷ`` is itself read as a number (10^12 = "một nghìn tỷ",
+  1 234 567 890 123 = "một nghìn hai trăm ba mươi tư tỷ năm trăm sáu mươi bảy triệu
+  tám trăm chín mươi nghìn một trăm hai mươi ba").
 * A group that follows a non-zero higher group is read in full, including
   ``không trăm`` (2022 = "hai nghìn không trăm hai mươi hai"); groups that are all
   zero are skipped (1 000 000 = "một triệu").
@@ -12,12 +16,15 @@ Conventions
 * Units after a tens digit of 2 or more: 1 is ``mốt``, 4 is ``tư``, 5 is ``lăm``
   (21, 24, 25); after ``mười`` only 5 changes (15 = "mười lăm", 14 = "mười bốn");
   after ``linh`` nothing changes (101, 104, 105).
-* Decimals use the Vietnamese comma and are read with ``phẩy``; a fractional part
-  of one or two digits without a leading zero is read as a number
-  ("2,5" = "hai phẩy năm", "3,14" = "ba phẩy mười bốn"), any other fractional part
-  digit by digit ("0,05" = "không phẩy không năm", "3,141" = "ba phẩy một bốn một").
+* Decimals use the Vietnamese comma and are read with ``phẩy``; a one-digit
+  fractional part is read as a number ("2,5" = "hai phẩy năm"), a longer one digit
+  by digit, the way figures are read off a page ("3,14" = "ba phẩy một bốn",
+  "0,05" = "không phẩy không năm", "1.234,56" = "… phẩy năm sáu").
+* Fractions: ``phần``, with 4 read ``tư`` as a denominator ("3/4" = "ba phần tư").
 * Months read 4 as ``tư`` ("tháng tư"); ordinals read 1 as ``nhất`` and 4 as
   ``tư`` ("thứ nhất", "thứ tư"), other ordinals as plain numbers ("thứ hai").
+* Identifiers written with a leading zero keep it: ``read_int_text("06")`` is
+  "không sáu"; so are digit strings longer than 18 digits (account numbers).
 """
 
 from __future__ import annotations
@@ -25,9 +32,10 @@ from __future__ import annotations
 import re
 
 DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+MAX_CARDINAL_DIGITS = 18
 
 _BILLION = 10**9
-_DECIMAL_RE = re.compile(r"(-?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]+))?")
+_DECIMAL_RE = re.compile(r"([-−]?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]+))?")
 _ROMAN_RE = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
@@ -101,10 +109,23 @@ def read_digits(text: str) -> str:
     return " ".join(digits)
 
 
+def read_int_text(digits: str) -> str:
+    """A run of digits as written: by value, but digit by digit when it starts with a
+    zero (an identifier: "06" is "không sáu") or is longer than 18 digits."""
+    if len(digits) > MAX_CARDINAL_DIGITS or (len(digits) > 1 and digits.startswith("0")):
+        return read_digits(digits)
+    return read_number(int(digits))
+
+
+def read_value(digits: str) -> str:
+    """A run of digits by value, whatever zeros lead it ("06" is "sáu")."""
+    if len(digits) > MAX_CARDINAL_DIGITS:
+        return read_digits(digits)
+    return read_number(int(digits))
+
+
 def read_fraction_part(digits: str) -> str:
-    """The part after ``phẩy``: a number when short and without a leading zero."""
-    if len(digits) <= 2 and not digits.startswith("0"):
-        return read_number(int(digits))
+    """The part after ``phẩy``: one digit as a number, more digits one by one."""
     return read_digits(digits)
 
 
@@ -112,13 +133,13 @@ def read_decimal(text: str) -> str:
     """Read a Vietnamese decimal: ``read_decimal("2,5")`` is "hai phẩy năm".
 
     The integer part may use ``.`` as the thousands separator ("1.250,5"); a text
-    without a comma is read as an integer.
+    without a comma is read as an integer; a leading minus is ``âm``.
     """
     match = _DECIMAL_RE.fullmatch(text.strip())
     if match is None:
         raise ValueError(f"not a decimal number: {text!r}")
     sign, whole, fraction = match.groups()
-    spoken = read_number(int(whole.replace(".", "")))
+    spoken = read_value(whole.replace(".", ""))
     if fraction is not None:
         spoken += " phẩy " + read_fraction_part(fraction)
     return ("âm " if sign else "") + spoken
@@ -134,8 +155,19 @@ def read_ordinal(n: int) -> str:
     return {1: "nhất", 4: "tư"}.get(n) or read_number(n)
 
 
+def read_denominator(n: int) -> str:
+    """The word after ``phần`` in a fraction: 4 is "tư" ("ba phần tư")."""
+    return "tư" if n == 4 else read_number(n)
+
+
+def read_fraction(numerator: int, denominator: int) -> str:
+    """``read_fraction(3, 4)`` is "ba phần tư"."""
+    return f"{read_number(numerator)} phần {read_denominator(denominator)}"
+
+
 def roman_to_int(text: str) -> int | None:
-    """The value of an upper-case Roman numeral, or None when it is not a valid one."""
+    """The value of a Roman numeral (either case), or None when it is not a valid one."""
+    text = text.upper()
     if not text or _ROMAN_RE.fullmatch(text) is None:
         return None
     total = 0

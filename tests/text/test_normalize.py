@@ -1,6 +1,5 @@
 """The Vietnamese text normaliser: sample table, rule families, warnings, properties."""
 
-import re
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -9,44 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loabroadcast.speech.normalize import Normalized, NormalizeWarning, normalize, spoken
+from loabroadcast.text import Normalized, NormalizeWarning, normalize, spoken
+from spoken_checks import LEFTOVER, comparable, matches
 
 HERE = Path(__file__).resolve().parent
 TSV = HERE.parent / "data" / "normalize.tsv"
 SHARED = HERE.parents[1].parent / "shared" / "samples"  # <clone>/../shared/samples
-
-# Old and new tone-mark placement count as the same ("hoà" = "hòa", "uỷ" = "ủy").
-_TONE_PLACEMENT = {
-    "oà": "òa",
-    "oá": "óa",
-    "oả": "ỏa",
-    "oã": "õa",
-    "oạ": "ọa",
-    "oè": "òe",
-    "oé": "óe",
-    "oẻ": "ỏe",
-    "oẽ": "õe",
-    "oẹ": "ọe",
-    "uỳ": "ùy",
-    "uý": "úy",
-    "uỷ": "ủy",
-    "uỹ": "ũy",
-    "uỵ": "ụy",
-}
-_ASCII_DIGIT = re.compile(r"[0-9]")
-
-
-def comparable(text: str) -> str:
-    """Lower case, no punctuation or hyphens, one tone placement, "ngàn" = "nghìn"."""
-    text = unicodedata.normalize("NFC", text).lower()
-    for old, new in _TONE_PLACEMENT.items():
-        text = text.replace(old, new)
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    return " ".join("nghìn" if word == "ngàn" else word for word in text.split())
-
-
-def matches(actual: str, expected: str) -> bool:
-    return any(comparable(actual) == comparable(alt) for alt in expected.split(" || "))
 
 
 def _samples() -> list[tuple[str, str]]:
@@ -71,11 +38,24 @@ def test_comparable_helper():
     assert comparable("năm ngàn") == "năm nghìn"
 
 
+# Rows of the shared table this copy corrects (issue 12), to be taken over in shared/:
+# "chip" is said "chíp" (espeak-ng reads the bare spelling as an English word).
+CORRECTED = {"cấp CCCD gắn chip": "cấp căn cước công dân gắn chíp"}
+
+
 def test_sample_copy_matches_shared_file():
     shared = SHARED / "normalize.tsv"
     if not shared.exists():
         pytest.skip("shared/ is not beside the checkout")
-    assert TSV.read_text(encoding="utf-8") == shared.read_text(encoding="utf-8")
+    ours = TSV.read_text(encoding="utf-8").splitlines()
+    theirs = shared.read_text(encoding="utf-8").splitlines()
+    assert len(ours) == len(theirs)
+    for mine, shared_line in zip(ours, theirs, strict=True):
+        source = shared_line.split("\t", 1)[0]
+        if source in CORRECTED:
+            assert mine == f"{source}\t{CORRECTED[source]}"
+        else:
+            assert mine == shared_line
 
 
 @pytest.mark.parametrize(("source", "expected"), _samples())
@@ -150,7 +130,7 @@ NUMBERS_AND_UNITS = [
     ("50.000 đồng", "năm mươi nghìn đồng"),
     ("1.250.000 đồng", "một triệu hai trăm năm mươi nghìn đồng"),
     ("50.000đ", "năm mươi nghìn đồng"),
-    ("100.000 VNĐ", "một trăm nghìn việt nam đồng"),
+    ("100.000 VNĐ", "một trăm nghìn đồng"),
     ("50.000đ/tháng", "năm mươi nghìn đồng một tháng"),
     ("tăng 37%", "tăng ba mươi bảy phần trăm"),
     ("giảm 2,5%", "giảm hai phẩy năm phần trăm"),
@@ -164,7 +144,7 @@ NUMBERS_AND_UNITS = [
     ("100 kWh", "một trăm ki lô oát giờ"),
     ("30 MW", "ba mươi mê ga oát"),
     ("3 m", "ba mét"),
-    ("15 cm", "mười lăm xen ti mét"),
+    ("15 cm", "mười lăm xăng ti mét"),
     ("mưa 120 mm", "mưa một trăm hai mươi mi li mét"),
     ("5 kg", "năm ki lô gam"),
     ("500 g", "năm trăm gam"),
@@ -191,7 +171,7 @@ NUMBERS_AND_UNITS = [
     ("số 17", "số mười bảy"),
     ("bão số 4", "bão số bốn"),
     ("có 115 hộ", "có một trăm mười lăm hộ"),
-    ("COVID-19", "COVID mười chín"),
+    ("COVID-19", "cô vít mười chín"),
 ]
 
 PHONES = [
@@ -241,7 +221,7 @@ ABBREVIATIONS = [
     ("Thị trấn Khe Sanh", "thị trấn khe sanh"),
     ("THÔNG BÁO KHẨN", "thông báo khẩn"),
     ("BAN CHỈ HUY", "ban chỉ huy"),
-    ("phòng chống HIV/AIDS", "phòng chống HIV AIDS"),
+    ("phòng chống HIV/AIDS", "phòng chống hát i vê ết"),
 ]
 
 
@@ -258,7 +238,7 @@ def test_rule_families(source, expected):
 )
 def test_rule_families_leave_no_digits_and_no_warnings(source):
     result = normalize(source)
-    assert not _ASCII_DIGIT.search(result.text)
+    assert not LEFTOVER.search(result.text)
     assert result.warnings == ()
 
 
@@ -270,27 +250,36 @@ def test_rule_families_leave_no_digits_and_no_warnings(source):
     [
         (
             "Kế hoạch số 17/KH-UBND về",
-            "Kế hoạch số mười bảy, KH UBND về",
+            "Kế hoạch số mười bảy trên ca hát, u bê en đê về",
             [("document-code", "17/KH-UBND")],
         ),
         (
             "Thông tư 39/2020/TT-BTTTT",
-            "Thông tư ba mươi chín, hai nghìn không trăm hai mươi, TT BTTTT",
+            "Thông tư ba mươi chín trên hai nghìn không trăm hai mươi trên tê tê, bê tê tê tê tê",
             [("document-code", "39/2020/TT-BTTTT")],
         ),
-        ("Công điện 05/CĐ-BCH", "Công điện năm, CĐ BCH", [("document-code", "05/CĐ-BCH")]),
+        (
+            "Công điện 05/CĐ-BCH",
+            "Công điện không năm trên xê đê, bê xê hát",
+            [("document-code", "05/CĐ-BCH")],
+        ),
         (
             "Quyết định 123/QĐ-TTg",
-            "Quyết định một trăm hai mươi ba, QĐ TTg",
+            "Quyết định một trăm hai mươi ba trên quy đê, tê tê gờ",
             [("document-code", "123/QĐ-TTg")],
         ),
         ("hạn 17/12", "hạn mười bảy tháng mười hai", []),
-        ("còn 17/12 hộ", "còn mười bảy, mười hai hộ", [("ambiguous-date", "17/12")]),
-        ("17/12", "mười bảy, mười hai", [("ambiguous-date", "17/12")]),
-        ("đạt 3/45", "đạt ba, bốn mươi lăm", [("ambiguous-number", "3/45")]),
+        ("còn 3/12 hộ", "còn ba phần mười hai hộ", [("ambiguous-date", "3/12")]),
+        ("3/4", "ba phần tư", [("ambiguous-date", "3/4")]),
+        ("đạt 3/45", "đạt ba phần bốn mươi lăm", []),
         (
             "Nghị định 15/2020",
-            "Nghị định mười lăm, hai nghìn không trăm hai mươi",
+            "Nghị định mười lăm trên hai nghìn không trăm hai mươi",
+            [("document-code", "15/2020")],
+        ),
+        (
+            "mã 15/2020",
+            "mã mười lăm trên hai nghìn không trăm hai mươi",
             [("ambiguous-date", "15/2020")],
         ),
         ("ngày 32/13/2022", None, [("ambiguous-date", "32/13/2022")]),
@@ -305,15 +294,19 @@ def test_rule_families_leave_no_digits_and_no_warnings(source):
             "hạn hai mươi chín, hai, hai mươi lăm",
             [("ambiguous-date", "29/2/25")],
         ),
-        ("rộng 2.5 ha", "rộng hai chấm năm héc ta", [("ambiguous-number", "2.5")]),
-        ("số 115 Trần Phú", "số một một năm Trần Phú", [("ambiguous-number", "115")]),
-        ("TT Y tế", "TT Y tế", [("ambiguous-abbreviation", "TT")]),
-        ("BCH Đoàn", "BCH Đoàn", [("ambiguous-abbreviation", "BCH")]),
-        ("Thủ tướng và BTC", "Thủ tướng và BTC", [("ambiguous-abbreviation", "BTC")]),
-        ("KH-UBND", "KH-UBND", [("ambiguous-abbreviation", "KH-UBND")]),
+        ("rộng 2.5 ha", "rộng hai phẩy năm héc ta", [("ambiguous-number", "2.5")]),
+        ("số 115.", "số một một năm.", [("ambiguous-number", "115")]),
+        ("số 115 Trần Phú", "số một trăm mười lăm Trần Phú", []),
+        ("TT Khe Sanh", "tê tê Khe Sanh", [("ambiguous-abbreviation", "TT")]),
+        ("TT Y tế", "trung tâm Y tế", []),
+        ("BCH Đoàn", "ban chấp hành Đoàn", []),
+        ("BCH Quân sự", "ban chỉ huy Quân sự", []),
+        ("BCH họp", "bê xê hát họp", [("ambiguous-abbreviation", "BCH")]),
+        ("Thủ tướng và BTC", "Thủ tướng và bê tê xê", [("ambiguous-abbreviation", "BTC")]),
+        ("KH-UBND", "ca hát ủy ban nhân dân", [("ambiguous-abbreviation", "KH-UBND")]),
         (
             "chỉ số PAR INDEX, ICT, PCI, PCI",
-            "chỉ số PAR INDEX, ICT, PCI, PCI",
+            "chỉ số pê a e rờ i en đê e ích, i xê tê, pê xê i, pê xê i",
             [
                 ("unknown-abbreviation", "PAR"),
                 ("unknown-abbreviation", "INDEX"),
@@ -321,8 +314,14 @@ def test_rule_families_leave_no_digits_and_no_warnings(source):
                 ("unknown-abbreviation", "PCI"),
             ],
         ),
-        ("R&D", "R&D", [("unknown-abbreviation", "R&D")]),
-        ("HIV, ASEAN, OCOP", "HIV, ASEAN, OCOP", []),
+        ("R&D", "e rờ và đê", [("unknown-abbreviation", "R&D")]),
+        ("HIV, ASEAN, OCOP", "hát i vê, a xê an, ô cốp", []),
+        ("đ/c Lan", "đồng chí Lan", []),
+        ("gặp đ/c", "gặp đồng chí", [("ambiguous-abbreviation", "đ/c")]),
+        ("Đ/c: số 5", "địa chỉ: số năm", []),
+        ("dùng Microsoft", "dùng Microsoft", [("foreign-word", "Microsoft")]),
+        ("đợt XIV", "đợt mười bốn", []),
+        ("XIV", "mười bốn", [("ambiguous-number", "XIV")]),
     ],
 )
 def test_warnings(source, expected_text, warnings):
@@ -340,7 +339,7 @@ def test_warnings(source, expected_text, warnings):
 def test_document_code_message_shows_the_reading():
     (warning,) = normalize("số 17/KH-UBND").warnings
     assert warning.message == (
-        "'17/KH-UBND' looks like a document code; read as 'mười bảy, KH UBND'"
+        "'17/KH-UBND' looks like a document code; read as 'mười bảy trên ca hát, u bê en đê'"
         " — rewrite it if it should sound different"
     )
 
@@ -411,11 +410,11 @@ EXPECTED_MESSAGE_WARNINGS = {
 @pytest.mark.parametrize("message", MESSAGES, ids=lambda m: m["key"])
 def test_sample_messages(message):
     result = normalize(message["text"])
-    assert not _ASCII_DIGIT.search(result.text), result.text
+    assert not LEFTOVER.search(result.text), result.text
     assert kinds(result) == EXPECTED_MESSAGE_WARNINGS.get(message["key"], [])
     assert result.text.count("\n") == message["text"].strip().count("\n")
     for field in ("title", "source"):
-        assert not _ASCII_DIGIT.search(spoken(message[field]))
+        assert not LEFTOVER.search(spoken(message[field]))
 
 
 def test_sample_message_sources_report_document_codes():
@@ -473,7 +472,7 @@ TOKENS = st.one_of(st.sampled_from(WORDS), _integer(), _date(), _time(), _unit()
 @given(st.lists(TOKENS, max_size=12))
 def test_structured_text_leaves_no_digits(tokens):
     result = normalize(" ".join(tokens))
-    assert not _ASCII_DIGIT.search(result.text), (tokens, result.text)
+    assert not LEFTOVER.search(result.text), (tokens, result.text)
     assert unicodedata.normalize("NFC", result.text) == result.text
 
 
