@@ -1,5 +1,5 @@
-"""bench speech: the normaliser, offline rendering (espeak-ng, an installed Piper voice), programme assembly and the
-render cache."""
+"""bench speech: the normaliser, offline rendering (espeak-ng, an installed Piper voice),
+programme assembly and the render cache."""
 
 from __future__ import annotations
 
