@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from loabroadcast.config import Settings, load_settings
+from loabroadcast.i18n import set_language
 from loabroadcast.services import Station, init_station
 from loabroadcast.testing import FakeClock
 
@@ -43,6 +44,15 @@ def _fresh_pg_database(base_url: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Library code translates with the process's language: English in every test, whatever
+    an earlier test (or a CLI run in Vietnamese) chose."""
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
