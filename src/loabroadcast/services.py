@@ -371,8 +371,10 @@ class Station:
                     f"message {message_id} is {row.status}; only an approved message can be "
                     "played (use --approve to approve a draft and play it)"
                 )
-            codes: list[str] = []
-            if blocks and [b.lower() for b in blocks] != ["all"]:
+            codes: list[str] = []  # none: the message's own blocks
+            if blocks and [b.lower() for b in blocks] == ["all"]:
+                codes = list(repo.all_block_codes(s))  # every block of the station
+            elif blocks:
                 codes = [_lookup(s, repo.block_by_code, c, "block").code for c in blocks]
             request = PlayRequestRow(
                 message_id=message_id,

@@ -10,6 +10,7 @@ import click
 
 from ..errors import AudioError, Conflict
 from .output import warn
+from .params import ID
 
 ENGINES = click.Choice(["auto", "gtts", "espeak", "piper"])
 # Statuses that never air: their audio is not rendered (a draft may be, to hear it).
@@ -17,7 +18,7 @@ NOT_AIRING = ("cancelled", "rejected", "expired")
 
 
 @click.command()
-@click.argument("ids", type=int, nargs=-1)
+@click.argument("ids", type=ID, nargs=-1)
 @click.option("--engine", type=ENGINES, help="Render with this engine (re-renders).")
 @click.option("--force", is_flag=True, help="Render again even when audio exists.")
 @click.pass_obj
@@ -51,7 +52,7 @@ def render(app, ids, engine, force) -> None:
 
 
 @click.command()
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the WAV here.")
 @click.option("--engine", type=ENGINES, help="Render with this engine first.")
 @click.pass_obj
