@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Progr
 from .domain import parse as p
 from .drafts import MessageDraft, Saved
 from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
+from .i18n import N_
 from .listings import Listings
 from .store import db, repo
 from .store.models import (
@@ -36,10 +36,12 @@ from .store.models import (
     SlotRow,
 )
 from .store.reader import Reader
+from .userfiles import find_control, open_source
 
 log = logging.getLogger("loabroadcast")
 
 MAX_TEXT_CHARS = 20_000
+COPY_BLOCK = 1 << 20
 EDITABLE_AUDIO = (".mp3", ".wav", ".ogg", ".m4a", ".flac", ".aac", ".opus")
 
 
@@ -516,6 +518,18 @@ class Station:
         text = p.nfc(text).strip()
         if not text:
             raise InvalidInput("the message text is empty")
+        found = find_control(text)
+        if found is not None:
+            line, column, char = found
+            raise InvalidInput(
+                N_(
+                    "the message text holds a control character ({code}) at line {line}, "
+                    "column {column}: only text, newlines and tabs can be read aloud"
+                ),
+                code=f"U+{ord(char):04X}",
+                line=line,
+                column=column,
+            )
         if len(text) > MAX_TEXT_CHARS:
             raise InvalidInput(
                 f"the message text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
@@ -543,23 +557,45 @@ class Station:
         return load_user_dictionary(self.settings.dictionary_path)
 
     def _store_audio(self, source: Path) -> tuple[str, float]:
-        """Copy a recorded announcement into the station folder; returns (path, seconds)."""
-        if not source.is_file():
-            raise AudioError(f"audio file {source} does not exist")
+        """Copy a recorded announcement into the station folder, hashing it on the way (one
+        pass, bounded memory); returns (path, seconds). Nothing is left behind on failure."""
         if source.suffix.lower() not in EDITABLE_AUDIO:
             raise AudioError(
                 f"{source.name} is not a supported audio file ({', '.join(EDITABLE_AUDIO)})"
             )
         from .speech.audio import probe_duration
 
-        seconds = probe_duration(source)
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
-        target = self.settings.home / "recordings" / f"{digest[:16]}{source.suffix.lower()}"
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".part")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+        folder = self.settings.home / "recordings"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(
+                N_("cannot write to {folder}: {reason}"), folder=str(folder), reason=err.strerror
+            ) from None
+        digest = hashlib.sha256()
+        tmp = folder / f".incoming-{os.getpid()}-{id(digest):x}{source.suffix.lower()}"
+        try:
+            with open_source(source, N_("audio file")) as src:
+                try:
+                    with open(tmp, "xb") as out:
+                        for block in iter(lambda: src.read(COPY_BLOCK), b""):
+                            digest.update(block)
+                            out.write(block)
+                        out.flush()
+                        os.fsync(out.fileno())
+                except OSError as err:
+                    raise StoreError(
+                        N_("cannot copy {file} into {folder}: {reason}"),
+                        file=str(source),
+                        folder=str(folder),
+                        reason=err.strerror or str(err),
+                    ) from None
+            seconds = probe_duration(tmp, shown=source)
+            target = folder / f"{digest.hexdigest()[:16]}{source.suffix.lower()}"
+            if not target.exists():
+                os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
         return str(target), seconds
 
 

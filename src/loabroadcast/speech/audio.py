@@ -95,11 +95,12 @@ def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT_S, what: str 
 # --- probing and importing ---------------------------------------------------------------------
 
 
-def probe_duration(path: Path | str) -> float:
-    """Duration in seconds (WAV read directly, anything else through ffprobe)."""
+def probe_duration(path: Path | str, shown: Path | str | None = None) -> float:
+    """Duration in seconds (WAV read directly, anything else through ffprobe); errors name
+    ``shown`` (e.g. the file the officer gave, of which ``path`` is a copy)."""
     path = Path(path)
     if not path.is_file():
-        raise AudioError(f"audio file not found: {path}")
+        raise AudioError(f"audio file not found: {shown or path}")
     if path.suffix.lower() == ".wav":
         with contextlib.suppress(AudioError):
             return read_wav_info(path).duration_s
@@ -108,13 +109,14 @@ def probe_duration(path: Path | str) -> float:
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=60, check=False)
     except (subprocess.TimeoutExpired, OSError) as exc:
-        raise AudioError(f"cannot probe {path}: {exc}") from None
+        raise AudioError(f"cannot probe {shown or path}: {exc}") from None
     out = proc.stdout.decode("utf-8", "replace").strip()
     try:
         return float(out)
     except ValueError:
-        reason = _last_line(proc.stderr.decode("utf-8", "replace"))
-        raise AudioError(f"cannot read audio file {path}: {reason}") from None
+        reason = _last_line(proc.stderr.decode("utf-8", "replace")).replace(str(path), "")
+        reason = reason.strip(" :") or "not audio ffmpeg can read"
+        raise AudioError(f"cannot read audio file {shown or path}: {reason}") from None
 
 
 def _check_source(src: Path) -> None:

@@ -1,0 +1,311 @@
+"""Files the officer names: --out writes only a new regular file outside the station,
+--text-file and --audio read only regular files, bounded, without control characters."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli_checks import one_error_line
+from loabroadcast.errors import InvalidInput
+from loabroadcast.userfiles import find_control, read_text_file
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX files: FIFOs, devices")
+
+TEXT = "Trạm Y tế thông báo lịch tiêm chủng."
+LOA = [sys.executable, "-c", "from loabroadcast.cli import main; main()"]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def town(loa):
+    assert loa("block", "add", "K1", "Khối 1", "--zone", "1").exit_code == 0
+    assert loa("slot", "add", "sang", "06:00", "06:30").exit_code == 0
+    return loa
+
+
+def add(town, *content: str) -> object:
+    return town("msg", "add", "--title", "T", *content, "--blocks", "K1", "--slots", "sang")
+
+
+@pytest.fixture
+def approved(town):
+    result = add(town, "--text", TEXT)
+    assert result.exit_code == 0, result.stderr
+    assert town("msg", "approve", "1").exit_code == 0
+    return town
+
+
+def render_path(town, message_id: int = 1) -> Path:
+    shown = json.loads(town("msg", "show", str(message_id), "--json").stdout)
+    return Path(shown["render"]["path"])
+
+
+def no_part_files(folder: Path) -> bool:
+    return not [p for p in folder.rglob("*") if p.name.endswith((".part", ".tmp"))]
+
+
+# -- --out -------------------------------------------------------------------------------------
+
+
+def test_out_never_replaces_the_station_database(approved, settings):
+    if settings.db_url:
+        pytest.skip("the database is on PostgreSQL here")
+    db = approved.home / "loa.db"
+    before = sha(db)
+    line = one_error_line(approved("preview", "1", "--out", str(db), "--force"))
+    assert line == f"loa: error: --out {db} is inside the station folder: write it somewhere else"
+    assert sha(db) == before
+    assert approved("msg", "list").exit_code == 0
+
+
+@pytest.mark.parametrize("inside", ["loa.toml", "cache/new.wav", "recordings/x.wav", "x.wav"])
+def test_out_never_writes_into_the_station_folder(approved, inside):
+    target = approved.home / inside
+    target.parent.mkdir(exist_ok=True)
+    line = one_error_line(approved("preview", "1", "--out", str(target), "--force"))
+    assert line.endswith("is inside the station folder: write it somewhere else")
+    assert no_part_files(approved.home)
+
+
+def test_out_through_a_linked_folder_into_the_station(approved, tmp_path):
+    link = tmp_path / "innocent"
+    link.symlink_to(approved.home)
+    line = one_error_line(approved("preview", "1", "--out", str(link / "loa.db"), "--force"))
+    assert "is inside the station folder" in line
+
+
+def test_out_is_a_hard_link_to_the_database(approved, settings, tmp_path):
+    if settings.db_url:
+        pytest.skip("the database is on PostgreSQL here")
+    twin = tmp_path / "twin.wav"
+    os.link(approved.home / "loa.db", twin)
+    line = one_error_line(approved("preview", "1", "--out", str(twin), "--force"))
+    assert line == f"loa: error: --out {twin} is the station's own database"
+
+
+def test_out_refuses_an_existing_file_without_force(approved, tmp_path):
+    out = tmp_path / "tiem-chung.wav"
+    out.write_text("the officer's notes", encoding="utf-8")
+    line = one_error_line(approved("preview", "1", "--out", str(out)))
+    assert line == f"loa: error: --out {out} exists; give --force to replace it"
+    assert out.read_text(encoding="utf-8") == "the officer's notes"
+    result = approved("preview", "1", "--out", str(out), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert sha(out) == sha(render_path(approved))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == [out.name]
+
+
+def test_out_writes_a_new_file(approved, tmp_path):
+    out = tmp_path / "tiem-chung.wav"
+    result = approved("preview", "1", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {out} (")
+    assert sha(out) == sha(render_path(approved))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_out_replaces_a_symbolic_link_never_what_it_points_to(approved, tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "out.wav"
+    link.symlink_to(precious)
+    line = one_error_line(approved("preview", "1", "--out", str(link)))
+    assert "exists (a symbolic link); give --force to replace the link" in line
+    assert approved("preview", "1", "--out", str(link), "--force").exit_code == 0
+    assert not link.is_symlink() and sha(link) == sha(render_path(approved))
+    assert precious.read_text(encoding="utf-8") == "keep me"
+
+
+def test_out_never_writes_a_fifo(approved, tmp_path):
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    for force in ((), ("--force",)):
+        line = one_error_line(approved("preview", "1", "--out", str(fifo), *force))
+        assert line == (
+            f"loa: error: --out {fifo} is a FIFO (named pipe): only a regular file can be written"
+        )
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert no_part_files(tmp_path)
+
+
+def test_out_never_replaces_a_device(approved, tmp_path):
+    """As root the old code replaced a device node by a regular file (/dev/full)."""
+    devices = [Path("/dev/null")]
+    if os.geteuid() == 0:
+        node = tmp_path / "full"
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # what /dev/full is
+        devices += [node, Path("/dev/full")]
+    for device in devices:
+        before = os.lstat(device)
+        line = one_error_line(approved("preview", "1", "--out", str(device), "--force"))
+        assert line == f"loa: error: --out {device} is a device: only a regular file can be written"
+        after = os.lstat(device)
+        assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert no_part_files(tmp_path)
+    assert not list(Path("/dev").glob("*.part"))
+
+
+def test_out_in_a_missing_folder(approved, tmp_path):
+    out = tmp_path / "nope" / "x.wav"
+    line = one_error_line(approved("preview", "1", "--out", str(out)))
+    assert line == f"loa: error: cannot write {out}: the folder {out.parent} does not exist"
+
+
+def _limited(env: dict[str, str], limit: int, *args: str) -> subprocess.CompletedProcess:
+    """``loa ARGS`` with files limited to ``limit`` bytes (EFBIG, as a full disk fails)."""
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from loabroadcast.cli import main\n"
+        f"sys.argv = ['loa', *{list(args)!r}]\n"
+        "main()\n"
+    )
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    full_env.update({k: v for k, v in env.items() if v})
+    return subprocess.run(
+        [sys.executable, "-c", code], env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_out_that_cannot_be_written_leaves_nothing(approved, env_for, tmp_path):
+    out = tmp_path / "big.wav"
+    done = _limited(env_for(LOA_SPEECH_ENGINE="espeak"), 100_000, "preview", "1", "--out", str(out))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"loa: error: cannot write {out}: File too large\n"
+    assert not out.exists() and no_part_files(tmp_path)
+
+
+def test_approve_when_the_cache_cannot_be_written(town, env_for, settings):
+    """A full disk at approval: approved (one transaction), the audio left for later, no
+    traceback and no partial render."""
+    assert add(town, "--text", TEXT).exit_code == 0
+    # the same speech is already in the cache (espeak-ng, a child process, would be killed by
+    # SIGXFSZ rather than see the error): only the programme (~700 KB) is written
+    assert add(town, "--text", TEXT, "--repeat", "2").exit_code == 0
+    assert town("msg", "approve", "2").exit_code == 0
+    cached = set((settings.home / "cache").rglob("*"))
+    done = _limited(env_for(LOA_SPEECH_ENGINE="espeak"), 400_000, "msg", "approve", "1")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "approved message 1"
+    assert lines[1].startswith("audio not rendered yet (cannot write the render cache ")
+    assert "File too large); `loa render` or the daemon will retry" in lines[1]
+    assert "Traceback" not in done.stderr
+    assert set((settings.home / "cache").rglob("*")) == cached  # nothing new, nothing partial
+    result = town("render")  # space is back: it renders
+    assert result.exit_code == 0 and result.stdout.startswith("message 1: ")
+
+
+# -- --text-file -------------------------------------------------------------------------------
+
+
+def test_text_file_that_is_a_device(town):
+    line = one_error_line(add(town, "--text-file", "/dev/zero"))
+    assert line == "loa: error: text file /dev/zero is a device, not a regular file"
+
+
+def test_text_file_that_is_a_fifo_does_not_hang(town, env_for, tmp_path):
+    fifo = tmp_path / "tb.txt"
+    os.mkfifo(fifo)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    env.update({k: v for k, v in env_for().items() if v})
+    args = ["msg", "add", "--title", "T", "--text-file", str(fifo), "--blocks", "K1"]
+    done = subprocess.run(
+        [*LOA, *args, "--slots", "sang"], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"loa: error: text file {fifo} is a FIFO (named pipe), not a regular file\n"
+    )
+
+
+def test_text_file_linked_to_a_device(town, tmp_path):
+    link = tmp_path / "tb.txt"
+    link.symlink_to("/dev/zero")
+    line = one_error_line(add(town, "--text-file", str(link)))
+    assert line.endswith("is a device, not a regular file")
+
+
+def test_text_file_with_nul_bytes(town, tmp_path):
+    path = tmp_path / "tb.txt"
+    path.write_bytes("Thông báo\nhọp\x00 tổ".encode())
+    line = one_error_line(add(town, "--text-file", str(path)))
+    assert line == (
+        f"loa: error: text file {path} holds a control character (U+0000) at line 2, column 4: "
+        "only text, newlines and tabs can be read aloud"
+    )
+    assert town("msg", "list", "--json").stdout == "[]\n"
+
+
+def test_text_with_an_escape_character(town):
+    line = one_error_line(add(town, "--text", "Họp tổ \x1b[31mgấp"))
+    assert "holds a control character (U+001B) at line 1, column 8" in line
+
+
+def test_a_huge_text_file_is_refused_without_reading_it(town, tmp_path):
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:
+        handle.truncate(4 * 1024**3)  # 4 GiB, sparse: reading it all would exhaust memory
+    line = one_error_line(add(town, "--text-file", str(huge)))
+    assert line == (
+        f"loa: error: text file {huge} is longer than 20,000 characters: split it into two messages"
+    )
+
+
+def test_read_text_file_limits_and_line_ends(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("a" * 20_000, encoding="utf-8")
+    assert len(read_text_file(path)) == 20_000
+    path.write_text("ă" * 20_001, encoding="utf-8")
+    with pytest.raises(InvalidInput, match="has 20,001 characters; the limit is 20,000"):
+        read_text_file(path)
+    path.write_bytes("\ufeffDòng 1\r\nDòng\t2\r\n".encode())
+    assert read_text_file(path) == "Dòng 1\nDòng\t2\n"
+    path.write_bytes(b"lone\rreturn")
+    with pytest.raises(InvalidInput, match=r"\(U\+000D\) at line 1, column 5"):
+        read_text_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("ok\tok\nok", None),
+        ("a\x00", (1, 2, "\x00")),
+        ("x\ny\x7f", (2, 2, "\x7f")),
+        ("\x85", (1, 1, "\x85")),
+        ("Khối 1", None),
+    ],
+)
+def test_find_control(text, found):
+    assert find_control(text) == found
+
+
+# -- --audio -----------------------------------------------------------------------------------
+
+
+def test_audio_that_is_a_fifo_or_a_device(town, tmp_path):
+    fifo = tmp_path / "ghi-am.wav"
+    os.mkfifo(fifo)
+    line = one_error_line(add(town, "--audio", str(fifo)))
+    assert line == f"loa: error: audio file {fifo} is a FIFO (named pipe), not a regular file"
+    link = tmp_path / "zero.mp3"
+    link.symlink_to("/dev/zero")
+    line = one_error_line(add(town, "--audio", str(link)))
+    assert line == f"loa: error: audio file {link} is a device, not a regular file"
+    assert (
+        not list((town.home / "recordings").glob("*"))
+        if (town.home / "recordings").exists()
+        else True
+    )
