@@ -309,3 +309,56 @@ def test_audio_that_is_a_fifo_or_a_device(town, tmp_path):
         if (town.home / "recordings").exists()
         else True
     )
+
+
+# -- a read-only station folder ----------------------------------------------------------------
+
+
+def _daemon_in(home: Path, prefix: list[str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    env["LOA_HOME"] = str(home)
+    return subprocess.run(
+        [*prefix, *LOA, "daemon", "--sink", "null"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_daemon_in_a_read_only_station_folder(tmp_path):
+    from loabroadcast.config import load_settings
+    from loabroadcast.services import init_station
+
+    home = tmp_path / "home"
+    init_station(load_settings(home, env={}))
+    prefix = []
+    if os.geteuid() == 0:  # root ignores file modes unless it gives up that power
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+    home.chmod(0o500)
+    try:
+        done = _daemon_in(home, prefix)
+    finally:
+        home.chmod(0o700)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"loa: error: cannot open the daemon's lock file {home / 'daemon.lock'}: "
+        "Permission denied\n"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a read-only mount needs root")
+def test_daemon_on_a_read_only_file_system(tmp_path):
+    """EROFS, as on a station PC whose disk was remounted read-only after errors."""
+    from loabroadcast.config import load_settings
+    from loabroadcast.services import init_station
+
+    home = tmp_path / "home"
+    init_station(load_settings(home, env={}))
+    script = f'mount --bind "{home}" "{home}" && mount -o remount,bind,ro "{home}" && exec "$@"'
+    done = _daemon_in(home, ["unshare", "--mount", "sh", "-c", script, "sh"])
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"loa: error: cannot open the daemon's lock file {home / 'daemon.lock'}: "
+        "Read-only file system\n"
+    )
