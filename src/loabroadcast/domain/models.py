@@ -169,6 +169,7 @@ class Occurrence:
     day: date
     start: datetime
     end: datetime
+    clock_change: str | None = None  # "gap" | "fold": the clocks change in or around it
 
     @property
     def length_s(self) -> float:
