@@ -1,7 +1,8 @@
 """Audio file helpers built on ffmpeg: probe, import, decode, loudness, atomic writes, hashing.
 
 Loudness is *measured* here by ffmpeg's ``ebur128`` (the independent reference) and
-*normalised* in numpy by :mod:`loabroadcast.speech.loudness` (imported only when needed).
+*normalised* in numpy by :mod:`loabroadcast.speech.limiter`, which builds on this module
+(never the other way round).
 Every ffmpeg/ffprobe call is an argv list with a timeout. Failures become one-line
 ``AudioError``s; outputs are written to a temporary file in the destination folder and
 moved into place with ``os.replace``, so a failed call never leaves a partial file.
@@ -200,27 +201,3 @@ def measure_loudness(path: Path | str) -> Loudness:
     what = f"cannot measure loudness of {path}"
     stderr = run_ffmpeg(["-i", str(path), "-af", _EBUR128, "-f", "null", "-"], what=what)
     return _parse_ebur128(stderr, what)
-
-
-def loudnorm(
-    src: Path | str,
-    dst: Path | str,
-    target_lufs: float = -16.0,
-    true_peak: float = -1.0,
-    sample_rate: int = 44100,
-) -> Loudness:
-    """Normalise ``src`` to ``target_lufs`` integrated with true peak ≤ ``true_peak`` dBTP.
-
-    Decodes ``src`` to mono at ``sample_rate`` and normalises it in numpy (see
-    :func:`loabroadcast.speech.loudness.normalise`: one gain, a look-ahead true-peak limiter
-    where that gain would exceed the peak limit, the output measured again). Writes mono
-    16-bit WAV; returns the loudness of the written samples (rounded to 0.1, −inf for
-    silence, which is only converted).
-    """
-    from . import loudness  # numpy: imported when needed, not by every user of this module
-
-    src, dst = Path(src), Path(dst)
-    signal = loudness.load_mono(src, sample_rate)
-    result = loudness.normalise(signal, sample_rate, target_lufs, true_peak)
-    loudness.write_wav(dst, result.samples, sample_rate)
-    return result.loudness
