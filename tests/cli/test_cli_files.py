@@ -363,3 +363,104 @@ def test_daemon_on_a_read_only_file_system(tmp_path):
         f"loa: error: cannot open the daemon's lock file {home / 'daemon.lock'}: "
         "Read-only file system\n"
     )
+
+
+# -- a full disk (a real ENOSPC: a tiny tmpfs in a private mount namespace) --------------------
+
+FULL_DISK = r"""
+set -u
+mount -t tmpfs -o size=3m tmpfs "$T"
+export LOA_HOME="$T/home"
+step() {  # run loa, print "== <exit status>" and its stderr after its stdout
+  "$@" > "$LOGS/out" 2> "$LOGS/err"; status=$?  # the logs are not on the full disk
+  echo "== $status"; cat "$LOGS/out"; echo "-- stderr"; cat "$LOGS/err"
+}
+loa init > /dev/null && loa block add K1 "Khối 1" > /dev/null
+loa slot add sang 06:00 06:30 > /dev/null
+loa msg add --title T --text "Trạm Y tế thông báo lịch tiêm chủng cho trẻ em." \
+    --blocks K1 --slots sang > /dev/null
+avail=$(df -k --output=avail "$T" | tail -1)
+dd if=/dev/zero of="$T/filler" bs=1k count=$((avail - 200)) 2> /dev/null
+step loa msg approve 1
+step loa msg add --title T2 --text "Họp tổ dân phố." --blocks K1 --slots sang
+step loa msg list
+step loa preview 1 --out "$T/out.wav"
+dd if=/dev/zero of="$T/filler2" bs=1k 2> /dev/null  # the last block too
+step loa msg approve 2
+step loa msg list
+rm -f "$T/filler" "$T/filler2"
+step loa render
+find "$T/home" \( -name "*.tmp" -o -name "*.part" -o -name ".assemble-*" -o -name ".incoming-*" \) \
+    -printf "LEFT %p\n"
+umount "$T"
+"""
+
+
+def _namespace_prefix() -> list[str] | None:
+    for prefix in (["unshare", "--mount"], ["unshare", "--map-root-user", "--mount"]):
+        try:
+            ok = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if ok.returncode == 0:
+            return prefix
+    return None
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_one_line_per_command_and_leaves_nothing_half_written(tmp_path):
+    prefix = _namespace_prefix()
+    if prefix is None:
+        pytest.skip("no mount namespace here for a tiny tmpfs (the file-size tests stand in)")
+    disk, logs = tmp_path / "disk", tmp_path / "logs"
+    disk.mkdir()
+    logs.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    env.update(
+        T=str(disk),
+        LOGS=str(logs),
+        LOA_LANG="en",
+        LOA_SPEECH_ENGINE="espeak",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    done = subprocess.run(
+        [*prefix, "bash", "-c", FULL_DISK], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    steps = done.stdout.split("== ")[1:]
+    assert len(steps) == 7, done.stdout
+    for step in steps:
+        status, rest = step.split("\n", 1)
+        out, err = rest.split("-- stderr\n", 1)
+        problems = [line for line in err.splitlines() if not line.startswith("warning: ")]
+        assert "Traceback" not in err, step
+        if status == "0":
+            assert problems == [], step
+        else:
+            assert status == "1" and len(problems) == 1, step
+            assert problems[0].startswith("loa: error: "), step
+    approve, _, _, preview, approve_full, _, render = steps
+    assert approve.startswith("0\napproved message 1\naudio not rendered yet (cannot write the "
+                              "render cache ")  # fmt: skip
+    assert "No space left on device" in approve
+    assert preview.startswith("1\n")
+    assert "No space left on device" in preview or "is not rendered" in preview
+    assert "database" in approve_full  # the database cannot grow: one line, nothing changed
+    assert render.startswith("0\nmessage 1: "), render  # space is back: it renders
+    assert "LEFT " not in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("msg", "list"), ("msg", "approve", "1"), ("schedule",), ("status",), ("log",),
+     ("preview", "1", "--out", "x.wav"), ("play-now", "1")],
+    ids=" ".join,
+)  # fmt: skip
+def test_the_database_gone_is_one_line(loa, settings, args):
+    if settings.db_url:
+        pytest.skip("SQLite: a server that is gone is tested with the reader")
+    for path in settings.home.glob("loa.db*"):
+        path.unlink()
+    assert (
+        one_error_line(loa(*args)) == "loa: error: no station database here: run `loa init` first"
+    )
