@@ -7,6 +7,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, select
 
 from . import config as config_mod
+from .atomic import atomic_write_text
 from .clock import Clock, SystemClock
 from .config import Settings
 from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Programme, Slot
@@ -42,6 +44,7 @@ log = logging.getLogger("loabroadcast")
 
 MAX_TEXT_CHARS = 20_000
 COPY_BLOCK = 1 << 20
+MAX_RECORDING_S = 6 * 3600  # repeated twice with chimes, still a WAV file (< 4 GB)
 EDITABLE_AUDIO = (".mp3", ".wav", ".ogg", ".m4a", ".flac", ".aac", ".opus")
 
 
@@ -51,18 +54,25 @@ def init_station(settings: Settings) -> tuple[str | None, str, bool]:
     Returns (schema before, schema after, config created).
     """
     home = settings.home
+    probe = home / ".write-test"
     try:
         home.mkdir(parents=True, exist_ok=True)
-        probe = home / ".write-test"
         probe.write_text("ok", encoding="utf-8")
         probe.unlink()
     except OSError as err:
+        with contextlib.suppress(OSError):
+            probe.unlink()
         raise StoreError(f"cannot write to station folder {home}: {err.strerror}") from None
     created = False
     if not settings.config_path.exists():
-        tmp = settings.config_path.with_suffix(".tmp")
-        tmp.write_text(config_mod.DEFAULT_CONFIG, encoding="utf-8")
-        os.replace(tmp, settings.config_path)
+        try:  # all of it or nothing, even on a full disk
+            atomic_write_text(settings.config_path, config_mod.DEFAULT_CONFIG)
+        except OSError as err:
+            raise StoreError(
+                N_("cannot write {file}: {reason}"),
+                file=str(settings.config_path),
+                reason=err.strerror or str(err),
+            ) from None
         created = True
     from .store import schema
 
@@ -591,6 +601,15 @@ class Station:
                         reason=err.strerror or str(err),
                     ) from None
             seconds = probe_duration(tmp, shown=source)
+            if seconds > MAX_RECORDING_S:
+                raise AudioError(
+                    N_(
+                        "{file} lasts {hours:.1f} hours; a recording can last at most {limit} hours"
+                    ),
+                    file=source.name,
+                    hours=seconds / 3600,
+                    limit=MAX_RECORDING_S // 3600,
+                )
             target = folder / f"{digest.hexdigest()[:16]}{source.suffix.lower()}"
             if not target.exists():
                 os.replace(tmp, target)

@@ -270,6 +270,8 @@ class Upsampled:
 def wav_header(frames: int, rate: int) -> bytes:
     """The 44-byte header of a mono 16-bit PCM WAV holding ``frames`` samples."""
     data = 2 * frames
+    if 36 + data > 0xFFFFFFFF:
+        raise AudioError(f"{frames / rate / 3600:.1f} hours of audio do not fit in a WAV file")
     return struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF", 36 + data, b"WAVE", b"fmt ", 16, 1, 1, rate, 2 * rate, 2, 16, b"data", data,
