@@ -1,18 +1,17 @@
 """bench audio: an hour's recording taken in and approved (converted, normalised, limited,
-hashed): wall time and peak resident memory of each `loa` process (ru_maxrss, with ffmpeg).
+hashed): wall time and peak resident memory of each `loa` process (VmHWM; with ffmpeg's).
 
 Before issue 10 `loa msg approve` of a one-hour WAV peaked at 3.8 GB and took 56 s.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from bench_common import LOA, Row, init_station, judged, loa, loa_env, log, station_config
+from bench_common import PYTHON, Row, init_station, judged, loa, loa_env, log, station_config
 
 GROUP = "audio"
 TZ = "Asia/Ho_Chi_Minh"
@@ -30,21 +29,34 @@ def recording(path: Path, seconds: int) -> Path:
     return path
 
 
+# VmHWM is the process's own peak: ru_maxrss from wait4 would start from the peak of this
+# bench process, which Linux carries across exec; ffmpeg's peak comes with RUSAGE_CHILDREN.
+_PEAK = (
+    "import atexit, resource, sys\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    own = int(status.split('VmHWM:')[1].split()[0])\n"
+    "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    sys.stderr.write(f'\\nPEAK_KB {max(own, kids)}\\n')\n"
+    "atexit.register(peak)\n"
+    "from loabroadcast.cli import main\n"
+    "sys.argv = ['loa', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
 def measured(home: Path, *args: str) -> tuple[float, float]:
-    """(wall seconds, peak resident MB of the process and the children it waited for)."""
+    """(wall seconds, peak resident MB of the `loa` process and of the ffmpeg it ran)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [LOA, *args], env=loa_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(
+        [PYTHON, "-c", _PEAK, *args], env=loa_env(home), stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, check=False,
+    )  # fmt: skip
     elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if proc.returncode != 0:
-        raise RuntimeError(f"`loa {' '.join(args)}` failed: {err}")
-    return elapsed, usage.ru_maxrss / 1024
+    stderr, _, peak = done.stderr.rpartition("PEAK_KB ")
+    if done.returncode != 0 or not peak.strip().isdigit():
+        raise RuntimeError(f"`loa {' '.join(args)}` failed: {stderr.strip()}")
+    return elapsed, int(peak) / 1024
 
 
 def run(quick: bool = False) -> tuple[list[Row], list[str]]:
