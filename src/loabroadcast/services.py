@@ -8,13 +8,10 @@ changes nothing.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import Engine, delete, select
 
@@ -25,9 +22,10 @@ from .config import Settings
 from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Programme, Slot
 from .domain import parse as p
 from .drafts import MessageDraft, Saved
-from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
+from .errors import Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
 from .i18n import N_
 from .listings import Listings
+from .recordings import take_in
 from .store import db, repo
 from .store.models import (
     BlockRow,
@@ -38,14 +36,11 @@ from .store.models import (
     SlotRow,
 )
 from .store.reader import Reader
-from .userfiles import find_control, open_source
+from .userfiles import find_control
 
 log = logging.getLogger("loabroadcast")
 
 MAX_TEXT_CHARS = 20_000
-COPY_BLOCK = 1 << 20
-MAX_RECORDING_S = 6 * 3600  # repeated twice with chimes, still a WAV file (< 4 GB)
-EDITABLE_AUDIO = (".mp3", ".wav", ".ogg", ".m4a", ".flac", ".aac", ".opus")
 
 
 def init_station(settings: Settings) -> tuple[str | None, str, bool]:
@@ -486,7 +481,8 @@ class Station:
             row.audio_duration_s = None
             warnings = self.text_warnings(row.text)
         if d.audio is not None:
-            row.audio_path, row.audio_duration_s = self._store_audio(d.audio)
+            path, row.audio_duration_s = take_in(d.audio, self.settings.home / "recordings")
+            row.audio_path = str(path)
             row.text = None
         if d.blocks is not None:
             if [b.lower() for b in d.blocks] == ["all"]:
@@ -565,57 +561,6 @@ class Station:
         from .speech.abbreviations import load_user_dictionary
 
         return load_user_dictionary(self.settings.dictionary_path)
-
-    def _store_audio(self, source: Path) -> tuple[str, float]:
-        """Copy a recorded announcement into the station folder, hashing it on the way (one
-        pass, bounded memory); returns (path, seconds). Nothing is left behind on failure."""
-        if source.suffix.lower() not in EDITABLE_AUDIO:
-            raise AudioError(
-                f"{source.name} is not a supported audio file ({', '.join(EDITABLE_AUDIO)})"
-            )
-        from .speech.audio import probe_duration
-
-        folder = self.settings.home / "recordings"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise StoreError(
-                N_("cannot write to {folder}: {reason}"), folder=str(folder), reason=err.strerror
-            ) from None
-        digest = hashlib.sha256()
-        tmp = folder / f".incoming-{os.getpid()}-{id(digest):x}{source.suffix.lower()}"
-        try:
-            with open_source(source, N_("audio file")) as src:
-                try:
-                    with open(tmp, "xb") as out:
-                        for block in iter(lambda: src.read(COPY_BLOCK), b""):
-                            digest.update(block)
-                            out.write(block)
-                        out.flush()
-                        os.fsync(out.fileno())
-                except OSError as err:
-                    raise StoreError(
-                        N_("cannot copy {file} into {folder}: {reason}"),
-                        file=str(source),
-                        folder=str(folder),
-                        reason=err.strerror or str(err),
-                    ) from None
-            seconds = probe_duration(tmp, shown=source)
-            if seconds > MAX_RECORDING_S:
-                raise AudioError(
-                    N_(
-                        "{file} lasts {hours:.1f} hours; a recording can last at most {limit} hours"
-                    ),
-                    file=source.name,
-                    hours=seconds / 3600,
-                    limit=MAX_RECORDING_S // 3600,
-                )
-            target = folder / f"{digest.hexdigest()[:16]}{source.suffix.lower()}"
-            if not target.exists():
-                os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return str(target), seconds
 
 
 def _valid(fn, value, *args):
