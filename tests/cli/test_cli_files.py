@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from cli_checks import one_error_line
+from loabroadcast.cli import cli
 from loabroadcast.errors import InvalidInput
 from loabroadcast.userfiles import find_control, read_text_file
 
@@ -58,14 +60,53 @@ def no_part_files(folder: Path) -> bool:
 # -- --out -------------------------------------------------------------------------------------
 
 
-def test_out_never_replaces_the_station_database(approved, settings):
-    if settings.db_url:
-        pytest.skip("the database is on PostgreSQL here")
-    db = approved.home / "loa.db"
+@pytest.fixture
+def on_sqlite(tmp_path):
+    """An approved message on a station whose database is an SQLite file (whatever db_kind),
+    here in a folder of its own outside the station folder: ``run.db`` is that file."""
+    runner = CliRunner(mix_stderr=False)
+    home, db = tmp_path / "sqlite-home", tmp_path / "elsewhere" / "station.db"
+    db.parent.mkdir()
+    env = {"LOA_HOME": str(home), "LOA_DB_URL": f"sqlite:///{db}",
+           "LOA_SPEECH_ENGINE": "espeak", "LOA_TIMEZONE": "Asia/Ho_Chi_Minh"}  # fmt: skip
+
+    def run(*args):
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    steps = [
+        ("init",),
+        ("block", "add", "K1", "Khối 1"),
+        ("slot", "add", "s", "06:00", "06:30"),
+        ("msg", "add", "--title", "T", "--text", TEXT, "--blocks", "K1", "--slots", "s"),
+        ("msg", "approve", "1"),
+    ]
+    for args in steps:
+        assert run(*args).exit_code == 0, args
+    run.home, run.db = home, db
+    return run
+
+
+def test_out_never_replaces_the_station_database(on_sqlite, tmp_path):
+    db = on_sqlite.db
     before = sha(db)
-    line = one_error_line(approved("preview", "1", "--out", str(db), "--force"))
-    assert line == f"loa: error: --out {db} is inside the station folder: write it somewhere else"
+    line = one_error_line(on_sqlite("preview", "1", "--out", str(db), "--force"))
+    assert line == f"loa: error: --out {db} is the station's own database"
+    for twin in (tmp_path / "twin.wav", on_sqlite.home / "loa.db"):  # a hard link, anywhere
+        os.link(db, twin)
+        line = one_error_line(on_sqlite("preview", "1", "--out", str(twin), "--force"))
+        assert "is the station's own database" in line or "inside the station folder" in line
     assert sha(db) == before
+    assert on_sqlite("msg", "list").exit_code == 0
+
+
+def test_out_never_replaces_the_database_in_the_station_folder(approved):
+    target = approved.home / "loa.db"  # the SQLite default (a name only, on PostgreSQL)
+    before = sha(target) if target.exists() else None
+    line = one_error_line(approved("preview", "1", "--out", str(target), "--force"))
+    assert line == (
+        f"loa: error: --out {target} is inside the station folder: write it somewhere else"
+    )
+    assert (sha(target) if target.exists() else None) == before
     assert approved("msg", "list").exit_code == 0
 
 
@@ -83,15 +124,6 @@ def test_out_through_a_linked_folder_into_the_station(approved, tmp_path):
     link.symlink_to(approved.home)
     line = one_error_line(approved("preview", "1", "--out", str(link / "loa.db"), "--force"))
     assert "is inside the station folder" in line
-
-
-def test_out_is_a_hard_link_to_the_database(approved, settings, tmp_path):
-    if settings.db_url:
-        pytest.skip("the database is on PostgreSQL here")
-    twin = tmp_path / "twin.wav"
-    os.link(approved.home / "loa.db", twin)
-    line = one_error_line(approved("preview", "1", "--out", str(twin), "--force"))
-    assert line == f"loa: error: --out {twin} is the station's own database"
 
 
 def test_out_refuses_an_existing_file_without_force(approved, tmp_path):
@@ -456,11 +488,10 @@ def test_a_full_disk_is_one_line_per_command_and_leaves_nothing_half_written(tmp
      ("preview", "1", "--out", "x.wav"), ("play-now", "1")],
     ids=" ".join,
 )  # fmt: skip
-def test_the_database_gone_is_one_line(loa, settings, args):
-    if settings.db_url:
-        pytest.skip("SQLite: a server that is gone is tested with the reader")
-    for path in settings.home.glob("loa.db*"):
+def test_the_database_gone_is_one_line(on_sqlite, args):
+    """(A PostgreSQL server that is gone is tested with the reader.)"""
+    for path in on_sqlite.db.parent.glob("station.db*"):
         path.unlink()
-    assert (
-        one_error_line(loa(*args)) == "loa: error: no station database here: run `loa init` first"
+    assert one_error_line(on_sqlite(*args)) == (
+        "loa: error: no station database here: run `loa init` first"
     )

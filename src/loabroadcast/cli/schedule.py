@@ -92,11 +92,11 @@ def _utc_offset(local: datetime) -> str:
 
 CLOCK_NOTES = {
     "gap": N_(
-        "  note: the clocks go forward on this day; a time that does not exist is read as "
+        "note: the clocks go forward on this day; a time that does not exist is read as "
         "the moment they jump, and the slot runs no longer than its length"
     ),
     "fold": N_(
-        "  note: the clocks go back on this day; a time that happens twice is read as the "
+        "note: the clocks go back on this day; a time that happens twice is read as the "
         "first, and the slot runs no longer than its length"
     ),
 }
@@ -109,9 +109,9 @@ def as_text(p: Programme, tz: tzinfo | None = None) -> str:
     when = f"{_hms(occ.start, tz, changed)}-{_hms(occ.end, tz, changed)}"
     head = f"{vn_date(occ.day)}  {occ.slot.code}{name}  {when}"
     if changed:
-        head += "\n" + _(CLOCK_NOTES[occ.clock_change])
+        head += "\n  " + _(CLOCK_NOTES[occ.clock_change])
         if occ.length_s <= 0:
-            head += "\n" + _("  the slot has no time on this day: nothing airs in it")
+            head += "\n  " + _("the slot has no time on this day: nothing airs in it")
     if not p.items and not p.overflow:
         return head + "\n  (nothing to air)"
     lines = [head]
