@@ -1,5 +1,10 @@
 """Settings: defaults < ``loa.toml`` in LOA_HOME < ``LOA_*`` environment < CLI options.
 
+Everything is validated once, here, at load: a value of the wrong type, out of range or a
+key that does not exist is one line naming the file, the table and the key (with a "did
+you mean" for a misspelt key), whichever command or the daemon reads the settings. The
+rules are in :mod:`loabroadcast.settings_rules`.
+
 Only the standard library is imported here: the CLI reads settings on every start.
 """
 
@@ -7,18 +12,20 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
-from .i18n import DEFAULT_LANGUAGE, check_language
+from .i18n import N_
+from .settings_rules import SECTIONS, Problem, check_env, check_table
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "loa.toml"
 DB_NAME = "loa.db"
+MAX_CONFIG_BYTES = 1 << 20  # a settings file is a few hundred bytes
 VOICES_DIR = "voices"
 # The Piper voices' public repository (voices.json at its root); a district may mirror it.
 DEFAULT_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main"
@@ -91,13 +98,7 @@ class ZoneSettings:
 
 @dataclass(frozen=True)
 class UiSettings:
-    language: str = DEFAULT_LANGUAGE  # vi | en; `loa --lang` and LOA_LANG come first
-
-    def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "language", check_language(str(self.language)))
-        except ValueError as err:
-            raise InvalidInput(f"[ui] language: {err}") from None
+    language: str = "vi"  # vi | en; `loa --lang` and LOA_LANG win over it
 
 
 @dataclass(frozen=True)
@@ -164,26 +165,7 @@ def default_home() -> Path:
     return Path(user_data_dir("loabroadcast", appauthor=False))
 
 
-def _coerce_section(cls: type, data: dict[str, Any], where: str):
-    known = {f.name: f for f in fields(cls)}
-    values = {}
-    for key, value in data.items():
-        name = key.replace("-", "_")
-        if name not in known:
-            raise InvalidInput(f"{where}: unknown setting {key!r}")
-        if isinstance(value, list):
-            value = tuple(str(v) for v in value)
-        elif isinstance(value, dict) and is_dataclass(default := _default_of(known[name])):
-            value = _coerce_section(type(default), value, f"{where[:-1]}.{name}]")
-        values[name] = value
-    return cls(**values)
-
-
-def _default_of(f):
-    return f.default_factory() if f.default_factory is not MISSING else f.default
-
-
-_SECTIONS = {
+_CLASSES = {
     "speech": SpeechSettings,
     "schedule": ScheduleSettings,
     "playback": PlaybackSettings,
@@ -192,44 +174,116 @@ _SECTIONS = {
     "calendar": CalendarSettings,
     "policy": PolicySettings,
 }
+# tables inside a table: [speech.piper] -> SpeechSettings.piper
+_NESTED = {"speech.piper": PiperSettings, "speech.espeak": EspeakSettings}
+assert set(_CLASSES) | set(_NESTED) | {"station"} == set(SECTIONS)
+
+
+def _read_config(path: Path) -> dict[str, Any] | None:
+    """The parsed ``loa.toml`` (None when there is none); one-line errors."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InvalidInput(N_("{file} is not a regular file"), file=str(path))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no settings file (yet): `loa init` writes one
+    except OSError as err:
+        raise InvalidInput(
+            N_("cannot read {file}: {reason}"), file=str(path), reason=err.strerror or str(err)
+        ) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise InvalidInput(N_("{file} is larger than 1 MB: not a settings file"), file=str(path))
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise InvalidInput(
+            N_("{file} is not UTF-8 (byte {byte}); save it as UTF-8"),
+            file=str(path),
+            byte=err.start + 1,
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
+
+
+def _raise(where: str, problem: Problem) -> None:
+    if problem.table is None:
+        raise InvalidInput(N_("{file}: {problem}"), file=where, problem=problem)
+    if problem.key is None:
+        raise InvalidInput(
+            N_("{file}: [{table}]: {problem}"), file=where, table=problem.table, problem=problem
+        )
+    raise InvalidInput(
+        N_("{file}: [{table}] {key}: {problem}"),
+        file=where,
+        table=problem.table,
+        key=problem.key,
+        problem=problem,
+    )
+
+
+def _from_file(settings: Settings, path: Path, data: dict[str, Any]) -> Settings:
+    values = check_table(data)
+    if isinstance(values, Problem):
+        _raise(str(path), values)
+    station = values.get("station", {})
+    return replace(
+        settings,
+        station=station.get("name", settings.station),
+        timezone=station.get("timezone", settings.timezone),
+        db_url=station.get("db_url", settings.db_url),
+        **{name: cls(**_with_nested(name, values)) for name, cls in _CLASSES.items()},
+    )
+
+
+def _with_nested(name: str, values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The checked keys of table ``name``, with its inner tables built (``[speech.piper]``)."""
+    own = dict(values.get(name, {}))
+    for path, cls in _NESTED.items():
+        parent, _, key = path.partition(".")
+        if parent == name:
+            own[key] = cls(**values.get(path, {}))
+    return own
+
+
+# environment variable -> (table, key) it overrides
+ENVIRONMENT = {
+    "LOA_DB_URL": ("station", "db_url"),
+    "LOA_TIMEZONE": ("station", "timezone"),
+    "LOA_STATION": ("station", "name"),
+    "LOA_SPEECH_ENGINE": ("speech", "engine"),
+    "LOA_SINK": ("playback", "sink"),
+}
+
+
+def _from_env(settings: Settings, env: dict[str, str]) -> Settings:
+    for variable, (table, key) in ENVIRONMENT.items():
+        text = env.get(variable)
+        if not text:
+            continue
+        value = check_env(table, key, text)
+        if isinstance(value, Problem):
+            raise InvalidInput(N_("{variable}: {problem}"), variable=variable, problem=value)
+        if table == "station":
+            attribute = {"name": "station"}.get(key, key)
+            settings = replace(settings, **{attribute: value})
+        else:
+            section = getattr(settings, table)
+            settings = replace(settings, **{table: replace(section, **{key: value})})
+    return settings
 
 
 def load_settings(home: Path | str | None = None, env: dict[str, str] | None = None) -> Settings:
-    """Build settings for ``home`` (or LOA_HOME, or the platform data dir)."""
+    """Build settings for ``home`` (or LOA_HOME, or the platform data dir), validated."""
     env = dict(os.environ if env is None else env)
     home_path = Path(home or env.get("LOA_HOME") or default_home()).expanduser()
     settings = Settings(home=home_path)
-    path = settings.config_path
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
-        station = data.get("station", {})
-        top = {k: v for k, v in station.items() if k in ("name", "timezone", "db_url")}
-        settings = replace(
-            settings,
-            station=top.get("name", settings.station),
-            timezone=top.get("timezone", settings.timezone),
-            db_url=top.get("db_url", settings.db_url),
-            **{
-                name: _coerce_section(cls, data.get(name, {}), f"{path} [{name}]")
-                for name, cls in _SECTIONS.items()
-            },
-        )
-    if env.get("LOA_DB_URL"):
-        settings = replace(settings, db_url=env["LOA_DB_URL"])
-    if env.get("LOA_TIMEZONE"):
-        settings = replace(settings, timezone=env["LOA_TIMEZONE"])
-    if env.get("LOA_STATION"):
-        settings = replace(settings, station=env["LOA_STATION"])
-    if env.get("LOA_SPEECH_ENGINE"):
-        settings = replace(
-            settings, speech=replace(settings.speech, engine=env["LOA_SPEECH_ENGINE"])
-        )
-    if env.get("LOA_SINK"):
-        settings = replace(settings, playback=replace(settings.playback, sink=env["LOA_SINK"]))
-    return settings
+    data = _read_config(settings.config_path)
+    if data is not None:
+        settings = _from_file(settings, settings.config_path, data)
+    return _from_env(settings, env)
 
 
 DEFAULT_CONFIG = """\
@@ -283,6 +337,7 @@ postroll_s = 2.0
 
 [ui]
 language = "vi"          # vi | en: what loa prints (loa --lang and LOA_LANG come first)
+
 [calendar]
 on_holidays = "quiet"    # quiet: only emergencies air on public holidays | normal
 

@@ -22,6 +22,7 @@ from .clock import Clock, SystemClock
 from .config import Settings
 from .domain import Programme
 from .errors import LoaError
+from .i18n import N_
 from .playback.player import SHUTDOWN, AsRunWriter, OnAir, Player, PlayerConfig
 from .store.airings import AsRun, instance_name
 
@@ -99,8 +100,15 @@ class InstanceLock:
     def acquire(self) -> InstanceLock:
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:  # a read-only or foreign station folder: one line
+            raise LoaError(
+                N_("cannot open the daemon's lock file {file}: {reason}"),
+                file=str(self.path),
+                reason=err.strerror or str(err),
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -7,26 +7,25 @@ changes nothing.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import logging
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import Engine, delete, select
 
 from . import config as config_mod
+from .atomic import atomic_write_text
 from .clock import Clock, SystemClock
 from .config import Settings
 from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Programme, Slot
 from .domain import parse as p
 from .drafts import MessageDraft, Saved
-from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
+from .errors import Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
 from .i18n import N_
 from .listings import Listings
+from .recordings import take_in
 from .store import db, repo
 from .store.models import (
     BlockRow,
@@ -37,11 +36,11 @@ from .store.models import (
     SlotRow,
 )
 from .store.reader import Reader
+from .userfiles import find_control
 
 log = logging.getLogger("loabroadcast")
 
 MAX_TEXT_CHARS = 20_000
-EDITABLE_AUDIO = (".mp3", ".wav", ".ogg", ".m4a", ".flac", ".aac", ".opus")
 
 
 def init_station(settings: Settings) -> tuple[str | None, str, bool]:
@@ -50,18 +49,25 @@ def init_station(settings: Settings) -> tuple[str | None, str, bool]:
     Returns (schema before, schema after, config created).
     """
     home = settings.home
+    probe = home / ".write-test"
     try:
         home.mkdir(parents=True, exist_ok=True)
-        probe = home / ".write-test"
         probe.write_text("ok", encoding="utf-8")
         probe.unlink()
     except OSError as err:
+        with contextlib.suppress(OSError):
+            probe.unlink()
         raise StoreError(f"cannot write to station folder {home}: {err.strerror}") from None
     created = False
     if not settings.config_path.exists():
-        tmp = settings.config_path.with_suffix(".tmp")
-        tmp.write_text(config_mod.DEFAULT_CONFIG, encoding="utf-8")
-        os.replace(tmp, settings.config_path)
+        try:  # all of it or nothing, even on a full disk
+            atomic_write_text(settings.config_path, config_mod.DEFAULT_CONFIG)
+        except OSError as err:
+            raise StoreError(
+                N_("cannot write {file}: {reason}"),
+                file=str(settings.config_path),
+                reason=err.strerror or str(err),
+            ) from None
         created = True
     from .store import schema
 
@@ -382,8 +388,10 @@ class Station:
                     f"message {message_id} is {row.status}; only an approved message can be "
                     "played (use --approve to approve a draft and play it)"
                 )
-            codes: list[str] = []
-            if blocks and [b.lower() for b in blocks] != ["all"]:
+            codes: list[str] = []  # none: the message's own blocks
+            if blocks and [b.lower() for b in blocks] == ["all"]:
+                codes = list(repo.all_block_codes(s))  # every block of the station
+            elif blocks:
                 codes = [_lookup(s, repo.block_by_code, c, "block").code for c in blocks]
             request = PlayRequestRow(
                 message_id=message_id,
@@ -483,7 +491,8 @@ class Station:
             row.audio_duration_s = None
             warnings = self.text_warnings(row.text)
         if d.audio is not None:
-            row.audio_path, row.audio_duration_s = self._store_audio(d.audio)
+            path, row.audio_duration_s = take_in(d.audio, self.settings.home / "recordings")
+            row.audio_path = str(path)
             row.text = None
         if d.blocks is not None:
             if [b.lower() for b in d.blocks] == ["all"]:
@@ -525,6 +534,18 @@ class Station:
         text = p.nfc(text).strip()
         if not text:
             raise InvalidInput("the message text is empty")
+        found = find_control(text)
+        if found is not None:
+            line, column, char = found
+            raise InvalidInput(
+                N_(
+                    "the message text holds a control character ({code}) at line {line}, "
+                    "column {column}: only text, newlines and tabs can be read aloud"
+                ),
+                code=f"U+{ord(char):04X}",
+                line=line,
+                column=column,
+            )
         if len(text) > MAX_TEXT_CHARS:
             raise InvalidInput(
                 f"the message text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
@@ -550,26 +571,6 @@ class Station:
         from .text.userdict import load_user_dictionary
 
         return load_user_dictionary(self.settings.dictionary_path)
-
-    def _store_audio(self, source: Path) -> tuple[str, float]:
-        """Copy a recorded announcement into the station folder; returns (path, seconds)."""
-        if not source.is_file():
-            raise AudioError(f"audio file {source} does not exist")
-        if source.suffix.lower() not in EDITABLE_AUDIO:
-            raise AudioError(
-                f"{source.name} is not a supported audio file ({', '.join(EDITABLE_AUDIO)})"
-            )
-        from .speech.audio import probe_duration
-
-        seconds = probe_duration(source)
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
-        target = self.settings.home / "recordings" / f"{digest[:16]}{source.suffix.lower()}"
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".part")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
-        return str(target), seconds
 
 
 def _valid(fn, value, *args):

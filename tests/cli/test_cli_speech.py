@@ -503,10 +503,10 @@ def test_changed_cache_file_is_rendered_again(town, tmp_path):
     assert cached.read_bytes() == good
     # a vanished file too
     cached.unlink()
-    assert town("preview", str(mid), "--out", str(out)).exit_code == 0
+    assert town("preview", str(mid), "--out", str(out), "--force").exit_code == 0
     assert sha256(out) == render["sha256"]
     # a preview of an approved message does not render when its audio is intact
-    again = town("preview", str(mid), "--out", str(out))
+    again = town("preview", str(mid), "--out", str(out), "--force")
     assert (again.exit_code, again.stderr) == (0, "")
 
 

@@ -66,9 +66,34 @@ class LazyGroup(click.Group):
                 raise
             click.echo(f"loa: error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except Exception as err:
+            line = edge_error(err)  # a full disk, a vanished database: one line, not a traceback
+            if line is None or ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"loa: error: {line}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("loa: interrupted", err=True)
             ctx.exit(130)
+
+
+_DRIVERS = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
+
+
+def edge_error(err: Exception) -> str | None:
+    """The line shown for an error no layer turned into a ``LoaError``: the operating
+    system's (ENOSPC, EROFS, EIO…) and the database driver's. None for anything else (a
+    bug: its traceback is worth seeing)."""
+    from ..errors import first_line
+    from ..i18n import _
+
+    if isinstance(err, OSError) and err.strerror:
+        where = f": {err.filename}" if err.filename else ""
+        return _("{reason}{where}").format(reason=err.strerror, where=where)
+    if any(c.__module__.split(".")[0] in _DRIVERS for c in type(err).__mro__):
+        cause = getattr(err, "orig", None) or err
+        return _("database error: {reason}").format(reason=first_line(cause))
+    return None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

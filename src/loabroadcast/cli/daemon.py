@@ -10,7 +10,7 @@ import sys
 import click
 
 from .output import echo_json, table, vn_date
-from .params import CODES, DATE
+from .params import CODES, DATE, ID
 
 
 class JournalFormatter(logging.Formatter):
@@ -61,7 +61,7 @@ def daemon(app, sink, tick) -> None:
 
 
 @click.command("play-now")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--blocks", type=CODES, help="Only these blocks (default: the message's).")
 @click.option("--approve", is_flag=True, help="Approve a draft first (recorded with --by).")
 @click.option("--by", help="Who ordered it.")

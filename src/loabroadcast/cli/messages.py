@@ -9,7 +9,7 @@ import click
 from ..domain import Message, MessageStatus
 from ..drafts import MessageDraft, Saved, read_text_file
 from .output import echo_json, shorten, table, warn
-from .params import CODES, DATE, PRIORITY
+from .params import CODES, COUNT, DATE, ID, PRIORITY
 
 
 @click.group()
@@ -40,8 +40,8 @@ def content_options(f):
         click.option(
             "--priority", type=PRIORITY, help="normal|priority|emergency (thuong|uu-tien|khan-cap)."
         ),
-        click.option("--repeat", type=int, help="Times the text is read per airing (1-10)."),
-        click.option("--max-airings", type=int, help="Stop after this many airings."),
+        click.option("--repeat", type=COUNT, help="Times the text is read per airing (1-10)."),
+        click.option("--max-airings", type=COUNT, help="Stop after this many airings."),
         click.option("--category", help="e.g. CCHC, Y tế, PCTT."),
         click.option("--source", help="Reference, e.g. 'Kế hoạch số 17/KH-UBND ngày 14/02/2022'."),
     ]
@@ -82,7 +82,7 @@ def add(app, text, text_file, audio, as_json, **fields) -> None:
 
 
 @msg.command("edit")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @content_options
 @click.option("--json", "as_json", is_flag=True, help="Print the message as JSON.")
 @click.pass_obj
@@ -96,7 +96,7 @@ def edit(app, message_id, text, text_file, audio, as_json, **fields) -> None:
 
 
 @msg.command("approve")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--by", help="Who approves (duyệt).")
 @click.option("--json", "as_json", is_flag=True, help="Print the message as JSON.")
 @click.pass_obj
@@ -107,7 +107,7 @@ def approve(app, message_id, by, as_json) -> None:
 
 
 @msg.command("reject")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--reason", required=True, help="Why, for the drafter.")
 @click.pass_obj
 def reject(app, message_id, reason) -> None:
@@ -117,7 +117,7 @@ def reject(app, message_id, reason) -> None:
 
 
 @msg.command("cancel")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.pass_obj
 def cancel(app, message_id) -> None:
     """Cancel a message: it will not air again."""
@@ -150,7 +150,7 @@ def list_(app, status, as_json) -> None:
 
 
 @msg.command("show")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def show(app, message_id, as_json) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import click
@@ -12,7 +12,7 @@ from ..domain import Priority, Programme
 from ..domain.calendar import Calendar, Holiday
 from ..domain.models import WEEKDAYS
 from ..domain.policy import Breach, Rule, check_programmes
-from ..i18n import _
+from ..i18n import N_, _
 from .output import echo_json, shorten, table, vn_date, warn
 from .params import DATE
 
@@ -53,6 +53,8 @@ def schedule(app, first, days, as_json) -> None:
 
 
 def _iso(moment: datetime) -> str:
+    """ISO 8601 with the station's UTC offset at that instant (the planner's instants carry
+    the fixed offset they have, so no conversion is needed)."""
     return moment.isoformat(timespec="seconds")
 
 
@@ -65,6 +67,7 @@ def as_dict(p: Programme, calendar: Calendar | None = None) -> dict:
         "slot": occ.slot.code,
         "start": _iso(occ.start),
         "end": _iso(occ.end),
+        "clock_change": occ.clock_change,
         "one_off": occ.slot.one_off,
         "quiet": None if quiet is None else {"kind": quiet.kind.value, "reason": quiet.reason},
         "holiday": None if holiday is None else _holiday_dict(holiday),
@@ -100,12 +103,18 @@ def as_text(p: Programme, calendar: Calendar | None = None) -> str:
     day = vn_date(occ.day)
     if holiday is not None and holiday.lunar is not None:
         day += f", {lunar_label(holiday.lunar)}"
-    head = f"{day}  {occ.slot.code}{name}  {occ.start:%H:%M:%S}-{occ.end:%H:%M:%S}"
+    changed = occ.clock_change is not None
+    when = f"{_hms(occ.start, changed)}-{_hms(occ.end, changed)}"
+    head = f"{day}  {occ.slot.code}{name}  {when}"
     if occ.slot.one_off:
         head += f"  ({_('one-off session')})"
     note = day_note(holiday, occ.quiet)
     if note:
         head += f"  {note}"
+    if changed:
+        head += "\n  " + _(CLOCK_NOTES[occ.clock_change])
+        if occ.length_s <= 0:
+            head += "\n  " + _("the slot has no time on this day: nothing airs in it")
     if not p.items and not p.overflow:
         return head if occ.quiet else head + "\n  (nothing to air)"
     lines = [head]
@@ -133,6 +142,28 @@ def as_text(p: Programme, calendar: Calendar | None = None) -> str:
 
 
 _LABELS = {p: p.label for p in Priority}
+
+CLOCK_NOTES = {
+    "gap": N_(
+        "note: the clocks go forward on this day; a time that does not exist is read as "
+        "the moment they jump, and the slot runs no longer than its length"
+    ),
+    "fold": N_(
+        "note: the clocks go back on this day; a time that happens twice is read as the "
+        "first, and the slot runs no longer than its length"
+    ),
+}
+
+
+def _hms(moment: datetime, offset: bool = False) -> str:
+    """Station wall time (the planner's instants carry their UTC offset), with the offset
+    on a day the clocks change."""
+    text = f"{moment:%H:%M:%S}"
+    if offset:
+        total = int((moment.utcoffset() or timedelta(0)).total_seconds() // 60)
+        sign, total = ("+" if total >= 0 else "-"), abs(total)
+        text += f" (UTC{sign}{total // 60:02d}:{total % 60:02d})"
+    return text
 
 
 @lru_cache(maxsize=4096)  # a year's schedule shows the same lengths thousands of times

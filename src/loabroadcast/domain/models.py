@@ -192,6 +192,7 @@ class Occurrence:
     start: datetime
     end: datetime
     quiet: Quiet | None = None
+    clock_change: str | None = None  # "gap" | "fold": the clocks change in or around it
 
     @property
     def length_s(self) -> float:

@@ -10,6 +10,10 @@ from .models import WEEKDAYS
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+#: Dates an officer may type: wide enough for any real schedule or log, far enough from
+#: ``date.min``/``date.max`` that a day or a year added to them never overflows.
+MIN_DATE = date(1970, 1, 1)
+MAX_DATE = date(2999, 12, 31)
 _DAY_ALIASES = {
     "t2": 0, "t3": 1, "t4": 2, "t5": 3, "t6": 4, "t7": 5, "cn": 6,
 }  # fmt: skip
