@@ -103,9 +103,10 @@ def plan_demo(now: datetime, station: dict, messages: list[dict]) -> DemoPlan:
         kept.add(s["code"])
         plan.setup.append(["slot", "add", s["code"], s["start"], s["end"], "--name", s["name"],
                            "--days", ",".join(WEEKDAYS[d] for d in sorted(days))])  # fmt: skip
-    demo_slot = [DEMO_SLOT, f"{start:%H:%M:%S}", f"{end:%H:%M:%S}"]
-    plan.setup.append(["slot", "add", *demo_slot, "--name", "Demo: phát ngay bây giờ",
-                       "--days", WEEKDAYS[weekday]])  # fmt: skip
+    # A one-off session (loa calendar extra): it airs on its date even on a public holiday,
+    # when the daily slots are quiet.
+    demo_session = [start.date().isoformat(), DEMO_SLOT, f"{start:%H:%M:%S}", f"{end:%H:%M:%S}"]
+    plan.setup.append(["calendar", "extra", *demo_session, "--name", "Demo: phát ngay bây giờ"])
     demo_first = sorted(messages, key=lambda m: m["key"] not in DEMO_KEYS)
     for m in demo_first:
         target = station["targets"][m["key"]]

@@ -91,7 +91,11 @@ def env_for(settings):
     """Environment for CLI runs against ``settings``'s home and database."""
 
     def build(**extra) -> dict[str, str]:
-        env = {"LOA_HOME": str(settings.home), "LOA_DB_URL": settings.db_url or ""}
+        env = {
+            "LOA_HOME": str(settings.home),
+            "LOA_DB_URL": settings.db_url or "",
+            "LOA_LANG": "en",
+        }
         env.update(extra)
         return env
 

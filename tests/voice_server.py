@@ -270,7 +270,7 @@ def voice_server(mirror, no_proxy):
 def installed_template(mirror, tmp_path_factory) -> Path:
     """A voices folder with both served voices installed (once; tests ``link_tree`` it)."""
     from loabroadcast.speech.voices import VoiceLibrary
-    from loabroadcast.speech.voices.index import fetch_index
+    from loabroadcast.speech.voices.fetch import fetch_index
 
     root = tmp_path_factory.mktemp("voices-template") / "voices"
     with pytest.MonkeyPatch.context() as patch, serve(mirror) as server:

@@ -182,6 +182,18 @@ def sink(value):
     raise _Bad(N_("must be device, device:NAME, file:DIR or null, not {value}"), value=shown(value))
 
 
+def weekdays(value):
+    """Days of the week as `loa slot add --days` takes them: "mon-fri", "t2,t4,t6", "daily"."""
+    spec = text(empty=False)(value)
+    from .domain.parse import parse_weekdays
+
+    try:
+        parse_weekdays(spec)
+    except ValueError as err:
+        raise _Bad(N_("{error}"), error=str(err)) from None
+    return spec
+
+
 # --- the tables ----------------------------------------------------------------------------
 
 SAMPLE_RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)
@@ -243,7 +255,7 @@ SECTIONS: dict[str, dict[str, Rule]] = {
     "policy": {
         "max_sessions_per_day": integer(1, 48),
         "max_minutes_per_session": number(1.0, 1440.0),
-        "broadcast_weekdays": text(empty=False),
+        "broadcast_weekdays": weekdays,
     },
 }
 

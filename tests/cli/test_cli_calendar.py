@@ -303,9 +303,10 @@ def test_policy_warnings_in_one_line_each(town):
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ("max_sessions_per_day = 0", "max_sessions_per_day = 0: use a whole number above 0"),
-        ('max_minutes_per_session = "15"', "max_minutes_per_session = '15': use a number above 0"),
-        ('broadcast_weekdays = "mon-fryday"', "broadcast_weekdays: unknown day 'fryday'"),
+        ("max_sessions_per_day = 0", "[policy] max_sessions_per_day: must be from 1 to 48, not 0"),
+        ('max_minutes_per_session = "15"',
+         '[policy] max_minutes_per_session: must be a number, not "15"'),
+        ('broadcast_weekdays = "mon-fryday"', "[policy] broadcast_weekdays: unknown day 'fryday'"),
     ],
 )  # fmt: skip
 def test_a_bad_rule_is_refused_before_anything_is_written(town, setting, message):
@@ -313,10 +314,13 @@ def test_a_bad_rule_is_refused_before_anything_is_written(town, setting, message
     assert message in one_error_line(town("slot", "add", "toi", "19:00", "19:30"))
     assert message in one_error_line(town("calendar", "extra", "2026-03-21", "x", "15:00", "15:10"))
     assert message in one_error_line(town("schedule"))
+    edit_config(town, (f"[policy]\n{setting}", "[policy]"))  # the officer mends the file
     assert [s["code"] for s in json.loads(ok(town("slot", "list", "--json")))] == ["sang", "chieu"]
     assert json.loads(ok(town("calendar", "list", "--json"))) == []
 
 
 def test_a_bad_on_holidays_is_one_clear_line(town):
     edit_config(town, ('on_holidays = "quiet"', 'on_holidays = "silent"'))
-    assert 'on_holidays = \'silent\': use "quiet" or "normal"' in one_error_line(town("schedule"))
+    assert '[calendar] on_holidays: must be one of quiet | normal, not "silent"' in one_error_line(
+        town("schedule")
+    )

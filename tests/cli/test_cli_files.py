@@ -350,6 +350,7 @@ def test_audio_that_is_a_fifo_or_a_device(town, tmp_path):
 def _daemon_in(home: Path, prefix: list[str]) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
     env["LOA_HOME"] = str(home)
+    env["LOA_LANG"] = "en"
     return subprocess.run(
         [*prefix, *LOA, "daemon", "--sink", "null"],
         env=env,

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from loabroadcast.services import Station
 from loabroadcast.testing import FakeClock
@@ -49,14 +50,15 @@ def test_demo_station_at_any_time(loa, settings, now):
     plan = demo.plan_demo(now, station_data, messages)
     assert now < plan.start <= now + timedelta(minutes=3)
     assert plan.start.date() == plan.end.date() and plan.end - plan.start >= demo.ENOUGH
-    for args in plan.setup:
-        result = loa(*args)
-        assert result.exit_code == 0, (args, result.stderr)
     ids = {}
-    for key, args in plan.messages:
-        result = loa(*args)
-        assert result.exit_code == 0, (key, result.stderr)
-        ids[key] = int(result.stdout)
+    with time_machine.travel(now, tick=False):  # the demo's session is today's
+        for args in plan.setup:
+            result = loa(*args)
+            assert result.exit_code == 0, (args, result.stderr)
+        for key, args in plan.messages:
+            result = loa(*args)
+            assert result.exit_code == 0, (key, result.stderr)
+            ids[key] = int(result.stdout)
     assert set(demo.DEMO_KEYS) <= set(ids)
     assert len(ids) == len(messages)  # every sample message keeps a slot
     quick = replace(settings, speech=replace(settings.speech, render_on_approve=False))

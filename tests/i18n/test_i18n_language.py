@@ -97,7 +97,7 @@ def test_an_unknown_ui_language_is_one_clear_error(tmp_path):
     )
     assert result.exit_code == 1
     assert result.stderr.startswith("loa: error: ")
-    assert "[ui] language: unknown language 'fr'" in result.stderr
+    assert '[ui] language: must be one of vi | en, not "fr"' in result.stderr
     with pytest.raises(InvalidInput):
         load_settings(home, env={})
 

@@ -62,7 +62,8 @@ def test_piper_speed(joe_model, tmp_path):
         engine = PiperEngine(joe_model, speed, sentence_silence=0.0)
         return read(engine.synthesize(TEXT, tmp_path / name).path)[0]
 
-    assert len(samples(1.5, "b.wav")) < 0.8 * len(samples(1.0, "a.wav"))
+    # Piper varies its durations a little from run to run (noise_w): compare at twice the pace
+    assert len(samples(2.0, "b.wav")) < 0.8 * len(samples(1.0, "a.wav"))
 
 
 def test_missing_model_setting_file_and_config(tmp_path, joe_model):

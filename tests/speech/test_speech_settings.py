@@ -42,7 +42,10 @@ def test_engine_tables_load_into_their_settings(tmp_path):
 def test_an_unknown_key_in_an_engine_table_is_refused(tmp_path):
     home = tmp_path / "home"
     write_config(home, "[speech.piper]\nlength = 1.3\n")
-    with pytest.raises(InvalidInput, match=r"loa.toml \[speech.piper\]: unknown setting 'length'"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"loa.toml: \[speech.piper\] length: unknown setting: did you mean length_scale\?",
+    ):
         load_settings(home, env={})
 
 

@@ -26,8 +26,8 @@ from loabroadcast.speech.voices import (
     list_voices,
     remove_voice,
 )
-from loabroadcast.speech.voices.fetch import download_file
-from loabroadcast.speech.voices.index import RemoteFile, fetch_index, file_url, parse_index
+from loabroadcast.speech.voices.fetch import download_file, fetch_index
+from loabroadcast.speech.voices.index import RemoteFile, file_url, parse_index
 from voice_server import JOE, VI_TEST, joe_files, link_tree
 
 NO_WAIT = {"sleep": lambda _s: None}

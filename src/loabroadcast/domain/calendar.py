@@ -15,13 +15,12 @@ that very date; a quiet range silences the slots it names, or every slot and ses
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
-from .models import Message, Occurrence, Priority, Slot
+from .models import Message, Occurrence, Priority, Quiet, QuietKind, Slot
 
 
 @dataclass(frozen=True)
@@ -41,20 +40,6 @@ class Holiday:
     day: date
     name: str
     lunar: LunarDate | None = None
-
-
-class QuietKind(enum.StrEnum):
-    HOLIDAY = "holiday"
-    OFF = "off"
-
-
-@dataclass(frozen=True)
-class Quiet:
-    """Why an occurrence airs emergencies only: a holiday's name or the officer's reason."""
-
-    kind: QuietKind
-    reason: str = ""
-    entry_id: int | None = None  # the DayOff that silenced it
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,6 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .calendar import Quiet
 
 
 class Priority(enum.IntEnum):
@@ -181,6 +177,20 @@ class RenderRecord:
     sha256: str
     fallback: bool = False
     created_at: datetime | None = None
+
+
+class QuietKind(enum.StrEnum):
+    HOLIDAY = "holiday"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """Why an occurrence airs emergencies only: a holiday's name or the officer's reason."""
+
+    kind: QuietKind
+    reason: str = ""
+    entry_id: int | None = None  # the DayOff that silenced it
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def _after_the_jump(skipped, placed: list[Occurrence], day: date, tz) -> list[Oc
 
 
 def _occurrence(slot: Slot, day: date, start, end, tz, change: str | None) -> Occurrence:
-    return Occurrence(slot, day, _fixed(start, tz), _fixed(end, tz), change)
+    return Occurrence(slot, day, _fixed(start, tz), _fixed(end, tz), clock_change=change)
 
 
 def _fixed(instant: datetime, tz: ZoneInfo) -> datetime:

@@ -15,8 +15,8 @@ from typing import NamedTuple
 from ...config import Settings, SpeechSettings
 from ...errors import Conflict, EngineUnavailable, LoaError, NotFound
 from ...i18n import N_
-from .fetch import DEFAULT_TIMEOUT_S, DownloadError, Progress
-from .index import VoiceEntry, VoiceIndex, VoiceIndexError, fetch_index, index_url
+from .fetch import DEFAULT_TIMEOUT_S, DownloadError, Progress, fetch_index
+from .index import VoiceEntry, VoiceIndex, VoiceIndexError, index_url
 from .library import InstalledVoice, VoiceLibrary, check_name
 
 __all__ = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.client
+import json
 import logging
 import os
 import re
@@ -23,7 +24,7 @@ from urllib.error import HTTPError, URLError
 
 from ...errors import LoaError, first_line
 from ...i18n import N_, _
-from .index import RemoteFile
+from .index import MAX_INDEX_BYTES, RemoteFile, VoiceIndex, VoiceIndexError, index_url, parse_index
 
 log = logging.getLogger("loabroadcast.voices")
 
@@ -239,3 +240,27 @@ def verify_file(path: Path, expected: RemoteFile) -> str:
                 want=want,
             )
     return sha256.hexdigest()
+
+
+def fetch_index(base_url: str, timeout_s: float) -> VoiceIndex:
+    """Download and parse the index under ``base_url``; ``VoiceIndexError`` in one line
+    when it cannot be reached in ``timeout_s`` (per network step) or is not an index."""
+    from urllib.request import Request, urlopen
+
+    url = index_url(base_url)
+    try:
+        with urlopen(Request(url, headers={"User-Agent": USER_AGENT}), timeout=timeout_s) as rsp:
+            body = rsp.read(MAX_INDEX_BYTES + 1)
+    except NETWORK_ERRORS as exc:
+        raise VoiceIndexError(
+            N_("the voice index {url} could not be reached: {reason}"),
+            url=url,
+            reason=describe_network_error(exc),
+        ) from None
+    if len(body) > MAX_INDEX_BYTES:
+        raise VoiceIndexError(N_("{url} is too large for a voices index"), url=url)
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise VoiceIndexError(N_("{url} is not a Piper voices index"), url=url) from None
+    return parse_index(url, data)

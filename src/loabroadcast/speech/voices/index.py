@@ -17,7 +17,6 @@ Standard library only.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Mapping
@@ -195,29 +194,3 @@ def parse_index(url: str, data: Any) -> VoiceIndex:
             broken[str(key)] = str(exc)
             log.debug("voice index %s: entry %s skipped: %s", url, key, exc)
     return VoiceIndex(url, voices, broken)
-
-
-def fetch_index(base_url: str, timeout_s: float) -> VoiceIndex:
-    """Download and parse the index under ``base_url``; ``VoiceIndexError`` in one line
-    when it cannot be reached in ``timeout_s`` (per network step) or is not an index."""
-    from urllib.request import Request, urlopen
-
-    from .fetch import NETWORK_ERRORS, USER_AGENT, describe_network_error
-
-    url = index_url(base_url)
-    try:
-        with urlopen(Request(url, headers={"User-Agent": USER_AGENT}), timeout=timeout_s) as rsp:
-            body = rsp.read(MAX_INDEX_BYTES + 1)
-    except NETWORK_ERRORS as exc:
-        raise VoiceIndexError(
-            N_("the voice index {url} could not be reached: {reason}"),
-            url=url,
-            reason=describe_network_error(exc),
-        ) from None
-    if len(body) > MAX_INDEX_BYTES:
-        raise VoiceIndexError(N_("{url} is too large for a voices index"), url=url)
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise VoiceIndexError(N_("{url} is not a Piper voices index"), url=url) from None
-    return parse_index(url, data)
