@@ -127,6 +127,10 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    # where the station is, for reports and the printed schedule ([station] in loa.toml)
+    commune: str = ""  # e.g. "Thị trấn Khe Sanh"
+    district: str = ""  # e.g. "Huyện Hướng Hóa"
+    province: str = ""  # e.g. "Tỉnh Quảng Trị"
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -183,6 +187,8 @@ def _default_of(f):
     return f.default_factory() if f.default_factory is not MISSING else f.default
 
 
+PLACE = ("commune", "district", "province")  # [station] keys shown on documents
+
 _SECTIONS = {
     "speech": SpeechSettings,
     "schedule": ScheduleSettings,
@@ -206,12 +212,13 @@ def load_settings(home: Path | str | None = None, env: dict[str, str] | None = N
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
         station = data.get("station", {})
-        top = {k: v for k, v in station.items() if k in ("name", "timezone", "db_url")}
+        top = {k: v for k, v in station.items() if k in ("name", "timezone", "db_url", *PLACE)}
         settings = replace(
             settings,
             station=top.get("name", settings.station),
             timezone=top.get("timezone", settings.timezone),
             db_url=top.get("db_url", settings.db_url),
+            **{k: str(top[k]).strip() for k in PLACE if k in top},
             **{
                 name: _coerce_section(cls, data.get(name, {}), f"{path} [{name}]")
                 for name, cls in _SECTIONS.items()
@@ -238,6 +245,10 @@ DEFAULT_CONFIG = """\
 [station]
 name = "default"
 timezone = "Asia/Ho_Chi_Minh"
+# The station's name above and where it is, printed on reports and on the schedule:
+# commune = "Thị trấn Khe Sanh"
+# district = "Huyện Hướng Hóa"
+# province = "Tỉnh Quảng Trị"
 # db_url = "postgresql+psycopg://loa@localhost/loa"   # default: SQLite in this folder
 
 [speech]
