@@ -31,6 +31,8 @@ from .present import (
 from .rows import Breakdown, Dimension, Summary
 
 CHART_PX = (1600, 460)
+MIN_CHART_MM = 38  # a smaller chart cannot be read
+SIGNATURE_ROOM = 22  # mm under the chart: the notes and the signature
 FIGURE_ALIGN = ["L", *["R"] * 8]
 FIGURE_WIDTHS = [42, 18, 18, 18, 18, 18, 18, 18, 18]
 
@@ -44,7 +46,7 @@ def report_pdf(
 ) -> bytes:
     title = _("BROADCAST REPORT")
     pdf = base.new_document(title, period_label(period))
-    base.heading_pair(pdf, head_left(station), head_right())
+    base.heading_pair(pdf, head_left(station), head_right(), size=9.5)
     base.line(pdf, place_date(station, made_at.date()), size=9, align="R")
     pdf.ln(1)
     base.line(pdf, title, size=14, bold=True, align="C", height=7)
@@ -75,15 +77,26 @@ def report_pdf(
         base.line(pdf, _("None in this period."), size=9)
         pdf.ln(1)
     if not summary.empty:
-        png = chart_png(summary, *CHART_PX)
-        height = pdf.epw * CHART_PX[1] / CHART_PX[0]
-        if pdf.will_page_break(height):
-            pdf.add_page()
-        pdf.image(io.BytesIO(png), x=pdf.l_margin, w=pdf.epw, h=height)
-        pdf.ln(1)
+        _chart(pdf, summary)
     base.line(pdf, notes_text(), size=6.5, height=3)
     _signature(pdf)
     return base.to_bytes(pdf)
+
+
+def _chart(pdf, summary: Summary) -> None:
+    """The chart, shrunk (down to a readable size) so the notes and the signature still fit
+    on the page; else on the next page."""
+    ratio = CHART_PX[1] / CHART_PX[0]
+    height = pdf.epw * ratio
+    room = pdf.h - pdf.b_margin - pdf.get_y() - SIGNATURE_ROOM
+    if room < MIN_CHART_MM:
+        pdf.add_page()
+    else:
+        height = min(height, room)
+    width = height / ratio
+    png = chart_png(summary, *CHART_PX)
+    pdf.image(io.BytesIO(png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height)
+    pdf.ln(1)
 
 
 class _Sections:
