@@ -143,9 +143,14 @@ def _year_log(rng, plan, first: date, today: date, now: datetime):
                 airings.append(row)
                 if status == "preempted":
                     again = cursor + timedelta(minutes=3)
-                    airings.append(row | {"occurrence_key": key + "/r1", "status": "played",
-                                          "scheduled_at": again, "started_at": again,
-                                          "ended_at": again + timedelta(seconds=seconds)})  # fmt: skip
+                    aired_again = {
+                        "occurrence_key": key + "/r1",
+                        "status": "played",
+                        "scheduled_at": again,
+                        "started_at": again,
+                        "ended_at": again + timedelta(seconds=seconds),
+                    }
+                    airings.append(row | aired_again)
                 cursor += timedelta(seconds=seconds + 2)
     for n in range(1, 13):  # an emergency by play-now each month
         at = datetime.combine(first + timedelta(days=30 * n - 15), time(14), tzinfo=TZ)
