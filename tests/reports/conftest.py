@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from loabroadcast.domain import AiringStatus, Priority
+from loabroadcast.i18n import set_language
 from loabroadcast.services import MessageDraft, Station
 from loabroadcast.store.airings import AsRun, occurrence_key
 
@@ -20,6 +21,13 @@ STORM = "Thông báo khẩn về cơn bão số 4"
 CHAIR = "Chủ tịch UBND Lê Văn Bình"
 ORDERED_BY = "Trưởng ban Chỉ huy PCTT Hoàng Minh"
 REPORT_TIME = datetime(2027, 1, 2, 9, 0, tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Library calls read English here, whatever an earlier CLI run chose (tests read
+    English, as tests/conftest.py says for the CLI)."""
+    set_language("en")
 
 
 @dataclass
