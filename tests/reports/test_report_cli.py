@@ -121,7 +121,17 @@ def test_xlsx_reads_back(loa, tmp_path):
     detail = book.worksheets[1]
     values = list(detail.iter_rows(values_only=True))
     assert values[0][:2] == ("Slot", "Airings")
-    assert [v[0] for v in values[1:]] == [r["name"] for r in data["rows"]] + ["Total"]
+    shown = [
+        r[1]
+        for r in csv.reader(
+            io.StringIO(
+                loa("report", "--month", "2026-12", "--by", "slot", "--format", "csv").stdout
+            )
+        )
+    ]
+    assert [v[0] for v in values[1:]] == shown[1:]  # the same labels as the CSV
+    assert shown[1:] == ["Buổi sáng (sang)", "Buổi chiều (chieu)", "Play-now (phát ngay)", "Total"]
+    assert [r["name"] for r in data["rows"]] == ["Buổi sáng", "Buổi chiều", None]
     for line, row in zip(values[1:], [*data["rows"], data["total"]], strict=True):
         assert line[1] == row["airings"]
         assert line[2] == pytest.approx(row["seconds_aired"] / 60)

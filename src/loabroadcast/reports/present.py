@@ -208,8 +208,10 @@ def figures_json(f: Figures) -> dict:
     }
 
 
-def row_json(b: Breakdown, row: Row) -> dict:
-    return {"key": row.key, "name": row_label(b.by, row), **figures_json(row.figures)}
+def row_json(row: Row) -> dict:
+    """A row for programs: its key, and its name as the station wrote it (a block's or a
+    slot's name, a message's title; null for a priority, a day or a sentinel key)."""
+    return {"key": row.key, "name": row.label, **figures_json(row.figures)}
 
 
 def emergency_json(e: Emergency) -> dict:
@@ -237,7 +239,7 @@ def as_json(
         "period": {"from": period.first.isoformat(), "until": period.last.isoformat()},
         "made_at": made_at.isoformat(timespec="seconds"),
         "by": str(b.by),
-        "rows": [row_json(b, r) for r in b.rows],
+        "rows": [row_json(r) for r in b.rows],
         "total": figures_json(b.total),
         "summary": {
             "sessions": s.sessions,

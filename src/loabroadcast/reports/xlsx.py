@@ -55,6 +55,8 @@ def report_xlsx(
     sheet.cell(sheet.max_row, 1).font = bold
     for label, value in totals_lines(summary):
         sheet.append([label, _number(value)])
+        if isinstance(sheet.cell(sheet.max_row, 2).value, float):
+            sheet.cell(sheet.max_row, 2).number_format = MINUTES_FORMAT
     tables = [summary.by_category, summary.by_block] if not summary.empty else []
     for b in tables:
         sheet.append([])
