@@ -312,4 +312,7 @@ def run(quick: bool = False) -> tuple[list[Row], list[str]]:
         notes.append(f"schedule today +366 days: {_schedule_note(home, today, 366)}")
         log("core: checking what start-up imports")
         more_rows, more_notes = import_rows(env, day)
-    return rows + more_rows, [f"core: {n}" for n in notes + more_notes]
+        import bench_reports  # issue 15: loa report over a year of as-run log
+
+        report_rows, report_notes = bench_reports.run(Path(tmp), quick)
+    return rows + more_rows + report_rows, [f"core: {n}" for n in notes + more_notes + report_notes]

@@ -128,6 +128,10 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    # where the station is, for reports and the printed schedule ([station] in loa.toml)
+    commune: str = ""  # e.g. "Thị trấn Khe Sanh"
+    district: str = ""  # e.g. "Huyện Hướng Hóa"
+    province: str = ""  # e.g. "Tỉnh Quảng Trị"
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -164,6 +168,8 @@ def default_home() -> Path:
 
     return Path(user_data_dir("loabroadcast", appauthor=False))
 
+
+PLACE = ("commune", "district", "province")  # [station] keys shown on documents
 
 _CLASSES = {
     "speech": SpeechSettings,
@@ -234,6 +240,7 @@ def _from_file(settings: Settings, path: Path, data: dict[str, Any]) -> Settings
         station=station.get("name", settings.station),
         timezone=station.get("timezone", settings.timezone),
         db_url=station.get("db_url", settings.db_url),
+        **{key: station[key].strip() for key in PLACE if key in station},
         **{name: cls(**_with_nested(name, values)) for name, cls in _CLASSES.items()},
     )
 
@@ -292,6 +299,10 @@ DEFAULT_CONFIG = """\
 [station]
 name = "default"
 timezone = "Asia/Ho_Chi_Minh"
+# The station's name above and where it is, printed on reports and on the schedule:
+# commune = "Thị trấn Khe Sanh"
+# district = "Huyện Hướng Hóa"
+# province = "Tỉnh Quảng Trị"
 # db_url = "postgresql+psycopg://loa@localhost/loa"   # default: SQLite in this folder
 
 [speech]

@@ -204,6 +204,9 @@ SECTIONS: dict[str, dict[str, Rule]] = {
         "name": text(empty=False),
         "timezone": timezone,
         "db_url": text(empty=False),
+        "commune": text(),
+        "district": text(),
+        "province": text(),
     },
     "speech": {
         "engine": choice("auto", "gtts", "espeak", "piper", aliases={"espeak-ng": "espeak"}),

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "play-now": ("daemon", "play_now", "Emergency: play a message now (phát ngay)."),
     "status": ("daemon", "status", "Is the daemon running, what is on air, what is next."),
     "log": ("daemon", "log", "The as-run log (nhật ký phát thanh)."),
+    "report": ("report", "report", "Reports for the district: what aired, where, how long."),
     "devices": ("daemon", "devices", "Sound devices the daemon can use."),
     "zone": ("daemon", "zone", "Zone (speaker line) tools for installers."),
     "voice": ("voice", "voice", "Piper voices for natural speech offline: list, install."),

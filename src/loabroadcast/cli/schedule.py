@@ -21,20 +21,51 @@ BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has t
 
 @click.command()
 @click.option("--date", "first", type=DATE, help="First day (default: today, station time).")
-@click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True)
+@click.option("--days", type=click.IntRange(1, 366), help="How many days (default: 1).")
+@click.option("--week", is_flag=True, help="The week (Monday to Sunday) of --date.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="With --week: write it to print, as .pdf or .html (A4).",
+)
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def schedule(app, first, days, as_json) -> None:
+def schedule(app, first, days, week, out, force, as_json) -> None:
     """The programme of every slot: approved messages in air order, and overflow.
 
     Holidays and quiet days show why only emergencies air; a line on stderr tells each
-    airtime rule ([policy]) the programme breaks.
+    airtime rule ([policy]) the programme breaks. With --week --out, the week's
+    schedule to post on the notice board (A4 PDF or HTML, in large type).
+
+    \b
+    Examples:
+      loa schedule --date 2026-12-28 --days 7
+      loa schedule --week --date 2027-01-04 --out lich-phat-thanh.pdf
     """
     from ..calendar import policy_of
 
+    if week and days is not None:
+        raise click.UsageError(_("--week is seven days: leave out --days"))
+    if out and not week:
+        raise click.UsageError(_("--out writes the week to print: add --week"))
+    if out and as_json:
+        raise click.UsageError(_("--out and --json cannot be used together"))
+    kind = _document_kind(out) if out else None
+    if kind:
+        from ..reports.files import check_target
+
+        check_target(out, force)
     policy = policy_of(app.settings)
-    view = app.listings().plan(first, days)
+    if week:
+        from ..reports.week import monday_of
+
+        first, days = monday_of(first or app.listings().today()), 7
+    view = app.listings().plan(first, days or 1)
     programmes, calendar = view.programmes, view.calendar
+    if kind:
+        _write_week(app, programmes, calendar, first, out, kind, force)
+        return
     breaches = check_programmes(programmes, policy)
     if as_json:
         echo_json(
@@ -50,6 +81,31 @@ def schedule(app, first, days, as_json) -> None:
     else:
         click.echo("\n\n".join(as_text(p, calendar) for p in programmes))
     warn(plan_warnings(breaches))
+
+
+def _document_kind(out: str) -> str:
+    from ..reports.files import suffix_format
+
+    kind = suffix_format(out, ("pdf", "html", "htm"))
+    if kind is None:
+        raise click.UsageError(_("--out must end in .pdf or .html"))
+    return "html" if kind == "htm" else kind
+
+
+def _write_week(app, programmes, calendar, first, out, kind, force) -> None:
+    from ..reports import weekly
+    from ..reports.files import write_new
+    from ..reports.present import StationInfo
+    from ..reports.week import week_sheet
+
+    sheet = week_sheet(programmes, calendar, first)
+    station = StationInfo.of(app.settings)
+    if kind == "pdf":
+        data = weekly.week_pdf(station, sheet)
+    else:
+        data = weekly.week_html(station, sheet).encode("utf-8")
+    write_new(out, data, force)
+    click.echo(_("wrote {path}").format(path=out), err=True)
 
 
 def _iso(moment: datetime) -> str:

@@ -124,6 +124,11 @@ def approved_between(reader: Reader, first: date, last: date) -> list[Message]:
     return _messages(reader, _approved_between(first, last))
 
 
+def messages_where(reader: Reader, sql: str, params: tuple[Any, ...] = ()) -> list[Message]:
+    """Messages in full that a condition on ``m`` picks (with its parameters), oldest first."""
+    return _messages(reader, _Where(sql, tuple(params)))
+
+
 def rendered_durations(reader: Reader, first: date, last: date) -> dict[int, float]:
     """Seconds of the newest render of each message ``approved_between`` the days."""
     where = _approved_between(first, last)
