@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import unicodedata
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,6 +116,22 @@ class PolicySettings:
 
 
 @dataclass(frozen=True)
+class RolesSettings:
+    """``[roles]``: who may approve (``msg approve``, ``play-now --approve``); empty: anyone."""
+
+    approvers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = self.approvers
+        if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+            raise InvalidInput('[roles] approvers: a list of names, e.g. ["Nguyễn Văn A"]')
+        clean = tuple(" ".join(unicodedata.normalize("NFC", n).split()) for n in names)
+        if any(not n for n in clean):
+            raise InvalidInput("[roles] approvers: a name is empty")
+        object.__setattr__(self, "approvers", clean)
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     station: str = "default"
@@ -127,6 +144,7 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    roles: RolesSettings = field(default_factory=RolesSettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -191,6 +209,7 @@ _SECTIONS = {
     "ui": UiSettings,
     "calendar": CalendarSettings,
     "policy": PolicySettings,
+    "roles": RolesSettings,
 }
 
 
@@ -290,4 +309,7 @@ on_holidays = "quiet"    # quiet: only emergencies air on public holidays | norm
 # max_sessions_per_day = 2
 # max_minutes_per_session = 15
 # broadcast_weekdays = "mon-fri"
+
+[roles]                  # who may approve: msg approve and play-now --approve then need
+# approvers = ["Nguyễn Văn A", "Trần Thị B"]   # --by naming one of them (any case)
 """
