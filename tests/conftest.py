@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from loabroadcast.config import Settings, load_settings
+from loabroadcast.i18n import set_language
 from loabroadcast.services import Station, init_station
 from loabroadcast.testing import FakeClock
 
 # Tests read loa's English (the catalogs' ids); tests of the Vietnamese interface ask for
 # it themselves. Daemons and CLIs started by the tests inherit this.
 os.environ["LOA_LANG"] = "en"
+set_language("en")  # library calls too, whichever test runs first
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

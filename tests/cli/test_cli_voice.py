@@ -50,7 +50,8 @@ def speech_config(home: Path, **values: str) -> None:
 
 @pytest.fixture
 def voice_loa(tmp_path, monkeypatch):
-    """``loa`` for voice commands: a plain station folder, no database."""
+    """``loa`` for voice commands: a station on SQLite (installing and removing a voice
+    is recorded in its audit trail)."""
     home = tmp_path / "home"
     runner = CliRunner(mix_stderr=False)
     monkeypatch.delenv("LOA_DB_URL", raising=False)
@@ -59,6 +60,7 @@ def voice_loa(tmp_path, monkeypatch):
         env = {"LOA_HOME": str(home)}
         return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
 
+    assert run("init").exit_code == 0
     run.home = home
     return run
 

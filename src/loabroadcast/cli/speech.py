@@ -10,6 +10,7 @@ import click
 
 from ..errors import AudioError, Conflict
 from .output import warn
+from .params import by_option
 
 ENGINES = click.Choice(["auto", "gtts", "espeak", "piper"])
 # Statuses that never air: their audio is not rendered (a draft may be, to hear it).
@@ -20,8 +21,9 @@ NOT_AIRING = ("cancelled", "rejected", "expired")
 @click.argument("ids", type=int, nargs=-1)
 @click.option("--engine", type=ENGINES, help="Render with this engine (re-renders).")
 @click.option("--force", is_flag=True, help="Render again even when audio exists.")
+@by_option
 @click.pass_obj
-def render(app, ids, engine, force) -> None:
+def render(app, ids, engine, force, by) -> None:
     """Render approved messages that lack audio (or the given IDs)."""
     from ..rendering import Renderer
 
