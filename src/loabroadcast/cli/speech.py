@@ -56,8 +56,9 @@ def render(app, ids, engine, force, by) -> None:
 @click.argument("message_id", type=int)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the WAV here.")
 @click.option("--engine", type=ENGINES, help="Render with this engine first.")
+@by_option
 @click.pass_obj
-def preview(app, message_id, out, engine) -> None:
+def preview(app, message_id, out, engine, by) -> None:
     """Write the exact programme audio of a message to FILE.wav, or play it.
 
     For an approved message that is the audio recorded at approval (what the daemon
