@@ -69,6 +69,7 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
         MessageBlockRow,
         MessageRow,
         MessageSlotRow,
+        MessageVersionRow,
         SlotRow,
     )
 
@@ -99,25 +100,33 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
         for i, (code, s, e) in enumerate(SLOTS, start=1)
     ]
     extra_rows, entry_rows = _calendar(rng, today, now, first_id=len(SLOTS) + 1)
-    rows, links_b, links_s = [], [], []
+    rows, links_b, links_s, versions = [], [], [], []
     counts: dict[str, int] = {}
+    slot_code = {r["id"]: r["code"] for r in slot_rows + extra_rows}
     for mid in range(1, messages + 1):
         row = _message(mid, rng, samples, today, now)
         counts[row["status"]] = counts.get(row["status"], 0) + 1
         rows.append(row)
+        codes_b, codes_s = [], []
         if not row["all_blocks"]:
             for b in rng.sample(range(1, blocks + 1), rng.randint(1, 3)):
                 links_b.append({"message_id": mid, "block_id": b})
+                codes_b.append(block_rows[b - 1]["code"])
         for s in rng.sample(range(1, len(SLOTS) + 1), rng.randint(1, 2)):
             links_s.append({"message_id": mid, "slot_id": s})
+            codes_s.append(slot_code[s])
         if rng.random() < 0.05:  # also in a one-off session
-            links_s.append({"message_id": mid, "slot_id": rng.choice(extra_rows)["id"]})
+            extra = rng.choice(extra_rows)["id"]
+            links_s.append({"message_id": mid, "slot_id": extra})
+            codes_s.append(slot_code[extra])
+        versions.append(_version(row, codes_b, codes_s))
     try:
         with db.write_session(engine) as s:
             s.execute(insert(BlockRow), block_rows)
             s.execute(insert(SlotRow), slot_rows + extra_rows)
             s.execute(insert(CalendarEntryRow), entry_rows)
             s.execute(insert(MessageRow), rows)
+            s.execute(insert(MessageVersionRow), versions)
             s.execute(insert(MessageBlockRow), links_b)
             s.execute(insert(MessageSlotRow), links_s)
             repo.bump_plan(s, now)
@@ -200,6 +209,23 @@ def _message(mid: int, rng: random.Random, samples: list[dict], today: date, now
         "approved_by": "Chủ tịch UBND" if approved else None,
         "approved_at": created + timedelta(hours=rng.uniform(0.1, 20)) if approved else None,
         "rejected_reason": "trùng nội dung" if status == "rejected" else None,
+        "version": 1,
+        "approved_version": 1 if approved else None,
+    }
+
+
+def _version(row: dict, blocks: list[str], slots: list[str]) -> dict:
+    """The message's version 1 (approved when the message was), as ``loa msg add`` and
+    ``msg approve`` write it."""
+    fields = ("title", "text", "category", "source", "priority", "all_blocks", "valid_from",
+              "valid_until", "repeat", "max_airings", "created_by", "created_at",
+              "approved_by", "approved_at")  # fmt: skip
+    return {
+        "message_id": row["id"],
+        "number": 1,
+        "blocks": ",".join(sorted(blocks)),
+        "slots": ",".join(slots),
+        **{name: row[name] for name in fields},
     }
 
 

@@ -18,6 +18,7 @@ from loabroadcast.testing import FakeClock
 # Tests read loa's English (the catalogs' ids); tests of the Vietnamese interface ask for
 # it themselves. Daemons and CLIs started by the tests inherit this.
 os.environ["LOA_LANG"] = "en"
+set_language("en")  # library calls too, whichever test runs first
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

@@ -116,6 +116,13 @@ class PolicySettings:
 
 
 @dataclass(frozen=True)
+class RolesSettings:
+    """``[roles]``: who may approve (``msg approve``, ``play-now --approve``); empty: anyone."""
+
+    approvers: tuple[str, ...] = ()  # NFC, single spaces (checked in settings_rules)
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     station: str = "default"
@@ -132,6 +139,7 @@ class Settings:
     commune: str = ""  # e.g. "Thị trấn Khe Sanh"
     district: str = ""  # e.g. "Huyện Hướng Hóa"
     province: str = ""  # e.g. "Tỉnh Quảng Trị"
+    roles: RolesSettings = field(default_factory=RolesSettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -179,6 +187,7 @@ _CLASSES = {
     "ui": UiSettings,
     "calendar": CalendarSettings,
     "policy": PolicySettings,
+    "roles": RolesSettings,
 }
 # tables inside a table: [speech.piper] -> SpeechSettings.piper
 _NESTED = {"speech.piper": PiperSettings, "speech.espeak": EspeakSettings}
@@ -356,4 +365,7 @@ on_holidays = "quiet"    # quiet: only emergencies air on public holidays | norm
 # max_sessions_per_day = 2
 # max_minutes_per_session = 15
 # broadcast_weekdays = "mon-fri"
+
+[roles]                  # who may approve: msg approve and play-now --approve then need
+# approvers = ["Nguyễn Văn A", "Trần Thị B"]   # --by naming one of them (any case)
 """

@@ -19,6 +19,7 @@ from .config import Settings
 from .domain import Message, Programme
 from .domain.calendar import CalendarEntry, DayOff, HolidaySource, StationCalendar
 from .domain.planner import PlanInput, plan
+from .domain.versions import MessageVersion
 from .errors import InvalidInput
 from .store import queries, schema
 from .store.reader import Reader
@@ -67,6 +68,21 @@ class Listings:
         """(id, status, priority, title, blocks, slots, from, until) rows for a listing."""
         with self._connect() as reader:
             return queries.message_summaries(reader, status)
+
+    def versions(self, message_id: int) -> list[MessageVersion]:
+        """Every version of a message, oldest first (none for an unknown id)."""
+        with self._connect() as reader:
+            return queries.versions(reader, message_id)
+
+    def approved_message(self, message_id: int) -> Message | None:
+        """The version of a message that airs, None when none does."""
+        with self._connect() as reader:
+            return queries.approved_message(reader, message_id)
+
+    def approved_messages(self) -> list[Message]:
+        """The version that airs of every message that airs one."""
+        with self._connect() as reader:
+            return queries.approved_messages(reader)
 
     def schedule(self, first: date | None = None, days: int = 1) -> list[Programme]:
         """The programme of every slot occurrence from ``first`` (default today), ``days`` long."""

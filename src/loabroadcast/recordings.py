@@ -22,8 +22,9 @@ MAX_RECORDING_S = 6 * 3600  # repeated twice with chimes, still one WAV file (< 
 COPY_BLOCK = 1 << 20
 
 
-def take_in(source: Path, folder: Path) -> tuple[Path, float]:
-    """Copy ``source`` into ``folder`` under its content's name; returns (path, seconds)."""
+def take_in(source: Path, folder: Path) -> tuple[Path, float, str]:
+    """Copy ``source`` into ``folder`` under its content's name; returns (path, seconds,
+    sha256 of the content)."""
     source = Path(source)
     suffix = source.suffix.lower()
     if suffix not in EDITABLE_AUDIO:
@@ -56,7 +57,7 @@ def take_in(source: Path, folder: Path) -> tuple[Path, float]:
             os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    return target, seconds
+    return target, seconds, digest.hexdigest()
 
 
 def _copy(src, tmp: Path, digest, source: Path, folder: Path) -> None:

@@ -182,6 +182,19 @@ def sink(value):
     raise _Bad(N_("must be device, device:NAME, file:DIR or null, not {value}"), value=shown(value))
 
 
+def names(value):
+    """People's names (``[roles] approvers``): NFC, spaces made single, none empty."""
+    import unicodedata
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Bad(N_('must be a list of names in quotes, e.g. ["Nguyễn Văn A"], not {value}'),
+                   value=shown(value))  # fmt: skip
+    clean = tuple(" ".join(unicodedata.normalize("NFC", v).split()) for v in value)
+    if not all(clean):
+        raise _Bad(N_("a name is empty"))
+    return clean
+
+
 def weekdays(value):
     """Days of the week as `loa slot add --days` takes them: "mon-fri", "t2,t4,t6", "daily"."""
     spec = text(empty=False)(value)
@@ -255,6 +268,7 @@ SECTIONS: dict[str, dict[str, Rule]] = {
     },
     "ui": {"language": choice("vi", "en")},
     "calendar": {"on_holidays": choice("quiet", "normal")},
+    "roles": {"approvers": names},
     "policy": {
         "max_sessions_per_day": integer(1, 48),
         "max_minutes_per_session": number(1.0, 1440.0),

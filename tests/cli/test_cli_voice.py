@@ -50,7 +50,8 @@ def speech_config(home: Path, **values: str) -> None:
 
 @pytest.fixture
 def voice_loa(tmp_path, monkeypatch):
-    """``loa`` for voice commands: a plain station folder, no database."""
+    """``loa`` for voice commands: a station on SQLite (installing and removing a voice
+    is recorded in its audit trail)."""
     home = tmp_path / "home"
     runner = CliRunner(mix_stderr=False)
     monkeypatch.delenv("LOA_DB_URL", raising=False)
@@ -59,6 +60,7 @@ def voice_loa(tmp_path, monkeypatch):
         env = {"LOA_HOME": str(home)}
         return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
 
+    assert run("init").exit_code == 0
     run.home = home
     return run
 
@@ -299,3 +301,27 @@ def test_approval_reads_with_the_installed_voice_when_gtts_is_down(
     render = json.loads(loa("msg", "show", str(mid), "--json", engine="auto").stdout)["render"]
     assert (render["engine"], render["voice"], render["fallback"]) == ("piper", voice, True)
     assert render["duration_s"] > 3  # chimes and speech
+
+
+def test_installing_and_removing_a_voice_is_recorded(online):
+    """One audit row each; installing the very same files again records nothing; a refused
+    removal records nothing."""
+
+    def trail():
+        return json.loads(online("audit", "--object", f"voice:{VI_TEST}", "--json").stdout)
+
+    assert online("voice", "install", VI_TEST, "--by", "Kỹ thuật").exit_code == 0
+    assert online("voice", "install", VI_TEST).exit_code == 0  # installed already
+    speech_config(online.home, piper_voice=VI_TEST)
+    assert online("voice", "remove", VI_TEST).exit_code == 1  # in use
+    [row] = trail()
+    assert (row["actor"], row["command"], row["before"]) == ("Kỹ thuật", "voice install", None)
+    assert row["after"]["language"] == "vi_VN" and row["after"]["checks"] == ["md5"]
+    assert row["after"]["size_bytes"] > 0
+    config = online.home / "loa.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        f'piper_voice = "{VI_TEST}"\n', ""), encoding="utf-8")  # fmt: skip
+    assert online("voice", "remove", VI_TEST, "--by", "Kỹ thuật").exit_code == 0
+    installed_row, removed = trail()
+    held = {k: v for k, v in installed_row["after"].items() if k != "checks"}
+    assert (removed["command"], removed["before"], removed["after"]) == ("voice remove", held, None)

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "devices": ("daemon", "devices", "Sound devices the daemon can use."),
     "zone": ("daemon", "zone", "Zone (speaker line) tools for installers."),
     "voice": ("voice", "voice", "Piper voices for natural speech offline: list, install."),
+    "audit": ("audit", "audit", "Who changed what, and when (the audit trail)."),
 }
 
 

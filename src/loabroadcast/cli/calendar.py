@@ -9,7 +9,7 @@ import click
 from ..calendar import FIRST_YEAR, LAST_YEAR
 from ..i18n import _
 from .output import echo_json, table, vn_date, warn
-from .params import CODES, DATE
+from .params import CODES, DATE, by_option
 
 
 @click.group()
@@ -81,8 +81,9 @@ def holidays(app, year: int | None, as_json: bool) -> None:
 @click.option("--until", type=DATE, help="Last quiet day (default: FROM only).")
 @click.option("--slots", type=CODES, help="Only these slots or sessions (default: all).")
 @click.option("--reason", default="", help="Why, e.g. 'Sửa chữa thiết bị' or 'Quốc tang'.")
+@by_option
 @click.pass_obj
-def off(app, first, until, slots, reason: str) -> None:
+def off(app, first, until, slots, reason: str, by: str | None) -> None:
     """No programme from FROM (to --until) in every slot or in --slots; emergencies still air."""
     added = _book(app).add_off(first, until, slots, reason)
     d = added.entry
@@ -99,8 +100,9 @@ def off(app, first, until, slots, reason: str) -> None:
 @click.argument("start")
 @click.argument("end")
 @click.option("--name", default="", help="A name people read, e.g. 'Bầu cử'.")
+@by_option
 @click.pass_obj
-def extra(app, day, code: str, start: str, end: str, name: str) -> None:
+def extra(app, day, code: str, start: str, end: str, name: str, by: str | None) -> None:
     """Add a one-off session CODE on DATE from START to END (HH:MM), e.g.
     `loa calendar extra 2027-05-23 bau-cu 15:00 15:30 --name "Bầu cử"`."""
     added = _book(app).add_extra(day, code, start, end, name)
@@ -148,8 +150,9 @@ def list_(app, first, days, as_json: bool) -> None:
 
 @calendar.command("remove")
 @click.argument("entry_id", metavar="ID", type=int)
+@by_option
 @click.pass_obj
-def remove(app, entry_id: int) -> None:
+def remove(app, entry_id: int, by: str | None) -> None:
     """Remove calendar entry ID (a one-off session: refused while a message uses it)."""
     _book(app).remove(entry_id)
     click.echo(_("removed calendar entry {id}").format(id=entry_id))

@@ -139,6 +139,7 @@ def log(app, day, all_days, as_json) -> None:
             local(a.ended_at),
             a.slot or "play-now",
             a.message_id,
+            a.version or "-",
             a.status.value,
             ",".join(a.blocks) or "-",
             ",".join(str(z) for z in a.zones) or "-",
@@ -148,7 +149,18 @@ def log(app, day, all_days, as_json) -> None:
     ]
     click.echo(
         table(
-            ["scheduled", "started", "ended", "slot", "id", "status", "blocks", "zones", "title"],
+            [
+                "scheduled",
+                "started",
+                "ended",
+                "slot",
+                "id",
+                "version",
+                "status",
+                "blocks",
+                "zones",
+                "title",
+            ],
             rows,
         )
     )
@@ -172,6 +184,10 @@ def airing_dict(a, tz) -> dict:
         "sink": a.sink,
         "render_sha256": a.render_sha256,
         "error": a.error,
+        "version": a.version,  # of the message: `loa msg show ID --versions`
+        "written_by": a.written_by,
+        "approved_by": a.approved_by,
+        "requested_by": a.requested_by,  # play-now
     }
 
 

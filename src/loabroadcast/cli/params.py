@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from ..domain import Priority
+from ..domain.audit import ObjectRef
 from ..domain.parse import MAX_DATE, MIN_DATE, parse_date, split_codes
 from ..i18n import _
 
@@ -107,8 +108,33 @@ class CodesType(click.ParamType):
             self.fail(str(err), param, ctx)
 
 
+class ObjectType(click.ParamType):
+    name = "KIND:KEY"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, ObjectRef):
+            return value
+        try:
+            return ObjectRef.parse(value)
+        except ValueError:
+            text = _(
+                "{value} is not an object: write KIND:KEY, e.g. msg:12, block:K1, slot:sang, "
+                "calendar:3, dict:HTX, voice:NAME"
+            )
+            self.fail(text.format(value=repr(value)), param, ctx)
+
+
 ID = IdType()
 COUNT = CountType()
 DATE = DateType()
 PRIORITY = PriorityType()
 CODES = CodesType()
+OBJECT = ObjectType()
+
+# Every command that changes something takes --by: the audit trail's "who" (the station
+# reads it from the command's parameters, see ``context.AppContext.actor``).
+by_option = click.option(
+    "--by",
+    metavar="NAME",
+    help="Who does this, for the audit trail (default: the computer's user name).",
+)

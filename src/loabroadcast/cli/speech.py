@@ -11,7 +11,7 @@ from ..errors import AudioError, Conflict
 from ..i18n import N_
 from ..userfiles import Protected, output_file
 from .output import warn
-from .params import ID
+from .params import ID, by_option
 
 ENGINES = click.Choice(["auto", "gtts", "espeak", "piper"])
 # Statuses that never air: their audio is not rendered (a draft may be, to hear it).
@@ -22,8 +22,9 @@ NOT_AIRING = ("cancelled", "rejected", "expired")
 @click.argument("ids", type=ID, nargs=-1)
 @click.option("--engine", type=ENGINES, help="Render with this engine (re-renders).")
 @click.option("--force", is_flag=True, help="Render again even when audio exists.")
+@by_option
 @click.pass_obj
-def render(app, ids, engine, force) -> None:
+def render(app, ids, engine, force, by) -> None:
     """Render approved messages that lack audio (or the given IDs)."""
     from ..rendering import Renderer
 
@@ -57,8 +58,9 @@ def render(app, ids, engine, force) -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the WAV here.")
 @click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.option("--engine", type=ENGINES, help="Render with this engine first.")
+@by_option
 @click.pass_obj
-def preview(app, message_id, out, force, engine) -> None:
+def preview(app, message_id, out, force, engine, by) -> None:
     """Write the exact programme audio of a message to FILE.wav, or play it.
 
     For an approved message that is the audio recorded at approval (what the daemon

@@ -9,6 +9,7 @@ import click
 
 from ..errors import InvalidInput
 from .output import echo_json, table
+from .params import by_option
 
 
 def _stdin_lines() -> Iterator[str]:
@@ -66,16 +67,17 @@ def dict_() -> None:
 @dict_.command("add")
 @click.argument("abbr")
 @click.argument("expansion")
+@by_option
 @click.pass_obj
-def dict_add(app, abbr, expansion) -> None:
+def dict_add(app, abbr, expansion, by) -> None:
     """Read ABBR as EXPANSION, e.g. `loa dict add HTX "hợp tác xã"`.
 
     A station entry overrides the built-in reading of the same abbreviation.
     """
     from ..text import lexicon
-    from ..text.userdict import add_user_abbreviation
+    from ..usecases.files import Dictionary
 
-    previous = add_user_abbreviation(app.settings.dictionary_path, abbr, expansion)
+    previous = Dictionary(app.station()).add(abbr, expansion)
     # show what was stored (stripped, NFC), not what was typed
     abbr = unicodedata.normalize("NFC", abbr.strip())
     expansion = unicodedata.normalize("NFC", expansion.strip())
@@ -91,12 +93,13 @@ def dict_add(app, abbr, expansion) -> None:
 
 @dict_.command("remove")
 @click.argument("abbr")
+@by_option
 @click.pass_obj
-def dict_remove(app, abbr) -> None:
+def dict_remove(app, abbr, by) -> None:
     """Forget the station's reading of ABBR."""
-    from ..text.userdict import remove_user_abbreviation
+    from ..usecases.files import Dictionary
 
-    remove_user_abbreviation(app.settings.dictionary_path, abbr)
+    Dictionary(app.station()).remove(abbr)
     click.echo(f"removed {unicodedata.normalize('NFC', abbr.strip())}")
 
 

@@ -9,6 +9,7 @@ import click
 
 from ..i18n import _
 from .output import echo_json, table, warn
+from .params import by_option
 
 
 def _size(n: int | None) -> str:
@@ -92,15 +93,17 @@ def list_cmd(app, all_languages, as_json) -> None:
 @voice.command("install")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Download and replace an installed voice.")
+@by_option
 @click.pass_obj
-def install(app, name, force) -> None:
+def install(app, name, force, by) -> None:
     """Download, check and install voice NAME.
 
     The files go to the voices folder of the station, checked against the index's sizes
     and digests. A broken download is resumed by running the command again.
     """
-    from ..speech.voices import install_voice
+    from ..usecases.files import Voices
 
+    voices = Voices(app.station())  # the change is recorded in the station's audit trail
     with contextlib.ExitStack() as stack:
         bar = None
 
@@ -109,10 +112,9 @@ def install(app, name, force) -> None:
             label = _("downloading {name}").format(name=entry.key)
             bar = stack.enter_context(click.progressbar(length=entry.size_bytes, label=label))
 
-        done = install_voice(
-            app.settings,
+        done = voices.install(
             name,
-            replace=force,
+            force=force,
             on_start=start,
             progress=lambda n: bar.update(n) if bar is not None else None,
         )
@@ -139,15 +141,16 @@ def install(app, name, force) -> None:
 
 @voice.command("remove")
 @click.argument("name")
+@by_option
 @click.pass_obj
-def remove(app, name) -> None:
+def remove(app, name, by) -> None:
     """Remove installed voice NAME.
 
     An unfinished download of it is removed too.
     """
-    from ..speech.voices import remove_voice
+    from ..usecases.files import Voices
 
-    remove_voice(app.settings, name)
+    Voices(app.station()).remove(name)
     click.echo(_("removed voice {name}").format(name=name))
 
 

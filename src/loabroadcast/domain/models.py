@@ -156,6 +156,8 @@ class Message:
     approved_by: str | None = None
     approved_at: datetime | None = None
     rejected_reason: str | None = None
+    version: int = 1  # the version this object shows (domain.versions)
+    approved_version: int | None = None  # the version that airs, None when none does
 
     def valid_on(self, day: date) -> bool:
         if self.valid_from and day < self.valid_from:
@@ -263,3 +265,7 @@ class Airing:
     error: str | None = None
     title: str | None = None
     extra: dict = field(default_factory=dict)
+    version: int | None = None  # the message version that aired (domain.versions)
+    approved_by: str | None = None  # who approved that version
+    written_by: str | None = None  # who made that version
+    requested_by: str | None = None  # who ordered it, for a play-now

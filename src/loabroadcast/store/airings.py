@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, delete, exc, func, select, update
+from sqlalchemy import Engine, delete, event, exc, func, select, update
 
 from ..domain import Airing, AiringStatus
 from ..errors import Conflict, StoreError, first_line
 from . import db, repo
-from .models import AiringRow, DaemonStateRow, MessageRow, PlanState, PlayRequestRow
+from .models import (
+    AiringRow,
+    DaemonStateRow,
+    MessageRow,
+    MessageVersionRow,
+    PlanState,
+    PlayRequestRow,
+)
 
 # A claim holds an occurrence; these statuses mean "done with, do not air again".
 SETTLED = {
@@ -21,6 +29,35 @@ SETTLED = {
     AiringStatus.INTERRUPTED,
     AiringStatus.MISSED,
 }
+
+
+@event.listens_for(AiringRow, "before_insert")
+def _point_to_the_version(_mapper, connection, target: AiringRow) -> None:
+    """Every as-run row points to the message version that airs (and a play-now's to its
+    request), read in the transaction of its own insert: a claim, a missed item, a row
+    written back later alike. A row given its version keeps it."""
+    if target.message_version_id is None and target.message_id is not None:
+        target.message_version_id = connection.scalar(
+            select(MessageVersionRow.id)
+            .join(MessageRow, MessageRow.id == MessageVersionRow.message_id)
+            .where(MessageRow.id == target.message_id)
+            .where(MessageVersionRow.number == MessageRow.approved_version)
+        )
+    if target.play_request_id is None:
+        request = play_request_of(target.occurrence_key or "")
+        if request is not None:
+            target.play_request_id = connection.scalar(
+                select(PlayRequestRow.id).where(PlayRequestRow.id == request)
+            )
+
+
+_PLAY_NOW = re.compile(r"(?:^|/)play-now/(\d+)/")
+
+
+def play_request_of(key: str) -> int | None:
+    """The play-now request an occurrence key names (``…play-now/ID/MESSAGE``), if any."""
+    found = _PLAY_NOW.search(key)
+    return int(found[1]) if found else None
 
 
 def occurrence_key(station: str, slot: str, day: date, message_id: int, attempt: int = 0) -> str:
@@ -227,11 +264,14 @@ def _dead_here(instance: str) -> bool:
 
 def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
     """The as-run log of a station day (local), oldest first; all days when ``day`` is None;
-    only rows matching ``where`` when given."""
+    only rows matching ``where`` when given. Each with the version that aired (number,
+    who made and approved it) and who ordered a play-now."""
     with db.read_session(engine) as s:
         query = (
-            select(AiringRow, MessageRow.title)
+            select(AiringRow, MessageRow.title, MessageVersionRow, PlayRequestRow.requested_by)
             .join(MessageRow, MessageRow.id == AiringRow.message_id)
+            .outerjoin(MessageVersionRow, MessageVersionRow.id == AiringRow.message_version_id)
+            .outerjoin(PlayRequestRow, PlayRequestRow.id == AiringRow.play_request_id)
             .where(*where)
             .order_by(func.coalesce(AiringRow.started_at, AiringRow.scheduled_at), AiringRow.id)
         )
@@ -240,7 +280,7 @@ def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
             query = query.where(AiringRow.scheduled_at >= start).where(
                 AiringRow.scheduled_at < start + timedelta(days=1)
             )
-        return [repo.to_airing(row, title) for row, title in s.execute(query)]
+        return [repo.to_airing(*found) for found in s.execute(query)]
 
 
 def daemon_rows(engine: Engine) -> list[DaemonStateRow]:

@@ -14,8 +14,8 @@ from ..errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0014"
-KNOWN = ("0001", "0002", "0014")
+HEAD = "0017"
+KNOWN = ("0001", "0002", "0014", "0017")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -25,10 +25,11 @@ from ..domain.calendar import CalendarEntry, DayOff, ExtraSession
 from ..domain.policy import Policy, check_slot
 from ..errors import Conflict, InvalidInput, NotFound
 from ..i18n import N_, _
-from ..services import Station
-from ..store import db, repo
+from ..store import repo, versions
 from ..store.models import CalendarEntryRow, MessageRow, MessageSlotRow, SlotRow
 from ..store.queries import EXTRA, OFF
+from .base import StationContext
+from .stations import Stations
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Added:
 class CalendarBook:
     """The calendar entries of one station."""
 
-    def __init__(self, station: Station):
+    def __init__(self, station: StationContext):
         self.station = station
 
     def policy(self) -> Policy:
@@ -68,7 +69,8 @@ class CalendarBook:
             raise InvalidInput(N_("{day} is already past"), day=vn_date(last))
         reason = p.nfc(reason or "").strip()
         codes = list(dict.fromkeys(c.strip() for c in slots or () if c.strip()))
-        with db.write_session(self.station.engine) as s:
+        with self.station.work("calendar off") as uow:
+            s = uow.session
             for code in codes:
                 if repo.slot_by_code(s, code) is None:
                     raise NotFound(N_("no slot {code}"), code=code)
@@ -78,12 +80,13 @@ class CalendarBook:
                 last_day=last,
                 slots=",".join(codes),
                 reason=reason,
-                created_at=self.station.now(),
+                created_at=uow.now,
             )
             s.add(row)
             s.flush()
-            repo.bump_plan(s, self.station.now())
-            return Added(DayOff(row.id, first, last, tuple(codes), reason))
+            entry = DayOff(row.id, first, last, tuple(codes), reason)
+            uow.record(f"calendar:{row.id}", None, entry_state(entry))
+            return Added(entry)
 
     # one-off sessions ---------------------------------------------------------------
 
@@ -91,7 +94,8 @@ class CalendarBook:
         """A one-off session on ``day``, refused over a slot or session it would overlap."""
         slot = self._session(day, code, start, end, name)
         policy = self.policy()
-        with db.write_session(self.station.engine) as s:
+        with self.station.work("calendar extra") as uow:
+            s = uow.session
             if repo.slot_by_code(s, slot.code):
                 raise Conflict(N_("slot or session {code} already exists"), code=slot.code)
             others = [o for o in map(repo.to_slot, repo.slot_rows(s)) if o.runs_on(day)]
@@ -127,14 +131,15 @@ class CalendarBook:
                 slots="",
                 reason="",
                 slot_id=row.id,
-                created_at=self.station.now(),
+                created_at=uow.now,
             )
             s.add(entry)
             s.flush()
             warnings = slot_warnings(slot.code, check_slot(slot, others, policy))
             warnings += self._quiet_warnings(s, slot)
-            repo.bump_plan(s, self.station.now())
-            return Added(ExtraSession(entry.id, slot), tuple(warnings))
+            added = ExtraSession(entry.id, slot)
+            uow.record(f"calendar:{entry.id}", None, entry_state(added))
+            return Added(added, tuple(warnings))
 
     def _session(self, day: date, code: str, start: str, end: str, name: str) -> Slot:
         try:
@@ -184,7 +189,8 @@ class CalendarBook:
 
     def remove(self, entry_id: int) -> CalendarEntry:
         """Remove a quiet range, or a one-off session no draft or approved message uses."""
-        with db.write_session(self.station.engine) as s:
+        with self.station.work("calendar remove") as uow:
+            s = uow.session
             row = s.get(CalendarEntryRow, entry_id)
             if row is None:
                 raise NotFound(N_("no calendar entry {id}"), id=entry_id)
@@ -200,18 +206,20 @@ class CalendarBook:
             else:
                 slot_row = s.get(SlotRow, row.slot_id)
                 entry = ExtraSession(row.id, repo.to_slot(slot_row))
-                users = list(
-                    s.scalars(
-                        select(MessageRow.id)
-                        .join(MessageSlotRow, MessageSlotRow.message_id == MessageRow.id)
-                        .where(MessageSlotRow.slot_id == slot_row.id)
-                        .where(
-                            MessageRow.status.in_(
-                                [MessageStatus.DRAFT.value, MessageStatus.APPROVED.value]
+                users = sorted(
+                    {
+                        *s.scalars(
+                            select(MessageRow.id)
+                            .join(MessageSlotRow, MessageSlotRow.message_id == MessageRow.id)
+                            .where(MessageSlotRow.slot_id == slot_row.id)
+                            .where(
+                                MessageRow.status.in_(
+                                    [MessageStatus.DRAFT.value, MessageStatus.APPROVED.value]
+                                )
                             )
-                        )
-                        .order_by(MessageRow.id)
-                    )
+                        ),
+                        *versions.users_of(s, "slots", slot_row.code),
+                    }
                 )
                 if users:
                     raise Conflict(
@@ -223,7 +231,7 @@ class CalendarBook:
                 s.delete(row)
                 s.flush()
                 s.delete(slot_row)
-            repo.bump_plan(s, self.station.now())
+            uow.record(f"calendar:{entry_id}", entry_state(entry), None)
             return entry
 
     # airtime rules for daily slots ------------------------------------------------------
@@ -233,8 +241,29 @@ class CalendarBook:
         policy = policy or self.policy()
         if policy.empty:
             return []
-        others = [o for o in self.station.slots() if o.code != slot.code]
+        others = [o for o in Stations(self.station).slots() if o.code != slot.code]
         return slot_warnings(slot.code, check_slot(slot, others, policy))
+
+
+def entry_state(entry: CalendarEntry) -> dict:
+    """What the audit trail keeps of a calendar entry."""
+    if isinstance(entry, DayOff):
+        return {
+            "kind": OFF,
+            "from": entry.first,
+            "until": entry.last,
+            "slots": list(entry.slots) or "all",
+            "reason": entry.reason or None,
+        }
+    s = entry.slot
+    return {
+        "kind": EXTRA,
+        "day": s.day,
+        "code": s.code,
+        "start": s.start,
+        "end": s.end,
+        "name": s.name or None,
+    }
 
 
 def _hm(t) -> str:
