@@ -322,7 +322,9 @@ def test_approvers_setting_is_checked(town):
     config = town.home / "loa.toml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("[roles]", '[roles]\napprovers = "A"'), encoding="utf-8")
-    assert "[roles] approvers: must be a list of names in quotes" in one_error_line(town("msg", "list"))
+    assert "[roles] approvers: must be a list of names in quotes" in one_error_line(
+        town("msg", "list")
+    )
 
 
 # -- loa audit ------------------------------------------------------------------------------
