@@ -70,6 +70,11 @@ BAD = [
     ('[ui]\nlanguage = "fr"\n', '[ui] language: must be one of vi | en, not "fr"'),
     ("[ui]\nlanguage = 1\n", "[ui] language: must be one of vi | en, not 1"),
     ("[station]\nname = \"\"\n", "[station] name: must not be empty"),
+    ("[station]\ncode = \"Khe Sanh\"\n",
+     "[station] code: station code 'Khe Sanh' is not valid: 1-40 letters, digits, '-', '_' "
+     "or '.', without spaces"),
+    ("[station]\ncode = 12\n", "[station] code: must be text in quotes, not 12"),
+    ("[station]\ncod = \"x\"\n", "[station] cod: unknown setting: did you mean code?"),
 ]  # fmt: skip
 
 
@@ -125,6 +130,7 @@ def test_good_values_are_kept(tmp_path):
         ("LOA_TIMEZONE", "Nowhere", 'unknown time zone "Nowhere"'),
         ("LOA_SINK", "speakers", 'must be device, device:NAME, file:DIR or null, not "speakers"'),
         ("LOA_SPEECH_ENGINE", "festival", "must be one of auto | gtts | espeak | piper"),
+        ("LOA_STATION", "xã A", "station code 'xã A' is not valid"),
     ],
 )
 def test_environment_overrides_are_checked_too(tmp_path, variable, value, problem):
@@ -137,11 +143,28 @@ def test_environment_overrides_the_file(tmp_path):
     (tmp_path / "loa.toml").write_text('[playback]\nsink = "null"\n', encoding="utf-8")
     env = {"LOA_SINK": "file:/tmp/out", "LOA_TIMEZONE": "Europe/Berlin", "LOA_STATION": "x"}
     settings = load_settings(tmp_path, env=env)
-    assert (settings.playback.sink, settings.timezone, settings.station) == (
+    assert (settings.playback.sink, settings.timezone, settings.station_code) == (
         "file:/tmp/out",
         "Europe/Berlin",
         "x",
     )
+    assert settings.station == "default"  # LOA_STATION names the station; [station] name shows
+
+
+def test_the_station_code_and_its_name(tmp_path):
+    (tmp_path / "loa.toml").write_text(
+        '[station]\ncode = "khe-sanh"\nname = "Đài truyền thanh thị trấn Khe Sanh"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path, env={})
+    assert (settings.station_code, settings.station) == (
+        "khe-sanh",
+        "Đài truyền thanh thị trấn Khe Sanh",
+    )
+    assert load_settings(tmp_path, env={"LOA_STATION": "huong-phung"}).station_code == (
+        "huong-phung"
+    )
+    assert load_settings(tmp_path / "none", env={}).station_code == "default"
 
 
 def test_a_settings_file_that_is_not_a_file(tmp_path):

@@ -125,7 +125,7 @@ class RolesSettings:
 @dataclass(frozen=True)
 class Settings:
     home: Path
-    station: str = "default"
+    station: str = "default"  # the display name ([station] name)
     timezone: str = "Asia/Ho_Chi_Minh"
     db_url: str | None = None
     speech: SpeechSettings = field(default_factory=SpeechSettings)
@@ -140,6 +140,9 @@ class Settings:
     district: str = ""  # e.g. "Huyện Hướng Hóa"
     province: str = ""  # e.g. "Tỉnh Quảng Trị"
     roles: RolesSettings = field(default_factory=RolesSettings)
+    # which station of the database this folder is ([station] code, LOA_STATION); a SQLite
+    # database holds one station, whatever its code
+    station_code: str = "default"
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -247,6 +250,7 @@ def _from_file(settings: Settings, path: Path, data: dict[str, Any]) -> Settings
     return replace(
         settings,
         station=station.get("name", settings.station),
+        station_code=station.get("code", settings.station_code),
         timezone=station.get("timezone", settings.timezone),
         db_url=station.get("db_url", settings.db_url),
         **{key: station[key].strip() for key in PLACE if key in station},
@@ -268,7 +272,7 @@ def _with_nested(name: str, values: dict[str, dict[str, Any]]) -> dict[str, Any]
 ENVIRONMENT = {
     "LOA_DB_URL": ("station", "db_url"),
     "LOA_TIMEZONE": ("station", "timezone"),
-    "LOA_STATION": ("station", "name"),
+    "LOA_STATION": ("station", "code"),
     "LOA_SPEECH_ENGINE": ("speech", "engine"),
     "LOA_SINK": ("playback", "sink"),
 }
@@ -283,7 +287,7 @@ def _from_env(settings: Settings, env: dict[str, str]) -> Settings:
         if isinstance(value, Problem):
             raise InvalidInput(N_("{variable}: {problem}"), variable=variable, problem=value)
         if table == "station":
-            attribute = {"name": "station"}.get(key, key)
+            attribute = {"name": "station", "code": "station_code"}.get(key, key)
             settings = replace(settings, **{attribute: value})
         else:
             section = getattr(settings, table)
@@ -306,6 +310,7 @@ DEFAULT_CONFIG = """\
 # loabroadcast station settings (loa truyền thanh). Edit and restart the daemon.
 
 [station]
+code = "default"         # which station of the database this folder is (LOA_STATION)
 name = "default"
 timezone = "Asia/Ho_Chi_Minh"
 # The station's name above and where it is, printed on reports and on the schedule:

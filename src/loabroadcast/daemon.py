@@ -184,7 +184,9 @@ class Daemon:
             sink = self._sink or make_sink(self.sink_spec, self.clock)
             sink.open()
             self.station = station
-            asrun = AsRun(station.engine, self.settings.station, self.instance)
+            asrun = AsRun(
+                station.engine, self.settings.station, self.instance, station_id=station.station_id
+            )
             self.asrun = asrun
             last_seen = asrun.last_heartbeat()
             asrun.heartbeat(
@@ -273,7 +275,12 @@ class Daemon:
                 sink.close()
             if station is not None:
                 try:
-                    AsRun(station.engine, self.settings.station, self.instance).heartbeat(
+                    AsRun(
+                        station.engine,
+                        self.settings.station,
+                        self.instance,
+                        station_id=station.station_id,
+                    ).heartbeat(
                         self.clock.now(), stopped_at=self.clock.now(), last_error=self.last_error
                     )
                 except LoaError as err:

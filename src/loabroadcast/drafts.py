@@ -30,6 +30,7 @@ class MessageDraft:
     category: str | None = None
     source: str | None = None
     by: str | None = None
+    stations: Sequence[str] | None = None  # station codes, ["all"]; None: this station
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ the message it reads; the player checks the file against that record before air 
 renders again, logged, when it was changed or lost. What airs is the message's approved
 version (``ensure``), even while an edit of it waits for approval. The sha256 of the
 audio approved is kept on the version; a render that replaces it leaves an audit row.
+
+Renders are the station's: its own cache holds the file (a message sent to several
+stations is rendered by each, with its own engine and dictionary). The audio noted on an
+approved version is that of the message's own station.
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ class Renderer:
         since approval is reused. The audio of an approved version is noted on it."""
         with self.station.work("render") as uow:
             s = uow.session
-            latest = repo.latest_renders(s, [message.id], message.version).get(message.id)
+            scope = self.station.scope
+            latest = repo.latest_renders(s, scope, [message.id], message.version).get(message.id)
             if (
                 latest is not None
                 and (latest.sha256, latest.key) == (record.sha256, record.key)
@@ -72,7 +77,7 @@ class Renderer:
             ):
                 self._note(uow, message, latest.sha256)
                 return repo.to_render(latest)
-            row = repo.render_row(record, uow.now, message.version)
+            row = repo.render_row(record, uow.now, self.station.station_id, message.version)
             s.add(row)
             uow.bump_plan()  # durations changed: the schedule is re-laid
             self._note(uow, message, record.sha256)
@@ -84,6 +89,8 @@ class Renderer:
         version = versions.get(uow.session, message.id, message.version)
         if version is None or version.approved_at is None or version.render_sha256 == sha256:
             return
+        if version.station_id != self.station.station_id:
+            return  # another station's own render of a message sent to it
         if version.render_sha256 is not None:
             uow.record(
                 f"msg:{message.id}",
@@ -100,7 +107,7 @@ class Renderer:
     def _current_of(self, messages: list[Message]) -> dict[int, RenderRecord]:
         """Current renders of ``messages`` (of the version each is) by id, in one query."""
         with db.read_session(self.station.engine) as s:
-            rows = repo.latest_version_renders(s, [m.id for m in messages])
+            rows = repo.latest_version_renders(s, self.station.scope, [m.id for m in messages])
         current = {}
         for m in messages:
             row = rows.get((m.id, m.version))
@@ -138,7 +145,7 @@ class Renderer:
         ):
             return message
         with db.read_session(self.station.engine) as s:
-            approved = versions.approved_message(s, message.id)
+            approved = versions.approved_message(s, self.station.scope, message.id)
         if approved is None:
             raise Conflict(N_("message {id} has no approved version to air"), id=message.id)
         return approved
@@ -157,16 +164,18 @@ class Renderer:
         if ids is None:
             return self.station.listings.approved_messages()
         found = []
+        scope = self.station.scope
         with db.read_session(self.station.engine) as s:
             for mid in ids:
-                approved = versions.approved_message(s, mid)
+                approved = versions.approved_message(s, scope, mid)
                 if approved is None:
-                    row = s.get(MessageRow, mid)
+                    row = s.scalar(
+                        select(MessageRow).where(MessageRow.id == mid, scope.orm(MessageRow))
+                    )
                     if row is None:
                         raise NotFound(f"no message {mid}")
-                    approved = repo.to_message(
-                        row, repo.all_block_codes(s) if row.all_blocks else ()
-                    )
+                    every = repo.all_block_codes(s, scope) if row.all_blocks else ()
+                    approved = repo.to_message(row, self.station.station_id, every)
                 found.append(approved)
         return found
 
@@ -176,6 +185,7 @@ class Renderer:
             rows = s.execute(
                 select(RenderRow.key)
                 .join(MessageRow, MessageRow.id == RenderRow.message_id)
+                .where(self.station.scope.orm(RenderRow))
                 .where(MessageRow.status.in_([MessageStatus.APPROVED.value, "draft"]))
             )
             return {key for (key,) in rows}

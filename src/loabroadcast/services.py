@@ -33,7 +33,10 @@ log = logging.getLogger("loabroadcast")
 
 def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | None, str, bool]:
     """Create LOA_HOME, its config and database (idempotent); migrate to the newest schema.
-    A change (a new config, a migration) leaves an audit row.
+    A change (a new config, a migration) leaves an audit row. A database that learns of
+    stations becomes the folder's station; a district's database must already hold the
+    folder's station (``loa station add``); a SQLite database's one station takes the
+    folder's code and name.
 
     Returns (schema before, schema after, config created).
     """
@@ -63,26 +66,57 @@ def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | 
     engine = db.make_engine(settings.database_url)
     try:
         try:
-            before, after = schema.upgrade(engine)
+            before, after = schema.upgrade(engine, folder_station(settings))
         except LoaError:
             raise
         except Exception as err:  # noqa: BLE001 - a driver or migration error, in one line
             raise StoreError(f"cannot migrate the database: {first_line(err)}") from err
+        ctx = StationContext(settings, engine=engine, actor=actor)
+        ctx.listings.check_schema()  # the folder's station is there (or one line says not)
         if before != after or created:
-            _record_init(settings, engine, actor, before, after, created)
+            _record_init(ctx, before, after, created)
+        if engine.dialect.name == "sqlite":
+            _name_the_station(ctx)
     finally:
         engine.dispose()
     return before, after, created
 
 
-def _record_init(settings, engine, actor, before, after, created) -> None:
+def folder_station(settings: Settings) -> dict[str, str]:
+    """The folder's ``[station]``: what its database becomes when it learns of stations."""
+    from .config import PLACE
+
+    return {
+        "code": settings.station_code,
+        "name": settings.station,
+        **{key: getattr(settings, key) for key in PLACE},
+    }
+
+
+def _record_init(ctx: StationContext, before, after, created) -> None:
     """One audit row for what ``loa init`` changed (after the migration, which Alembic
     commits itself)."""
-    ctx = StationContext(settings, engine=engine, actor=actor)
     with ctx.work("init") as uow:
         old = None if before is None else {"schema": before}
-        new = {"schema": after} | ({"config": str(settings.config_path)} if created else {})
+        new = {"schema": after} | ({"config": str(ctx.settings.config_path)} if created else {})
         uow.record("station:schema", old, new, plan=False)
+
+
+def _name_the_station(ctx: StationContext) -> None:
+    """A SQLite database's one station is the folder's: its code, name and place follow
+    ``[station]`` (the change is recorded)."""
+    from .store.models import StationRow
+
+    wanted = folder_station(ctx.settings)
+    wanted["name"] = wanted["name"].strip() or wanted["code"]
+    with ctx.work("init") as uow:
+        row = uow.session.get(StationRow, ctx.station_id)
+        now = {key: getattr(row, key) for key in wanted}
+        if now == wanted:
+            return
+        for key, value in wanted.items():
+            setattr(row, key, value)
+        uow.record(f"station:{wanted['code']}", now, wanted, plan=False)
 
 
 class Station(StationContext):
@@ -92,11 +126,16 @@ class Station(StationContext):
 
     @classmethod
     def open(
-        cls, settings: Settings, clock: Clock | None = None, actor: Actor | None = None
+        cls,
+        settings: Settings,
+        clock: Clock | None = None,
+        actor: Actor | None = None,
+        station: str | None = None,
     ) -> Station:
-        station = cls(settings, clock, actor=actor)
-        station.listings.check_schema()
-        return station
+        """The folder's station, or the one ``station`` (a code) names."""
+        opened = cls(settings, clock, actor=actor, station=station)
+        opened.listings.check_schema()
+        return opened
 
     # blocks and slots -------------------------------------------------------
 
@@ -174,7 +213,7 @@ class Station(StationContext):
         """The newest render of a message (of ``version`` when given), as plain data
         (None when not rendered)."""
         with db.read_session(self.engine) as s:
-            row = repo.latest_renders(s, [message_id], version).get(message_id)
+            row = repo.latest_renders(s, self.scope, [message_id], version).get(message_id)
             if row is None:
                 return None
             r = repo.to_render(row)
@@ -192,7 +231,7 @@ class Station(StationContext):
 
     def plan_version(self) -> int:
         with db.read_session(self.engine) as s:
-            return repo.plan_version(s)
+            return repo.plan_version(s, self.scope)
 
     # on air -----------------------------------------------------------------
 

@@ -195,6 +195,17 @@ def names(value):
     return clean
 
 
+def station_code(value):
+    """A station's code, as `loa station add` takes it: letters, digits, '-', '_', '.'."""
+    spec = text(empty=False)(value)
+    from .domain.parse import check_code
+
+    try:
+        return check_code(spec, "station")
+    except ValueError as err:
+        raise _Bad(N_("{error}"), error=str(err)) from None
+
+
 def weekdays(value):
     """Days of the week as `loa slot add --days` takes them: "mon-fri", "t2,t4,t6", "daily"."""
     spec = text(empty=False)(value)
@@ -214,6 +225,7 @@ BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 SECTIONS: dict[str, dict[str, Rule]] = {
     "station": {
+        "code": station_code,
         "name": text(empty=False),
         "timezone": timezone,
         "db_url": text(empty=False),

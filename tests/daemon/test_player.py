@@ -87,7 +87,7 @@ def approve_all(st: Station, renderer: Renderer, *ids: int) -> None:
 
 
 def make_player(st, clock, sink=None, zones=None, instance="test-1"):
-    asrun = AsRun(st.engine, "test", instance)
+    asrun = AsRun(st.engine, "test", instance, station_id=st.station_id)
     writer = AsRunWriter(asrun, lambda _m: None)
     renderer = Renderer(st, engine=ToneEngine())
     if zones is None:

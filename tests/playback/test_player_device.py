@@ -38,7 +38,7 @@ def test_device_vanishing_fails_the_item_and_the_next_one_plays(throwaway_pulse,
     ]
     for mid in ids:
         station.approve(mid)
-    asrun = AsRun(station.engine, "test", "device-test")
+    asrun = AsRun(station.engine, "test", "device-test", station_id=station.station_id)
     writer = AsRunWriter(asrun, lambda _m: None)
     sink = DeviceSink()
     sink.open()

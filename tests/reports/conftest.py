@@ -95,7 +95,7 @@ def build_month(st: Station, clock) -> Month:
         st.approve(mid, CHAIR if key == "storm" else "Phó Chủ tịch UBND Nguyễn Văn An")
     clock.set(datetime(2026, 12, 10, 14, 0, tzinfo=TZ))
     request_id = st.play_now(ids["storm"], by=ORDERED_BY)
-    asrun = AsRun(st.engine, st.settings.station, "test-daemon")
+    asrun = AsRun(st.engine, st.settings.station, "test-daemon", station_id=st.station_id)
     now = clock.now()
     for programme in st.schedule(FIRST, 31):
         occ = programme.occurrence

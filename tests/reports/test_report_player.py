@@ -70,7 +70,7 @@ def test_a_report_of_what_the_player_logged(station, clock):
         renderer.render(st.approve(mid, "Chủ tịch UBND").message)
         clock.advance(1)
         ids.append(mid)
-    asrun = AsRun(st.engine, st.settings.station, "test-1")
+    asrun = AsRun(st.engine, st.settings.station, "test-1", station_id=st.station_id)
     writer = AsRunWriter(asrun, lambda _m: None)
     sink = RecordingSink(clock=clock)
     zones = RecordingZones(channels=4)

@@ -128,7 +128,8 @@ def test_the_read_path_the_orm_and_the_domain_agree_on_fields():
     """One list of stored fields each for messages and versions, in both read paths."""
     assert set(records.MESSAGE_FIELDS) <= {c.key for c in inspect(MessageRow).columns}
     assert set(records.MESSAGE_FIELDS) == {f.name for f in fields(Message)} - {"blocks", "slots"}
-    version_columns = {c.key for c in inspect(MessageVersionRow).columns}
+    # a version's station is whose it is (store.scope), not a field of the version
+    version_columns = {c.key for c in inspect(MessageVersionRow).columns} - {"station_id"}
     assert set(records.VERSION_FIELDS) == version_columns
     assert set(records.VERSION_FIELDS) - {"blocks"} <= {f.name for f in fields(MessageVersion)}
 
@@ -159,11 +160,11 @@ def test_an_edit_after_approval_is_planned_as_approved_until_approved(town):
 
     assert planned() == [("sang", "Họp tổ", ("K1",))]
     with Reader.on_engine(town.engine) as reader:
-        [placed] = queries.approved_between(reader, D, D)
+        [placed] = queries.approved_between(reader, town.scope, D, D)
         assert (placed.text, placed.version, placed.approved_by) == (TEXT, 1, "Chủ tịch")
-        assert queries.approved_message(reader, mid) == placed
+        assert queries.approved_message(reader, town.scope, mid) == placed
     with db.read_session(town.engine) as s:
-        assert versions.approved_message(s, mid) == placed  # the ORM path says the same
+        assert versions.approved_message(s, town.scope, mid) == placed  # the ORM path agrees
     assert town.approved_message(mid) == placed
     # the blocks and slots the approved version airs to cannot go meanwhile
     with pytest.raises(Conflict, match=f"used by message\\(s\\) {mid}"):
@@ -200,7 +201,7 @@ def test_the_as_run_row_points_to_the_version_that_aired(town):
     time; a play-now's row also points to its request."""
     mid = add(town)
     town.approve(mid, "Chủ tịch")
-    asrun = AsRun(town.engine, "default", "test:1:0")
+    asrun = AsRun(town.engine, "default", "test:1:0", station_id=town.station_id)
     now = town.now()
 
     def claim(day, **extra):

@@ -82,15 +82,16 @@ def test_read_path_and_orm_agree_on_slots_and_entries(book, settings, clock):
         extra.id, Slot("bau-cu", time(15), time(15, 30), frozenset({4}), "Bầu cử", D + timedelta(3))
     )
     with db.read_session(st.engine) as s:
-        orm_slots = [repo.to_slot(r) for r in repo.slot_rows(s)]
+        orm_slots = [repo.to_slot(r) for r in repo.slot_rows(s, st.scope)]
     # on SQLite this reader is the standard sqlite3 module: no SQLAlchemy involved
     with Reader.open(st.settings.database_url) as reader:
-        assert queries.slots(reader) == orm_slots
-        assert [s.code for s in queries.slots_between(reader, D, D)] == ["sang", "chieu"]
-        week = queries.slots_between(reader, D, D + timedelta(days=6))
+        assert queries.slots(reader, st.scope) == orm_slots
+        assert [s.code for s in queries.slots_between(reader, st.scope, D, D)] == ["sang", "chieu"]
+        week = queries.slots_between(reader, st.scope, D, D + timedelta(days=6))
         assert [s.code for s in week] == ["sang", "bau-cu", "chieu"]
-        assert queries.day_offs(reader, D, D) == [limited]
-        assert queries.day_offs(reader, D + timedelta(days=7), D + timedelta(days=9)) == [off]
+        assert queries.day_offs(reader, st.scope, D, D) == [limited]
+        later = (D + timedelta(days=7), D + timedelta(days=9))
+        assert queries.day_offs(reader, st.scope, *later) == [off]
     listings = Listings.open(st.settings, clock)
     assert listings.calendar_entries(D) == [limited, off, extra]
     assert listings.calendar_entries(D + timedelta(days=2), D + timedelta(days=3)) == [off, extra]
@@ -130,7 +131,7 @@ def test_removing_a_session_unlinks_its_cancelled_messages(book):
     book.remove(extra.id)
     assert st.message(mid).slots == ("sang",)
     with db.read_session(st.engine) as s:
-        assert repo.slot_by_code(s, "them") is None
+        assert repo.slot_by_code(s, st.scope, "them") is None
 
 
 def test_migration_0014_keeps_the_slots_and_goes_back(settings, clock):

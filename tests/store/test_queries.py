@@ -104,7 +104,7 @@ def test_approved_between_keeps_only_what_may_air(town, valid_from, valid_until,
     cancelled = _add(town, "Hủy")
     town.cancel(cancelled)
     with Reader.on_engine(town.engine) as reader:
-        found = [m.id for m in queries.approved_between(reader, D, D)]
+        found = [m.id for m in queries.approved_between(reader, town.scope, D, D)]
     assert found == ([mid] if placed else [])
 
 
@@ -120,10 +120,12 @@ def test_durations_and_played_counts_only_for_the_days(town):
         ):
             s.add(_airing(n, mid, status, now))
     with Reader.on_engine(town.engine) as reader:
-        assert queries.rendered_durations(reader, D, D) == {inside: 41.5}  # the newest render
-        assert queries.played_counts(reader, D, D) == {inside: 2}
+        assert queries.rendered_durations(reader, town.scope, D, D) == {
+            inside: 41.5
+        }  # the newest render
+        assert queries.played_counts(reader, town.scope, D, D) == {inside: 2}
         later = D + timedelta(days=5)
-        assert queries.rendered_durations(reader, later, later) == {outside: 12.0}
+        assert queries.rendered_durations(reader, town.scope, later, later) == {outside: 12.0}
 
 
 def test_schedule_of_listings_matches_the_station(town, settings, clock):
@@ -149,11 +151,11 @@ def test_schedule_of_listings_matches_the_station(town, settings, clock):
 
 def test_a_reader_sees_one_snapshot(town):
     with Reader.on_engine(town.engine) as reader:
-        before = queries.block_codes(reader)
+        before = queries.block_codes(reader, town.scope)
         town.add_block("K9", "Khối 9")  # committed by another connection meanwhile
-        assert queries.block_codes(reader) == before
+        assert queries.block_codes(reader, town.scope) == before
     with Reader.on_engine(town.engine) as reader:
-        assert queries.block_codes(reader) == (*before, "K9")
+        assert queries.block_codes(reader, town.scope) == (*before, "K9")
 
 
 def test_a_reader_writes_nothing(town, settings):
@@ -211,13 +213,14 @@ def test_sqlite_reader_waits_out_a_writer(tmp_path, clock):
 
     settings = load_settings(tmp_path / "home", env={})
     init_station(settings)
-    Station.open(settings, clock).add_block("K1", "Khối 1")
+    st = Station.open(settings, clock)
+    st.add_block("K1", "Khối 1")
     writer = sqlite3.connect(sqlite_file(settings.database_url), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("INSERT INTO blocks (code, name) VALUES ('K2', 'Khối 2')")
+    writer.execute("INSERT INTO blocks (station_id, code, name) VALUES (1, 'K2', 'Khối 2')")
     try:
         with Reader.open(settings.database_url) as reader:
-            assert queries.block_codes(reader) == ("K1",)
+            assert queries.block_codes(reader, st.scope) == ("K1",)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -225,6 +228,7 @@ def test_sqlite_reader_waits_out_a_writer(tmp_path, clock):
 
 def _render(mid: int, seconds: float, now: datetime, version: int = 1) -> RenderRow:
     return RenderRow(
+        station_id=1,
         message_id=mid,
         version=version,  # the approved version's render is what the planner times
         key=f"k{mid}-{seconds}",
@@ -239,6 +243,7 @@ def _render(mid: int, seconds: float, now: datetime, version: int = 1) -> Render
 def _airing(n: int, mid: int, status: str, now: datetime) -> AiringRow:
     assert status in {s.value for s in AiringStatus}
     return AiringRow(
+        station_id=1,
         occurrence_key=f"default|sang|{n}|{mid}",
         station="default",
         message_id=mid,

@@ -269,3 +269,4 @@ class Airing:
     approved_by: str | None = None  # who approved that version
     written_by: str | None = None  # who made that version
     requested_by: str | None = None  # who ordered it, for a play-now
+    station: str | None = None  # the code of the station it aired at

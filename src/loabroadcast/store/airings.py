@@ -1,4 +1,7 @@
-"""The as-run log, occurrence claims, daemon heartbeats and play-now requests."""
+"""The as-run log, occurrence claims, daemon heartbeats and play-now requests.
+
+All of one station (``station_id``): an occurrence key is unique within its station, a
+daemon takes only its station's play-now requests and sees only its plan version."""
 
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ from .models import (
     MessageVersionRow,
     PlanState,
     PlayRequestRow,
+    StationRow,
 )
+from .scope import Scope
 
 # A claim holds an occurrence; these statuses mean "done with, do not air again".
 SETTLED = {
@@ -66,12 +71,15 @@ def occurrence_key(station: str, slot: str, day: date, message_id: int, attempt:
 
 
 class AsRun:
-    """Writes of the daemon to the store; each method is one short transaction."""
+    """Writes of the daemon to the store; each method is one short transaction.
+    ``station`` is the display name written beside the rows of station ``station_id``."""
 
-    def __init__(self, engine: Engine, station: str, instance: str):
+    def __init__(self, engine: Engine, station: str, instance: str, *, station_id: int):
         self.engine = engine
         self.station = station
         self.instance = instance
+        self.station_id = station_id
+        self.scope = Scope.of(station_id)
 
     # claims ------------------------------------------------------------------
 
@@ -79,9 +87,14 @@ class AsRun:
         """Insert the claim row for ``key``; None when somebody holds or settled it."""
         try:
             with db.write_session(self.engine) as s:
-                if s.scalar(select(AiringRow.id).where(AiringRow.occurrence_key == key)):
+                if s.scalar(
+                    select(AiringRow.id).where(
+                        self.scope.orm(AiringRow), AiringRow.occurrence_key == key
+                    )
+                ):
                     return None
                 row = AiringRow(
+                    station_id=self.station_id,
                     occurrence_key=key,
                     station=self.station,
                     status=AiringStatus.CLAIMED.value,
@@ -123,6 +136,7 @@ class AsRun:
             return list(
                 s.scalars(
                     select(AiringRow)
+                    .where(self.scope.orm(AiringRow))
                     .where(AiringRow.occurrence_key.startswith(keys_prefix, autoescape=True))
                     .order_by(AiringRow.id)
                 )
@@ -134,6 +148,7 @@ class AsRun:
             return list(
                 s.scalars(
                     select(AiringRow)
+                    .where(self.scope.orm(AiringRow))
                     .where(
                         (AiringRow.occurrence_key == key)
                         | AiringRow.occurrence_key.startswith(key + "/r", autoescape=True)
@@ -154,6 +169,7 @@ class AsRun:
                 instance
                 for instance in s.scalars(
                     select(DaemonStateRow.instance)
+                    .where(self.scope.orm(DaemonStateRow))
                     .where(DaemonStateRow.heartbeat_at >= now - stale_after)
                     .where(DaemonStateRow.stopped_at.is_(None))
                 )
@@ -162,7 +178,8 @@ class AsRun:
             alive.add(self.instance)
             open_rows = s.scalars(
                 select(AiringRow).where(
-                    AiringRow.status.in_([AiringStatus.PLAYING.value, AiringStatus.CLAIMED.value])
+                    self.scope.orm(AiringRow),
+                    AiringRow.status.in_([AiringStatus.PLAYING.value, AiringStatus.CLAIMED.value]),
                 )
             ).all()
             interrupted = released = 0
@@ -185,7 +202,12 @@ class AsRun:
         with db.write_session(self.engine) as s:
             row = s.get(DaemonStateRow, self.instance)
             if row is None:
-                row = DaemonStateRow(instance=self.instance, station=self.station, started_at=now)
+                row = DaemonStateRow(
+                    instance=self.instance,
+                    station_id=self.station_id,
+                    station=self.station,
+                    started_at=now,
+                )
                 s.add(row)
             row.heartbeat_at = now
             for name, value in fields.items():
@@ -198,7 +220,7 @@ class AsRun:
         with db.read_session(self.engine) as s:
             return s.scalar(
                 select(DaemonStateRow.heartbeat_at)
-                .where(DaemonStateRow.station == self.station)
+                .where(self.scope.orm(DaemonStateRow))
                 .where(DaemonStateRow.instance != self.instance)
                 .order_by(DaemonStateRow.heartbeat_at.desc())
                 .limit(1)
@@ -210,6 +232,7 @@ class AsRun:
         with db.write_session(self.engine) as s:
             row = s.scalar(
                 select(PlayRequestRow)
+                .where(self.scope.orm(PlayRequestRow))
                 .where(PlayRequestRow.status == "pending")
                 .order_by(PlayRequestRow.id)
                 .limit(1)
@@ -225,8 +248,12 @@ class AsRun:
     def poll_state(self) -> tuple[int, bool]:
         """(plan_version, whether a play-now request waits): one statement, no ORM session,
         as cheap as a read can be (the daemon asks twice a second)."""
-        pending = select(PlayRequestRow.id).where(PlayRequestRow.status == "pending").exists()
-        query = select(PlanState.version, pending).where(PlanState.id == 1)
+        pending = (
+            select(PlayRequestRow.id)
+            .where(self.scope.orm(PlayRequestRow), PlayRequestRow.status == "pending")
+            .exists()
+        )
+        query = select(PlanState.version, pending).where(self.scope.orm(PlanState))
         try:
             with self.engine.connect() as conn:
                 version, waiting = conn.execute(query).one()
@@ -262,17 +289,25 @@ def _dead_here(instance: str) -> bool:
     return False
 
 
-def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
-    """The as-run log of a station day (local), oldest first; all days when ``day`` is None;
-    only rows matching ``where`` when given. Each with the version that aired (number,
-    who made and approved it) and who ordered a play-now."""
+def airings_on(engine: Engine, scope: Scope, day: date | None, tz, *where) -> list[Airing]:
+    """The as-run log of the stations of ``scope`` for a station day (local), oldest
+    first; all days when ``day`` is None; only rows matching ``where`` when given. Each with
+    the version that aired (number, who made and approved it), who ordered a play-now, and
+    the station's code."""
     with db.read_session(engine) as s:
         query = (
-            select(AiringRow, MessageRow.title, MessageVersionRow, PlayRequestRow.requested_by)
+            select(
+                AiringRow,
+                MessageRow.title,
+                MessageVersionRow,
+                PlayRequestRow.requested_by,
+                StationRow.code,
+            )
             .join(MessageRow, MessageRow.id == AiringRow.message_id)
+            .join(StationRow, StationRow.id == AiringRow.station_id)
             .outerjoin(MessageVersionRow, MessageVersionRow.id == AiringRow.message_version_id)
             .outerjoin(PlayRequestRow, PlayRequestRow.id == AiringRow.play_request_id)
-            .where(*where)
+            .where(scope.orm(AiringRow), *where)
             .order_by(func.coalesce(AiringRow.started_at, AiringRow.scheduled_at), AiringRow.id)
         )
         if day is not None:
@@ -283,6 +318,12 @@ def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
         return [repo.to_airing(*found) for found in s.execute(query)]
 
 
-def daemon_rows(engine: Engine) -> list[DaemonStateRow]:
+def daemon_rows(engine: Engine, scope: Scope) -> list[DaemonStateRow]:
     with db.read_session(engine) as s:
-        return list(s.scalars(select(DaemonStateRow).order_by(DaemonStateRow.heartbeat_at.desc())))
+        return list(
+            s.scalars(
+                select(DaemonStateRow)
+                .where(scope.orm(DaemonStateRow))
+                .order_by(DaemonStateRow.heartbeat_at.desc())
+            )
+        )

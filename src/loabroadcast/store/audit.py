@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from ..domain.audit import AuditEntry
 from .models import AuditRow
+from .scope import Scope
 
 
 def add(
     session: Session,
     *,
+    station_id: int,
     at: datetime,
     actor: str,
     command: str,
@@ -26,6 +28,7 @@ def add(
     after: dict[str, Any] | None,
 ) -> AuditRow:
     row = AuditRow(
+        station_id=station_id,
         at=at,
         actor=actor,
         command=command,
@@ -39,13 +42,15 @@ def add(
 
 def entries(
     session: Session,
+    scope: Scope,
     since: datetime | None = None,
     before: datetime | None = None,
     obj: str | None = None,
 ) -> list[AuditEntry]:
-    """Entries at or after ``since`` and before ``before``, of ``obj`` when given, in the
-    order they were written (writers are serialised: that is the order things happened)."""
-    query = select(AuditRow).order_by(AuditRow.id)
+    """The stations' entries at or after ``since`` and before ``before``, of ``obj`` when
+    given, in the order they were written (a station's writers are serialised: that is the
+    order things happened there)."""
+    query = select(AuditRow).where(scope.orm(AuditRow)).order_by(AuditRow.id)
     if since is not None:
         query = query.where(AuditRow.at >= since)
     if before is not None:

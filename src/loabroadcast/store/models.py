@@ -54,27 +54,52 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def station_fk() -> Mapped[int]:
+    """The station a row belongs to (``store.scope`` filters on it)."""
+    return mapped_column(ForeignKey("stations.id"), nullable=False)
+
+
+class StationRow(Base):
+    """A station (đài truyền thanh cơ sở): a commune's loudspeakers and its daemon. One
+    SQLite database holds exactly one; a district's PostgreSQL database holds many."""
+
+    __tablename__ = "stations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    commune: Mapped[str] = mapped_column(String(200), default="")
+    district: Mapped[str] = mapped_column(String(200), default="")
+    province: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PlanState(Base):
-    """One row: ``version`` goes up with every change the daemon must see."""
+    """One row per station: ``version`` goes up with every change its daemon must see."""
 
     __tablename__ = "plan_state"
+    __table_args__ = (UniqueConstraint("station_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()
     version: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class BlockRow(Base):
     __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("station_id", "code"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    station_id: Mapped[int] = station_fk()
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     zone: Mapped[int | None] = mapped_column(Integer)
 
 
 class SlotRow(Base):
     __tablename__ = "slots"
+    __table_args__ = (UniqueConstraint("station_id", "code"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    station_id: Mapped[int] = station_fk()
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200), default="")
     start: Mapped[str] = mapped_column(String(8))
     end: Mapped[str] = mapped_column(String(8))
@@ -89,6 +114,7 @@ class CalendarEntryRow(Base):
     __tablename__ = "calendar_entries"
     __table_args__ = (UniqueConstraint("slot_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()
     kind: Mapped[str] = mapped_column(String(10))
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
@@ -114,9 +140,23 @@ class MessageSlotRow(Base):
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"), primary_key=True)
 
 
+class MessageStationRow(Base):
+    """The stations a message is sent to (its owner's among them, usually)."""
+
+    __tablename__ = "message_stations"
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True, index=True)
+
+
 class MessageRow(Base):
+    """A message belongs to the station that wrote it (``station_id``: only there is it
+    edited, approved or cancelled) and airs at the stations ``message_stations`` lists."""
+
     __tablename__ = "messages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str | None] = mapped_column(Text)
     audio_path: Mapped[str | None] = mapped_column(Text)
@@ -146,11 +186,15 @@ class MessageRow(Base):
     slots: Mapped[list[SlotRow]] = relationship(
         secondary="message_slots", order_by=SlotRow.start, lazy="selectin"
     )
+    stations: Mapped[list[StationRow]] = relationship(
+        secondary="message_stations", order_by=StationRow.code, lazy="selectin"
+    )
 
 
 class RenderRow(Base):
     __tablename__ = "renders"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()  # the station whose cache holds the file
     message_id: Mapped[int] = mapped_column(
         ForeignKey("messages.id", ondelete="CASCADE"), index=True
     )
@@ -167,11 +211,13 @@ class RenderRow(Base):
 
 
 class AiringRow(Base):
-    """The as-run log (nhật ký phát thanh). ``occurrence_key`` makes a claim unique."""
+    """The as-run log (nhật ký phát thanh). ``occurrence_key`` makes a claim unique in its
+    station; ``station`` is the display name the daemon had."""
 
     __tablename__ = "airings"
-    __table_args__ = (UniqueConstraint("occurrence_key"),)
+    __table_args__ = (UniqueConstraint("station_id", "occurrence_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()
     occurrence_key: Mapped[str] = mapped_column(String(200))
     station: Mapped[str] = mapped_column(String(100))
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
@@ -198,6 +244,7 @@ class DaemonStateRow(Base):
 
     __tablename__ = "daemon_state"
     instance: Mapped[str] = mapped_column(String(200), primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), nullable=False, index=True)
     station: Mapped[str] = mapped_column(String(100))
     host: Mapped[str] = mapped_column(String(200))
     pid: Mapped[int] = mapped_column(Integer)
@@ -216,6 +263,7 @@ class PlayRequestRow(Base):
 
     __tablename__ = "play_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()  # the station whose daemon plays it
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     blocks: Mapped[str] = mapped_column(Text, default="")
     requested_by: Mapped[str | None] = mapped_column(String(100))
@@ -232,6 +280,7 @@ class MessageVersionRow(Base):
     __tablename__ = "message_versions"
     __table_args__ = (UniqueConstraint("message_id", "number"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()  # the message's own station
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
@@ -264,6 +313,7 @@ class AuditRow(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()  # the station whose officer (or daemon) acted
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     actor: Mapped[str] = mapped_column(String(100))
     command: Mapped[str] = mapped_column(String(100))

@@ -3,6 +3,10 @@
 Message listings and the planner's input: each is a handful of set queries (no query
 per message), and the planner's input holds only the approved versions of the messages
 that air, valid on the asked days, with only their renders and airings.
+
+Every query is of one station's rows (``scope``, see ``store.scope``): its blocks and
+slots, the messages sent to it (their blocks and slots are its own of those codes), its
+renders and its as-run log.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from ..domain.calendar import CalendarEntry, DayOff, ExtraSession
 from ..domain.versions import MessageVersion
 from . import records
 from .reader import Reader
+from .scope import Scope
 
 OFF, EXTRA = "off", "extra"  # calendar_entries.kind
 _MESSAGE_COLUMNS = ", ".join(f"m.{f}" for f in records.MESSAGE_FIELDS)
@@ -34,6 +39,9 @@ class _Where(NamedTuple):
     sql: str = "1 = 1"
     params: tuple[Any, ...] = ()
 
+    def __and__(self, other: _Where) -> _Where:  # type: ignore[override]
+        return _Where(f"({self.sql}) AND ({other.sql})", (*self.params, *other.params))
+
 
 def schema_revision(reader: Reader) -> str | None:
     """The Alembic revision of the database; None when it was never initialised."""
@@ -43,49 +51,59 @@ def schema_revision(reader: Reader) -> str | None:
     return rows[0][0] if rows else None
 
 
-def block_codes(reader: Reader) -> tuple[str, ...]:
-    return tuple(code for (code,) in reader.rows("SELECT code FROM blocks ORDER BY code"))
+def block_codes(reader: Reader, scope: Scope) -> tuple[str, ...]:
+    where, params = scope.sql("blocks", "b")
+    rows = reader.rows(f"SELECT b.code FROM blocks b WHERE {where} ORDER BY b.code", params)
+    return tuple(code for (code,) in rows)
 
 
 _SLOT_COLUMNS = 'code, name, start, "end", weekdays, on_day'
 
 
-def slots(reader: Reader) -> list[Slot]:
+def slots(reader: Reader, scope: Scope) -> list[Slot]:
     """Every slot, one-off sessions too, in time of day order."""
-    rows = reader.rows(f"SELECT {_SLOT_COLUMNS} FROM slots ORDER BY start, code")
-    return [records.slot(*r) for r in rows]
-
-
-def slots_between(reader: Reader, first: date, last: date) -> list[Slot]:
-    """The daily slots and the one-off sessions of the days [first, last]."""
+    where, params = scope.sql("slots")
     rows = reader.rows(
-        f"SELECT {_SLOT_COLUMNS} FROM slots "
-        "WHERE on_day IS NULL OR (on_day >= ? AND on_day <= ?) ORDER BY start, code",
-        (first, last),
+        f"SELECT {_SLOT_COLUMNS} FROM slots WHERE {where} ORDER BY start, code", params
     )
     return [records.slot(*r) for r in rows]
 
 
-def day_offs(reader: Reader, first: date, last: date) -> list[DayOff]:
+def slots_between(reader: Reader, scope: Scope, first: date, last: date) -> list[Slot]:
+    """The daily slots and the one-off sessions of the days [first, last]."""
+    where, params = scope.sql("slots")
+    rows = reader.rows(
+        f"SELECT {_SLOT_COLUMNS} FROM slots WHERE {where} "
+        "AND (on_day IS NULL OR (on_day >= ? AND on_day <= ?)) ORDER BY start, code",
+        (*params, first, last),
+    )
+    return [records.slot(*r) for r in rows]
+
+
+def day_offs(reader: Reader, scope: Scope, first: date, last: date) -> list[DayOff]:
     """The quiet ranges that meet the days [first, last], earliest first."""
+    where, params = scope.sql("calendar_entries")
     rows = reader.rows(
         "SELECT id, first_day, last_day, slots, reason FROM calendar_entries "
-        "WHERE kind = ? AND first_day <= ? AND last_day >= ? ORDER BY first_day, id",
-        (OFF, last, first),
+        f"WHERE {where} AND kind = ? AND first_day <= ? AND last_day >= ? ORDER BY first_day, id",
+        (*params, OFF, last, first),
     )
     return [records.day_off(*r) for r in rows]
 
 
-def calendar_entries(reader: Reader, first: date, last: date | None) -> list[CalendarEntry]:
+def calendar_entries(
+    reader: Reader, scope: Scope, first: date, last: date | None
+) -> list[CalendarEntry]:
     """Quiet ranges and one-off sessions that meet [first, last] (``last`` None: no end),
     by first day."""
     until = "AND e.first_day <= ? " if last is not None else ""
+    where, params = scope.sql("calendar_entries", "e")
     rows = reader.rows(
         "SELECT e.id, e.kind, e.first_day, e.last_day, e.slots, e.reason, "
         f's.code, s.name, s.start, s."end", s.weekdays, s.on_day '
         "FROM calendar_entries e LEFT JOIN slots s ON s.id = e.slot_id "
-        f"WHERE e.last_day >= ? {until}ORDER BY e.first_day, e.id",
-        (first, last) if last is not None else (first,),
+        f"WHERE {where} AND e.last_day >= ? {until}ORDER BY e.first_day, e.id",
+        (*params, first, last) if last is not None else (*params, first),
     )
     entries: list[CalendarEntry] = []
     for id_, kind, first_day, last_day, codes, reason, *slot in rows:
@@ -96,16 +114,16 @@ def calendar_entries(reader: Reader, first: date, last: date | None) -> list[Cal
     return entries
 
 
-def message_summaries(reader: Reader, status: str | None = None) -> list[tuple]:
+def message_summaries(reader: Reader, scope: Scope, status: str | None = None) -> list[tuple]:
     """(id, status, priority label, title, blocks, slots, from, until) of each message,
     oldest first; blocks and slots as comma-joined codes, "all" for every block."""
-    where = _by_status(status)
+    where = _sent(scope) & _by_status(status)
     rows = reader.rows(
         "SELECT m.id, m.status, m.priority, m.title, m.all_blocks, m.valid_from, m.valid_until "
         f"FROM messages m WHERE {where.sql} ORDER BY m.id",
         where.params,
     )
-    blocks, slot_codes = _codes(reader, where)
+    blocks, slot_codes = _codes(reader, scope, where)
     label = {p.value: p.label for p in Priority}
     day = records.day
     return [
@@ -123,85 +141,98 @@ def message_summaries(reader: Reader, status: str | None = None) -> list[tuple]:
     ]
 
 
-def messages(reader: Reader, status: str | None = None) -> list[Message]:
+def messages(reader: Reader, scope: Scope, status: str | None = None) -> list[Message]:
     """Messages (of ``status``) in full, oldest first."""
-    return _messages(reader, _by_status(status))
+    return _messages(reader, scope, _sent(scope) & _by_status(status))
 
 
-def approved_between(reader: Reader, first: date, last: date) -> list[Message]:
+def approved_between(reader: Reader, scope: Scope, first: date, last: date) -> list[Message]:
     """What the planner may place: the approved version of each message that airs one
     (approved, or edited since and waiting for approval), valid on a day of [first, last].
     A message edited after approval is planned as it was approved."""
-    where = _approved_between(first, last)
+    where = _sent(scope) & _approved_between(first, last)
     rows = reader.rows(
         f"SELECT {_VERSION_COLUMNS}, m.approved_version {_AIRING} WHERE {where.sql} ORDER BY m.id",
         where.params,
     )
-    return _version_messages(reader, rows)
+    return _version_messages(reader, scope, rows)
 
 
-def approved_messages(reader: Reader) -> list[Message]:
+def approved_messages(reader: Reader, scope: Scope) -> list[Message]:
     """The approved version of every message that airs one, whatever its dates."""
+    where = _sent(scope) & _Where("m.status IN (?, ?)", _AIRING_STATUSES)
     rows = reader.rows(
-        f"SELECT {_VERSION_COLUMNS}, m.approved_version {_AIRING} WHERE m.status IN (?, ?) "
-        "ORDER BY m.id",
-        _AIRING_STATUSES,
+        f"SELECT {_VERSION_COLUMNS}, m.approved_version {_AIRING} WHERE {where.sql} ORDER BY m.id",
+        where.params,
     )
-    return _version_messages(reader, rows)
+    return _version_messages(reader, scope, rows)
 
 
-def approved_message(reader: Reader, message_id: int) -> Message | None:
+def approved_message(reader: Reader, scope: Scope, message_id: int) -> Message | None:
     """The version of ``message_id`` that airs, None when none does."""
-    rows = reader.rows(
-        f"SELECT {_VERSION_COLUMNS}, m.approved_version {_AIRING} "
-        "WHERE m.status IN (?, ?) AND m.id = ?",
-        (*_AIRING_STATUSES, message_id),
+    where = _sent(scope) & _Where(
+        "m.status IN (?, ?) AND m.id = ?", (*_AIRING_STATUSES, message_id)
     )
-    found = _version_messages(reader, rows)
+    rows = reader.rows(
+        f"SELECT {_VERSION_COLUMNS}, m.approved_version {_AIRING} WHERE {where.sql}",
+        where.params,
+    )
+    found = _version_messages(reader, scope, rows)
     return found[0] if found else None
 
 
-def versions(reader: Reader, message_id: int) -> list[MessageVersion]:
+def versions(reader: Reader, scope: Scope, message_id: int) -> list[MessageVersion]:
     """Every version of a message, oldest first."""
+    where = _sent(scope) & _Where("v.message_id = ?", (message_id,))
     rows = reader.rows(
         f"SELECT {_VERSION_COLUMNS}, m.approved_version FROM message_versions v "
-        "JOIN messages m ON m.id = v.message_id WHERE v.message_id = ? ORDER BY v.number",
-        (message_id,),
+        f"JOIN messages m ON m.id = v.message_id WHERE {where.sql} ORDER BY v.number",
+        where.params,
     )
     fields = records.VERSION_FIELDS
     return [records.version(dict(zip(fields, r, strict=False)), r[-1]) for r in rows]
 
 
-def messages_where(reader: Reader, sql: str, params: tuple[Any, ...] = ()) -> list[Message]:
+def messages_where(
+    reader: Reader, scope: Scope, sql: str, params: tuple[Any, ...] = ()
+) -> list[Message]:
     """Messages in full that a condition on ``m`` picks (with its parameters), oldest first."""
-    return _messages(reader, _Where(sql, tuple(params)))
+    return _messages(reader, scope, _sent(scope) & _Where(sql, tuple(params)))
 
 
-def rendered_durations(reader: Reader, first: date, last: date) -> dict[int, float]:
-    """Seconds of the newest render of the version that airs, of each message
+def rendered_durations(reader: Reader, scope: Scope, first: date, last: date) -> dict[int, float]:
+    """Seconds of the station's newest render of the version that airs, of each message
     ``approved_between`` the days."""
-    where = _approved_between(first, last)
+    where = _sent(scope) & _approved_between(first, last)
+    mine, mine_params = scope.sql("renders", "r2")
     rows = reader.rows(
         "SELECT r.message_id, r.duration_s FROM renders r WHERE r.id IN ("
         f"SELECT max(r2.id) FROM renders r2 JOIN messages m ON m.id = r2.message_id "
         "JOIN message_versions v ON v.message_id = m.id AND v.number = m.approved_version "
-        f"WHERE r2.version = m.approved_version AND {where.sql} GROUP BY r2.message_id)",
-        where.params,
+        f"WHERE {mine} AND r2.version = m.approved_version AND {where.sql} "
+        "GROUP BY r2.message_id)",
+        (*mine_params, *where.params),
     )
     return dict(rows)
 
 
-def played_counts(reader: Reader, first: date, last: date) -> dict[int, int]:
-    """Played airings so far of each message ``approved_between`` the days (all its
-    versions count)."""
-    where = _approved_between(first, last)
+def played_counts(reader: Reader, scope: Scope, first: date, last: date) -> dict[int, int]:
+    """Played airings so far at the station of each message ``approved_between`` the days
+    (all its versions count)."""
+    where = _sent(scope) & _approved_between(first, last)
+    mine, mine_params = scope.sql("airings", "a")
     rows = reader.rows(
-        "SELECT a.message_id, count(*) FROM airings a WHERE a.status = ? "
+        f"SELECT a.message_id, count(*) FROM airings a WHERE {mine} AND a.status = ? "
         f"AND a.message_id IN (SELECT m.id {_AIRING} WHERE {where.sql}) "
         "GROUP BY a.message_id",
-        (AiringStatus.PLAYED.value, *where.params),
+        (*mine_params, AiringStatus.PLAYED.value, *where.params),
     )
     return dict(rows)
+
+
+def _sent(scope: Scope) -> _Where:
+    """Messages ``m`` sent to the scope's stations."""
+    return _Where(*scope.sql("messages", "m"))
 
 
 def _by_status(status: str | None) -> _Where:
@@ -217,22 +248,22 @@ def _approved_between(first: date, last: date) -> _Where:
     )
 
 
-def _version_messages(reader: Reader, rows: list[tuple]) -> list[Message]:
+def _version_messages(reader: Reader, scope: Scope, rows: list[tuple]) -> list[Message]:
     """Messages as the versions in ``rows`` (``_VERSION_COLUMNS``, then the message's
     approved version number) say them."""
     fields = records.VERSION_FIELDS
     found = [records.version(dict(zip(fields, r, strict=False)), r[-1]) for r in rows]
-    every = block_codes(reader) if any(v.all_blocks for v in found) else ()
+    every = block_codes(reader, scope) if any(v.all_blocks for v in found) else ()
     return [records.version_message(v, every) for v in found]
 
 
-def _messages(reader: Reader, where: _Where) -> list[Message]:
+def _messages(reader: Reader, scope: Scope, where: _Where) -> list[Message]:
     rows = reader.rows(
         f"SELECT {_MESSAGE_COLUMNS}, m.all_blocks FROM messages m WHERE {where.sql} ORDER BY m.id",
         where.params,
     )
-    blocks, slot_codes = _codes(reader, where)
-    every = block_codes(reader) if any(r[-1] for r in rows) else ()
+    blocks, slot_codes = _codes(reader, scope, where)
+    every = block_codes(reader, scope) if any(r[-1] for r in rows) else ()
     fields = records.MESSAGE_FIELDS
     return [
         records.message(
@@ -244,25 +275,31 @@ def _messages(reader: Reader, where: _Where) -> list[Message]:
     ]
 
 
-def _codes(reader: Reader, where: _Where) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Block codes (by code) and slot codes (by start) of the messages ``where`` picks."""
+def _codes(
+    reader: Reader, scope: Scope, where: _Where
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The station's block codes (by code) and slot codes (by start) of the messages
+    ``where`` picks."""
+    own_blocks, block_params = scope.sql("blocks", "b")
+    own_slots, slot_params = scope.sql("slots", "s")
     blocks = reader.rows(
         "SELECT mb.message_id, b.code FROM message_blocks mb "
         "JOIN blocks b ON b.id = mb.block_id JOIN messages m ON m.id = mb.message_id "
-        f"WHERE {where.sql} ORDER BY b.code",
-        where.params,
+        f"WHERE {own_blocks} AND {where.sql} ORDER BY b.code",
+        (*block_params, *where.params),
     )
     slot_codes = reader.rows(
         "SELECT ms.message_id, s.code FROM message_slots ms "
         "JOIN slots s ON s.id = ms.slot_id JOIN messages m ON m.id = ms.message_id "
-        f"WHERE {where.sql} ORDER BY s.start",
-        where.params,
+        f"WHERE {own_slots} AND {where.sql} ORDER BY s.start, s.code",
+        (*slot_params, *where.params),
     )
     return _grouped(blocks), _grouped(slot_codes)
 
 
 def _grouped(pairs: list[tuple]) -> dict[int, list[str]]:
-    grouped: dict[int, list[str]] = {}
+    """Values by key, in order, each once (a scope of several stations has a code in each)."""
+    grouped: dict[int, dict[str, None]] = {}
     for key, value in pairs:
-        grouped.setdefault(key, []).append(value)
-    return grouped
+        grouped.setdefault(key, {})[value] = None
+    return {key: list(values) for key, values in grouped.items()}

@@ -26,19 +26,20 @@ from .models import (
     RenderRow,
     SlotRow,
 )
+from .scope import Scope
 
 
-def bump_plan(session: Session, now: datetime) -> None:
-    """Tell the daemon something changed (in the caller's transaction)."""
+def bump_plan(session: Session, now: datetime, stations: Iterable[int]) -> None:
+    """Tell the stations' daemons something changed (in the caller's transaction)."""
     session.execute(
         update(PlanState)
-        .where(PlanState.id == 1)
+        .where(PlanState.station_id.in_(list(stations)))
         .values(version=PlanState.version + 1, changed_at=now)
     )
 
 
-def plan_version(session: Session) -> int:
-    return session.scalar(select(PlanState.version).where(PlanState.id == 1)) or 0
+def plan_version(session: Session, scope: Scope) -> int:
+    return session.scalar(select(PlanState.version).where(scope.orm(PlanState))) or 0
 
 
 # blocks -------------------------------------------------------------------
@@ -48,12 +49,14 @@ def to_block(row: BlockRow) -> Block:
     return Block(code=row.code, name=row.name, zone=row.zone)
 
 
-def block_rows(session: Session) -> list[BlockRow]:
-    return list(session.scalars(select(BlockRow).order_by(BlockRow.code)))
+def block_rows(session: Session, scope: Scope) -> list[BlockRow]:
+    return list(
+        session.scalars(select(BlockRow).where(scope.orm(BlockRow)).order_by(BlockRow.code))
+    )
 
 
-def block_by_code(session: Session, code: str) -> BlockRow | None:
-    return session.scalar(select(BlockRow).where(BlockRow.code == code))
+def block_by_code(session: Session, scope: Scope, code: str) -> BlockRow | None:
+    return session.scalar(select(BlockRow).where(scope.orm(BlockRow), BlockRow.code == code))
 
 
 # slots --------------------------------------------------------------------
@@ -63,32 +66,49 @@ def to_slot(row: SlotRow) -> Slot:
     return records.slot(row.code, row.name, row.start, row.end, row.weekdays, row.on_day)
 
 
-def slot_rows(session: Session) -> list[SlotRow]:
-    return list(session.scalars(select(SlotRow).order_by(SlotRow.start, SlotRow.code)))
+def slot_rows(session: Session, scope: Scope) -> list[SlotRow]:
+    return list(
+        session.scalars(
+            select(SlotRow).where(scope.orm(SlotRow)).order_by(SlotRow.start, SlotRow.code)
+        )
+    )
 
 
-def slot_by_code(session: Session, code: str) -> SlotRow | None:
-    return session.scalar(select(SlotRow).where(SlotRow.code == code))
+def slot_by_code(session: Session, scope: Scope, code: str) -> SlotRow | None:
+    return session.scalar(select(SlotRow).where(scope.orm(SlotRow), SlotRow.code == code))
 
 
 # messages -----------------------------------------------------------------
 
 
-def to_message(row: MessageRow, all_codes: tuple[str, ...] = ()) -> Message:
-    blocks = all_codes if row.all_blocks else tuple(b.code for b in row.blocks)
+def to_message(row: MessageRow, station_id: int, all_codes: tuple[str, ...] = ()) -> Message:
+    """A message as station ``station_id`` sees it: its own blocks and slots of the
+    message's (a message sent to several stations links each one's)."""
+    if row.all_blocks:
+        blocks = all_codes
+    else:
+        blocks = tuple(dict.fromkeys(b.code for b in row.blocks if b.station_id == station_id))
+    slots = tuple(dict.fromkeys(s.code for s in row.slots if s.station_id == station_id))
     values = {name: getattr(row, name) for name in records.MESSAGE_FIELDS}
-    return records.message(values, blocks, tuple(s.code for s in row.slots))
+    return records.message(values, blocks, slots)
 
 
-def all_block_codes(session: Session) -> tuple[str, ...]:
-    return tuple(session.scalars(select(BlockRow.code).order_by(BlockRow.code)))
+def all_block_codes(session: Session, scope: Scope) -> tuple[str, ...]:
+    return tuple(
+        session.scalars(select(BlockRow.code).where(scope.orm(BlockRow)).order_by(BlockRow.code))
+    )
 
 
 def latest_renders(
-    session: Session, message_ids: Iterable[int] | None = None, version: int | None = None
+    session: Session,
+    scope: Scope,
+    message_ids: Iterable[int] | None = None,
+    version: int | None = None,
 ) -> dict[int, RenderRow]:
-    """The newest render of each message (of its ``version`` when given)."""
-    newest = select(func.max(RenderRow.id)).group_by(RenderRow.message_id)
+    """The station's newest render of each message (of its ``version`` when given)."""
+    newest = (
+        select(func.max(RenderRow.id)).where(scope.orm(RenderRow)).group_by(RenderRow.message_id)
+    )
     if version is not None:
         newest = newest.where(RenderRow.version == version)
     query = select(RenderRow).where(RenderRow.id.in_(newest))
@@ -98,21 +118,25 @@ def latest_renders(
 
 
 def latest_version_renders(
-    session: Session, message_ids: Iterable[int]
+    session: Session, scope: Scope, message_ids: Iterable[int]
 ) -> dict[tuple[int, int | None], RenderRow]:
-    """The newest render of each version of the messages, by (message id, version)."""
+    """The station's newest render of each version of the messages, by (message id,
+    version)."""
     ids = list(message_ids)
     newest = (
         select(func.max(RenderRow.id))
-        .where(RenderRow.message_id.in_(ids))
+        .where(scope.orm(RenderRow), RenderRow.message_id.in_(ids))
         .group_by(RenderRow.message_id, RenderRow.version)
     )
     query = select(RenderRow).where(RenderRow.id.in_(newest))
     return {(r.message_id, r.version): r for r in session.scalars(query)}
 
 
-def render_row(record: RenderRecord, created_at: datetime, version: int | None = None) -> RenderRow:
+def render_row(
+    record: RenderRecord, created_at: datetime, station_id: int, version: int | None = None
+) -> RenderRow:
     return RenderRow(
+        station_id=station_id,
         version=version,
         message_id=record.message_id,
         key=record.key,
@@ -144,10 +168,10 @@ def to_render(row: RenderRow) -> RenderRecord:
     )
 
 
-def played_counts(session: Session) -> dict[int, int]:
+def played_counts(session: Session, scope: Scope) -> dict[int, int]:
     query = (
         select(AiringRow.message_id, func.count())
-        .where(AiringRow.status == AiringStatus.PLAYED.value)
+        .where(scope.orm(AiringRow), AiringRow.status == AiringStatus.PLAYED.value)
         .group_by(AiringRow.message_id)
     )
     return {mid: n for mid, n in session.execute(query)}
@@ -161,6 +185,7 @@ def to_airing(
     title: str | None = None,
     version: MessageVersionRow | None = None,
     requested_by: str | None = None,
+    station: str | None = None,
 ) -> Airing:
     return Airing(
         id=row.id,
@@ -181,4 +206,5 @@ def to_airing(
         approved_by=version.approved_by if version is not None else None,
         written_by=version.created_by if version is not None else None,
         requested_by=requested_by,
+        station=station,
     )

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from ..domain import AiringStatus, Message, MessageStatus
 from . import queries, records
 from .reader import Reader
+from .scope import Scope
 
 DEAD_AIR_COLUMN = "dead_air_s"
 CONTENT_KIND_COLUMN = "content_kind"
@@ -78,15 +79,19 @@ def _codes(text: str | None) -> tuple[str, ...]:
     return tuple(c for c in (text or "").split(",") if c)
 
 
-def airings_between(reader: Reader, start: datetime, end: datetime) -> list[AiringRecord]:
-    """As-run rows scheduled in [start, end), claims not yet started left out."""
+def airings_between(
+    reader: Reader, scope: Scope, start: datetime, end: datetime
+) -> list[AiringRecord]:
+    """The station's as-run rows scheduled in [start, end), claims not yet started left
+    out."""
     dead_air = "a." + DEAD_AIR_COLUMN if DEAD_AIR_COLUMN in columns(reader, "airings") else "0"
+    mine, params = scope.sql("airings", "a")
     rows = reader.rows(
         "SELECT a.occurrence_key, a.message_id, a.slot_code, a.occurrence_date, "
         f"a.scheduled_at, a.started_at, a.ended_at, a.status, a.blocks, {dead_air} "
-        "FROM airings a WHERE a.scheduled_at >= ? AND a.scheduled_at < ? AND a.status <> ? "
-        "ORDER BY a.scheduled_at, a.id",
-        (start, end, AiringStatus.CLAIMED.value),
+        f"FROM airings a WHERE {mine} AND a.scheduled_at >= ? AND a.scheduled_at < ? "
+        "AND a.status <> ? ORDER BY a.scheduled_at, a.id",
+        (*params, start, end, AiringStatus.CLAIMED.value),
     )
     instant, day = records.instant, records.day
     return [
@@ -107,13 +112,14 @@ def airings_between(reader: Reader, start: datetime, end: datetime) -> list[Airi
 
 
 def play_requests_between(
-    reader: Reader, start: datetime, end: datetime
+    reader: Reader, scope: Scope, start: datetime, end: datetime
 ) -> list[PlayRequestRecord]:
-    """Play-now requests made in [start, end)."""
+    """Play-now requests made to the station in [start, end)."""
+    mine, params = scope.sql("play_requests")
     rows = reader.rows(
         "SELECT id, message_id, blocks, requested_by, requested_at FROM play_requests "
-        "WHERE requested_at >= ? AND requested_at < ? ORDER BY id",
-        (start, end),
+        f"WHERE {mine} AND requested_at >= ? AND requested_at < ? ORDER BY id",
+        (*params, start, end),
     )
     return [
         PlayRequestRecord(rid, mid, _codes(blocks), by, records.instant(at))
@@ -174,11 +180,13 @@ def content_kind(stored: str | None, audio_path: str | None) -> str:
     return "recording" if audio_path else "speech"
 
 
-def planned_messages(reader: Reader, first: date, last: date) -> list[Message]:
-    """Messages that were approved and whose validity meets [first, last]: approved ones,
-    and those that expired since (the planner takes them as approved)."""
+def planned_messages(reader: Reader, scope: Scope, first: date, last: date) -> list[Message]:
+    """Messages sent to the station that were approved and whose validity meets [first,
+    last]: approved ones, and those that expired since (the planner takes them as
+    approved)."""
     return queries.messages_where(
         reader,
+        scope,
         "m.status IN (?, ?) AND m.approved_at IS NOT NULL "
         "AND (m.valid_from IS NULL OR m.valid_from <= ?) "
         "AND (m.valid_until IS NULL OR m.valid_until >= ?)",
@@ -186,27 +194,32 @@ def planned_messages(reader: Reader, first: date, last: date) -> list[Message]:
     )
 
 
-def durations(reader: Reader, ids: set[int]) -> dict[int, float]:
-    """Seconds of the newest render of each message of ``ids`` that has one."""
+def durations(reader: Reader, scope: Scope, ids: set[int]) -> dict[int, float]:
+    """Seconds of the station's newest render of each message of ``ids`` that has one."""
     if not ids:
         return {}
+    mine, params = scope.sql("renders")
     rows = reader.rows(
         "SELECT r.message_id, r.duration_s FROM renders r "
-        "WHERE r.id IN (SELECT max(id) FROM renders GROUP BY message_id)"
+        f"WHERE r.id IN (SELECT max(id) FROM renders WHERE {mine} GROUP BY message_id)",
+        params,
     )
     return {mid: seconds for mid, seconds in rows if mid in ids}
 
 
-def played_before(reader: Reader, start: datetime) -> dict[int, int]:
-    """Played airings of each message scheduled before ``start`` (``max_airings``)."""
+def played_before(reader: Reader, scope: Scope, start: datetime) -> dict[int, int]:
+    """Played airings at the station of each message scheduled before ``start``
+    (``max_airings``)."""
+    mine, params = scope.sql("airings")
     rows = reader.rows(
-        "SELECT message_id, count(*) FROM airings WHERE status = ? AND scheduled_at < ? "
-        "GROUP BY message_id",
-        (AiringStatus.PLAYED.value, start),
+        f"SELECT message_id, count(*) FROM airings WHERE {mine} AND status = ? "
+        "AND scheduled_at < ? GROUP BY message_id",
+        (*params, AiringStatus.PLAYED.value, start),
     )
     return dict(rows)
 
 
-def blocks(reader: Reader) -> dict[str, str]:
-    """Block code -> name."""
-    return dict(reader.rows("SELECT code, name FROM blocks ORDER BY code"))
+def blocks(reader: Reader, scope: Scope) -> dict[str, str]:
+    """The station's blocks: code -> name."""
+    mine, params = scope.sql("blocks")
+    return dict(reader.rows(f"SELECT code, name FROM blocks WHERE {mine} ORDER BY code", params))

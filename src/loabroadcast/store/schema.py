@@ -14,8 +14,8 @@ from ..errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0017"
-KNOWN = ("0001", "0002", "0014", "0017")
+HEAD = "0016_i16"
+KNOWN = ("0001", "0002", "0014", "0017", "0016_i16")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -44,8 +44,10 @@ def _refuse_newer(revision: str) -> None:
         )
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Migrate to ``HEAD``; returns (before, after). Users keep their data."""
+def upgrade(engine: Engine, station: dict[str, str] | None = None) -> tuple[str | None, str]:
+    """Migrate to ``HEAD``; returns (before, after). Users keep their data. ``station``:
+    the folder's ``[station]`` (code, name, place), which a database of one station
+    becomes when it first learns of stations."""
     from alembic import command
     from alembic.config import Config
 
@@ -54,6 +56,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         _refuse_newer(before)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["station"] = dict(station or {})
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -17,6 +17,7 @@ from ..domain import Message, MessageStatus
 from ..domain.versions import MessageVersion
 from . import records
 from .models import MessageRow, MessageVersionRow
+from .scope import Scope
 
 # messages that may air their approved version: approved, or edited since (a draft)
 AIRING_STATUSES = (MessageStatus.APPROVED.value, MessageStatus.DRAFT.value)
@@ -39,6 +40,7 @@ def snapshot(
         or 0
     )
     version = MessageVersionRow(
+        station_id=row.station_id,
         message_id=row.id,
         number=number,
         title=row.title,
@@ -65,12 +67,14 @@ def snapshot(
 
 
 def block_codes(row: MessageRow) -> list[str]:
-    return sorted(b.code for b in row.blocks)
+    """Codes, each once (a message sent to several stations links each one's block)."""
+    return sorted({b.code for b in row.blocks})
 
 
 def slot_codes(row: MessageRow) -> list[str]:
-    """By start time, as the read path gives them."""
-    return [s.code for s in sorted(row.slots, key=lambda s: (s.start, s.code))]
+    """By start time, as the read path gives them, each once."""
+    ordered = sorted(row.slots, key=lambda s: (s.start, s.code))
+    return list(dict.fromkeys(s.code for s in ordered))
 
 
 def get(session: Session, message_id: int, number: int | None) -> MessageVersionRow | None:
@@ -88,44 +92,48 @@ def to_version(row: MessageVersionRow, airing: int | None) -> MessageVersion:
     return records.version(values, airing)
 
 
-def approved_message(session: Session, message_id: int) -> Message | None:
-    """The version of ``message_id`` that airs, as a Message; None when none does."""
+def approved_message(session: Session, scope: Scope, message_id: int) -> Message | None:
+    """The version of ``message_id`` that airs at the station, as a Message; None when
+    none does (or the message is not sent there)."""
     found = session.execute(
         select(MessageVersionRow, MessageRow.approved_version)
         .join(MessageRow, MessageRow.id == MessageVersionRow.message_id)
-        .where(MessageRow.id == message_id)
+        .where(MessageRow.id == message_id, scope.orm(MessageRow))
         .where(MessageRow.status.in_(AIRING_STATUSES))
         .where(MessageVersionRow.number == MessageRow.approved_version)
     ).first()
     if found is None:
         return None
-    return _message(session, *found)
+    return _message(session, scope, *found)
 
 
-def message_of(session: Session, version_id: int) -> Message | None:
-    """Version ``version_id`` (an airing's ``message_version_id``) as a Message."""
+def message_of(session: Session, scope: Scope, version_id: int) -> Message | None:
+    """Version ``version_id`` (an airing's ``message_version_id``) as the station sees
+    it."""
     found = session.execute(
         select(MessageVersionRow, MessageRow.approved_version)
         .join(MessageRow, MessageRow.id == MessageVersionRow.message_id)
-        .where(MessageVersionRow.id == version_id)
+        .where(MessageVersionRow.id == version_id, scope.orm(MessageRow))
     ).first()
-    return None if found is None else _message(session, *found)
+    return None if found is None else _message(session, scope, *found)
 
 
-def _message(session: Session, row: MessageVersionRow, airing: int | None) -> Message:
+def _message(session: Session, scope: Scope, row: MessageVersionRow, airing: int | None) -> Message:
     from .repo import all_block_codes
 
-    every = all_block_codes(session) if row.all_blocks else ()
+    every = all_block_codes(session, scope) if row.all_blocks else ()
     return records.version_message(to_version(row, airing), every)
 
 
-def users_of(session: Session, kind: str, code: str) -> list[int]:
-    """Messages whose approved version still airs to block or slot ``code`` (``kind``
-    "blocks" or "slots"), though their working copy may no longer name it."""
+def users_of(session: Session, scope: Scope, kind: str, code: str) -> list[int]:
+    """Messages sent to the station whose approved version still airs to block or slot
+    ``code`` (``kind`` "blocks" or "slots"), though their working copy may no longer name
+    it."""
     column = MessageVersionRow.blocks if kind == "blocks" else MessageVersionRow.slots
     rows = session.execute(
         select(MessageRow.id, column)
         .join(MessageVersionRow, MessageVersionRow.message_id == MessageRow.id)
+        .where(scope.orm(MessageRow))
         .where(MessageVersionRow.number == MessageRow.approved_version)
         .where(MessageRow.status.in_(AIRING_STATUSES))
         .where(column.contains(code))

@@ -38,7 +38,7 @@ class AuditTrail:
             else str(obj if isinstance(obj, ObjectRef) else ObjectRef.parse(obj))
         )
         with db.read_session(self.ctx.engine) as s:
-            return audit.entries(s, since, before, wanted)
+            return audit.entries(s, self.ctx.scope, since, before, wanted)
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, time(), tzinfo=self.ctx.tz)

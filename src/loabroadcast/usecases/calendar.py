@@ -72,9 +72,10 @@ class CalendarBook:
         with self.station.work("calendar off") as uow:
             s = uow.session
             for code in codes:
-                if repo.slot_by_code(s, code) is None:
+                if repo.slot_by_code(s, self.station.scope, code) is None:
                     raise NotFound(N_("no slot {code}"), code=code)
             row = CalendarEntryRow(
+                station_id=self.station.station_id,
                 kind=OFF,
                 first_day=first,
                 last_day=last,
@@ -96,9 +97,10 @@ class CalendarBook:
         policy = self.policy()
         with self.station.work("calendar extra") as uow:
             s = uow.session
-            if repo.slot_by_code(s, slot.code):
+            scope = self.station.scope
+            if repo.slot_by_code(s, scope, slot.code):
                 raise Conflict(N_("slot or session {code} already exists"), code=slot.code)
-            others = [o for o in map(repo.to_slot, repo.slot_rows(s)) if o.runs_on(day)]
+            others = [o for o in map(repo.to_slot, repo.slot_rows(s, scope)) if o.runs_on(day)]
             for other in others:
                 if slot.overlaps(other):
                     raise Conflict(
@@ -115,6 +117,7 @@ class CalendarBook:
                         days=other.days_label,
                     )
             row = SlotRow(
+                station_id=self.station.station_id,
                 code=slot.code,
                 name=slot.name,
                 start=slot.start.isoformat(),
@@ -125,6 +128,7 @@ class CalendarBook:
             s.add(row)
             s.flush()
             entry = CalendarEntryRow(
+                station_id=self.station.station_id,
                 kind=EXTRA,
                 first_day=day,
                 last_day=day,
@@ -170,6 +174,7 @@ class CalendarBook:
     def _quiet_warnings(self, s, slot: Slot) -> list[str]:
         rows = s.scalars(
             select(CalendarEntryRow)
+            .where(self.station.scope.orm(CalendarEntryRow))
             .where(CalendarEntryRow.kind == OFF)
             .where(CalendarEntryRow.first_day <= slot.day)
             .where(CalendarEntryRow.last_day >= slot.day)
@@ -192,7 +197,7 @@ class CalendarBook:
         with self.station.work("calendar remove") as uow:
             s = uow.session
             row = s.get(CalendarEntryRow, entry_id)
-            if row is None:
+            if row is None or row.station_id != self.station.station_id:
                 raise NotFound(N_("no calendar entry {id}"), id=entry_id)
             if row.kind != EXTRA:
                 entry: CalendarEntry = DayOff(
@@ -218,7 +223,7 @@ class CalendarBook:
                                 )
                             )
                         ),
-                        *versions.users_of(s, "slots", slot_row.code),
+                        *versions.users_of(s, self.station.scope, "slots", slot_row.code),
                     }
                 )
                 if users:

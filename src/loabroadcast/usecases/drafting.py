@@ -1,5 +1,9 @@
 """A message draft checked and copied onto its row: title, text or recording, blocks,
-slots, dates, priority, repeats (moved here from ``services.Station``)."""
+slots, dates, priority, repeats (moved here from ``services.Station``).
+
+A message sent to several stations links each station's own blocks and slots of the
+codes given: every station must have them (``--blocks all`` is each one's every block).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from pathlib import Path
 
 from ..domain import parse as p
 from ..drafts import MessageDraft
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..i18n import N_
 from ..recordings import take_in
 from ..store import repo
-from ..store.models import MessageRow
+from ..store.models import BlockRow, MessageRow, SlotRow, StationRow
+from ..store.scope import Scope
 from ..userfiles import find_control
 from .base import StationContext
 from .stations import lookup
@@ -27,8 +32,17 @@ class Applied:
         self.recording_sha256 = recording_sha256
 
 
-def apply(ctx: StationContext, s, row: MessageRow, d: MessageDraft, creating: bool) -> Applied:
-    """Copy the given fields of ``d`` onto ``row``, validating each."""
+def apply(
+    ctx: StationContext,
+    s,
+    row: MessageRow,
+    d: MessageDraft,
+    creating: bool,
+    stations: list[StationRow] | None = None,
+) -> Applied:
+    """Copy the given fields of ``d`` onto ``row``, validating each; ``stations``: those the
+    message is sent to (default: its own)."""
+    stations = stations or list(row.stations)
     done = Applied()
     if d.title is not None:
         title = p.nfc(d.title).strip()
@@ -49,9 +63,9 @@ def apply(ctx: StationContext, s, row: MessageRow, d: MessageDraft, creating: bo
             row.blocks = []
         else:
             row.all_blocks = False
-            row.blocks = [lookup(s, repo.block_by_code, c, "block") for c in d.blocks]
+            row.blocks = linked(s, stations, repo.block_by_code, d.blocks, "block")
     if d.slots is not None:
-        row.slots = [lookup(s, repo.slot_by_code, c, "slot") for c in d.slots]
+        row.slots = linked(s, stations, repo.slot_by_code, d.slots, "slot")
     if d.priority is not None:
         row.priority = int(d.priority)
     if d.repeat is not None:
@@ -77,6 +91,29 @@ def apply(ctx: StationContext, s, row: MessageRow, d: MessageDraft, creating: bo
     if d.source is not None:
         row.source = p.nfc(d.source).strip() or None
     return done
+
+
+_MISSING = {
+    "block": N_("station {station} has no block {code}"),
+    "slot": N_("station {station} has no slot {code}"),
+}
+
+
+def linked(
+    s, stations: list[StationRow], finder, codes, what: str
+) -> list[BlockRow] | list[SlotRow]:
+    """Each station's row of each code; a code one of them lacks is refused, naming it."""
+    if len(stations) == 1:
+        scope = Scope.of(stations[0].id)
+        return [lookup(s, finder, scope, c, what) for c in codes]
+    found = []
+    for station in stations:
+        for code in codes:
+            row = finder(s, Scope.of(station.id), code)
+            if row is None:
+                raise NotFound(_MISSING[what], station=station.code, code=code)
+            found.append(row)
+    return found
 
 
 def check_text(ctx: StationContext, text: str) -> str:

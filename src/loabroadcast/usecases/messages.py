@@ -4,6 +4,10 @@ Every add or edit that changes a message makes a new version (``domain.versions`
 approving approves the newest and makes it the one that airs. A message edited after
 approval is a draft again but airs its approved version until the edit is approved (or
 rejected: then the approved version airs on, and the working copy goes back to it).
+
+A message belongs to the station that wrote it: only there is it edited, approved,
+rejected or cancelled. It is sent to one or more stations (``--stations``), each of which
+sees it, plans it and airs it with its own blocks and slots of the codes it names.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from ..drafts import MessageDraft, Saved
 from ..errors import Conflict, InvalidInput, LoaError, NotFound
 from ..i18n import N_, _
 from ..store import db, repo, versions
-from ..store.models import BlockRow, MessageRow, SlotRow
+from ..store import stations as station_rows
+from ..store.models import BlockRow, MessageRow, SlotRow, StationRow
 from . import drafting
 from .base import StationContext
 from .work import Actor, UnitOfWork
@@ -48,15 +53,22 @@ class Messages:
             priority=draft.priority or Priority.NORMAL,
             repeat=1 if draft.repeat is None else draft.repeat,
         )
-        with self.ctx.work("msg add", draft.by) as uow:
+        targets = self._targets(draft)
+        ids = tuple(t.id for t in targets)
+        with self.ctx.work("msg add", draft.by, also=ids) as uow:
             s, now = uow.session, uow.now
             row = MessageRow(
+                station_id=self.ctx.station_id,
                 status=MessageStatus.DRAFT.value,
                 created_at=now,
                 created_by=uow.actor.name,
                 updated_at=now,
             )
-            done = drafting.apply(self.ctx, s, row, draft, creating=True)
+            stations = list(s.scalars(select(StationRow).where(StationRow.id.in_(ids))))
+            if len(stations) != len(ids):
+                raise Conflict(N_("a station was removed meanwhile: try again"))
+            row.stations = stations
+            done = drafting.apply(self.ctx, s, row, draft, creating=True, stations=stations)
             s.add(row)
             s.flush()
             versions.snapshot(
@@ -65,10 +77,49 @@ class Messages:
             uow.record(f"msg:{row.id}", None, state(row, done.recording_sha256))
             return Saved(self._message(s, row), done.warnings)
 
-    def edit(self, message_id: int, draft: MessageDraft) -> Saved:
-        with self.ctx.work("msg edit", draft.by) as uow:
-            s = uow.session
+    def _targets(self, draft: MessageDraft) -> list[station_rows.StationRef]:
+        """The stations a new message is sent to: this one unless ``draft.stations`` says."""
+        if not draft.stations:
+            return [self.ctx.station]
+        if [c.lower() for c in draft.stations] == [station_rows.ALL]:
+            targets = self.ctx.listings.stations(station_rows.ALL)
+        else:
+            targets = [self.ctx.listings.stations(code)[0] for code in draft.stations]
+        if draft.audio is not None and [t.id for t in targets] != [self.ctx.station_id]:
+            raise InvalidInput(
+                N_(
+                    "a recording stays in this station's folder, where other stations cannot "
+                    "play it: send them a text, or add the recording at each station"
+                )
+            )
+        return targets
+
+    def sent_to(self, message_id: int) -> tuple[int, ...]:
+        """The ids of the stations a message is sent to (none when it is not sent here):
+        a change of it re-plans them all, and locks them first, in order."""
+        with db.read_session(self.ctx.engine) as s:
+            row = s.scalar(
+                select(MessageRow).where(
+                    MessageRow.id == message_id, self.ctx.scope.orm(MessageRow)
+                )
+            )
+            return tuple(st.id for st in row.stations) if row is not None else ()
+
+    def stations_of(self, message_id: int) -> tuple[str, tuple[str, ...]]:
+        """(the station the message belongs to, the stations it is sent to), by code."""
+        with db.read_session(self.ctx.engine) as s:
             row = self._row(s, message_id)
+            owner = s.get(StationRow, row.station_id)
+            return owner.code, tuple(st.code for st in row.stations)
+
+    def edit(self, message_id: int, draft: MessageDraft) -> Saved:
+        if draft.stations is not None:
+            raise InvalidInput(
+                N_("the stations of a message cannot change: cancel it and add a new one")
+            )
+        with self.ctx.work("msg edit", draft.by, also=self.sent_to(message_id)) as uow:
+            s = uow.session
+            row = self._own_row(s, message_id)
             if row.status in (MessageStatus.CANCELLED, MessageStatus.EXPIRED):
                 raise Conflict(f"message {message_id} is {row.status}; it cannot be edited")
             if draft.text is not None and draft.audio is not None:
@@ -111,9 +162,9 @@ class Messages:
         actor = self.ctx.actor.named(by)
         actor = replace(actor, name=self.approver(actor))  # as [roles] spells it
         approver = actor.name
-        with self.ctx.work("msg approve", actor=actor) as uow:
+        with self.ctx.work("msg approve", actor=actor, also=self.sent_to(message_id)) as uow:
             s = uow.session
-            row = self._row(s, message_id)
+            row = self._own_row(s, message_id)
             if row.status == MessageStatus.APPROVED.value:
                 return Saved(
                     self._message(s, row), (), (f"message {message_id} is already approved",)
@@ -159,9 +210,9 @@ class Messages:
         reason = p.nfc(reason).strip()
         if not reason:
             raise InvalidInput("--reason is empty")
-        with self.ctx.work("msg reject", by) as uow:
+        with self.ctx.work("msg reject", by, also=self.sent_to(message_id)) as uow:
             s = uow.session
-            row = self._row(s, message_id)
+            row = self._own_row(s, message_id)
             if row.status not in (MessageStatus.DRAFT.value, MessageStatus.APPROVED.value):
                 raise Conflict(f"message {message_id} is {row.status}; it cannot be rejected")
             before = state(row)
@@ -210,18 +261,25 @@ class Messages:
             "source",
         ):
             setattr(row, name, getattr(v, name))
+        sent = [st.id for st in row.stations]
         codes = [c for c in v.blocks.split(",") if c]
-        row.blocks = list(s.scalars(select(BlockRow).where(BlockRow.code.in_(codes))))
+        row.blocks = list(
+            s.scalars(
+                select(BlockRow).where(BlockRow.code.in_(codes), BlockRow.station_id.in_(sent))
+            )
+        )
         codes = [c for c in v.slots.split(",") if c]
-        row.slots = list(s.scalars(select(SlotRow).where(SlotRow.code.in_(codes))))
+        row.slots = list(
+            s.scalars(select(SlotRow).where(SlotRow.code.in_(codes), SlotRow.station_id.in_(sent)))
+        )
         row.status = MessageStatus.APPROVED.value
         row.version = v.number
         row.updated_at = self.ctx.now()
 
     def cancel(self, message_id: int, by: str | None = None) -> Message:
-        with self.ctx.work("msg cancel", by) as uow:
+        with self.ctx.work("msg cancel", by, also=self.sent_to(message_id)) as uow:
             s = uow.session
-            row = self._row(s, message_id)
+            row = self._own_row(s, message_id)
             if row.status == MessageStatus.CANCELLED.value:
                 raise Conflict(f"message {message_id} is already cancelled")
             before = state(row)
@@ -230,16 +288,23 @@ class Messages:
             return self._message(s, row)
 
     def expire(self) -> int:
-        """Mark messages whose last day has passed (and their approved version's) as
-        expired."""
+        """Mark messages sent to the station whose last day has passed (and their approved
+        version's) as expired."""
         today = self.ctx.today()
-        with self.ctx.work("expire") as uow:
+        scope = self.ctx.scope
+        past = (
+            select(MessageRow)
+            .where(scope.orm(MessageRow))
+            .where(MessageRow.status.in_(versions.AIRING_STATUSES))
+            .where(MessageRow.valid_until < today)
+        )
+        with db.read_session(self.ctx.engine) as s:  # their stations are locked below
+            owners = tuple({row.station_id for row in s.scalars(past)})
+        if not owners:
+            return 0
+        with self.ctx.work("expire", also=owners) as uow:
             s = uow.session
-            rows = s.scalars(
-                select(MessageRow)
-                .where(MessageRow.status.in_(versions.AIRING_STATUSES))
-                .where(MessageRow.valid_until < today)
-            ).all()
+            rows = s.scalars(past.where(MessageRow.station_id.in_(owners))).all()
             expired = 0
             for row in rows:
                 airing = versions.get(s, row.id, row.approved_version)
@@ -267,12 +332,12 @@ class Messages:
         renders and airs. ``NotFound`` for an unknown id."""
         with db.read_session(self.ctx.engine) as s:
             self._row(s, message_id)
-            return versions.approved_message(s, message_id)
+            return versions.approved_message(s, self.ctx.scope, message_id)
 
     def at_version(self, version_id: int) -> Message:
         """Version ``version_id`` (an airing's ``message_version_id``) as a Message."""
         with db.read_session(self.ctx.engine) as s:
-            found = versions.message_of(s, version_id)
+            found = versions.message_of(s, self.ctx.scope, version_id)
         if found is None:
             raise NotFound(N_("no message version {id}"), id=version_id)
         return found
@@ -285,13 +350,29 @@ class Messages:
     # helpers --------------------------------------------------------------------
 
     def _row(self, s, message_id: int) -> MessageRow:
-        row = s.get(MessageRow, message_id)
+        """A message sent to the station (another station's is not there)."""
+        row = s.scalar(
+            select(MessageRow).where(MessageRow.id == message_id, self.ctx.scope.orm(MessageRow))
+        )
         if row is None:
             raise NotFound(f"no message {message_id}")
         return row
 
+    def _own_row(self, s, message_id: int) -> MessageRow:
+        """A message the station wrote: only there is it changed."""
+        row = self._row(s, message_id)
+        if row.station_id != self.ctx.station_id:
+            owner = s.get(StationRow, row.station_id)
+            raise Conflict(
+                N_("message {id} belongs to station {station}: change it there"),
+                id=message_id,
+                station=owner.code if owner is not None else "?",
+            )
+        return row
+
     def _message(self, s, row: MessageRow) -> Message:
-        return repo.to_message(row, repo.all_block_codes(s) if row.all_blocks else ())
+        every = repo.all_block_codes(s, self.ctx.scope) if row.all_blocks else ()
+        return repo.to_message(row, self.ctx.station_id, every)
 
 
 def approve_row(ctx: StationContext, uow: UnitOfWork, row: MessageRow, approver: str) -> None:

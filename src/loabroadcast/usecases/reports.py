@@ -37,6 +37,7 @@ from ..reports.rows import (
 from ..store import queries
 from ..store import report_reads as reads
 from ..store.reader import Reader
+from ..store.stations import StationRef
 
 PLAY_NOW_KEY = "/play-now/"  # occurrence keys of play-now airings: STATION/play-now/REQ/MSG
 
@@ -67,17 +68,26 @@ class Reports:
         clock: Clock | None = None,
         connect: Callable[[], AbstractContextManager[Reader]] | None = None,
         holidays: HolidaySource | None = None,
+        station: str | StationRef | None = None,
     ):
         self.settings = settings
         self._connect = connect or partial(Reader.open, settings.database_url)
-        self.listings = Listings(settings, clock, self._connect, holidays)
+        self.listings = Listings(settings, clock, self._connect, holidays, station)
         self.tz = self.listings.tz
 
     @classmethod
-    def open(cls, settings: Settings, clock: Clock | None = None) -> Reports:
-        reports = cls(settings, clock)
+    def open(
+        cls, settings: Settings, clock: Clock | None = None, station: str | None = None
+    ) -> Reports:
+        """The reports of the folder's station, or of the one ``station`` names."""
+        reports = cls(settings, clock, station=station)
         reports.listings.check_schema()
         return reports
+
+    def for_station(self, ref: StationRef) -> Reports:
+        return Reports(
+            self.settings, self.listings.clock, self._connect, self.listings.holidays, ref
+        )
 
     def today(self) -> date:
         return self.listings.today()
@@ -88,34 +98,35 @@ class Reports:
         start = datetime.combine(period.first, time(), tzinfo=tz)
         end = datetime.combine(period.last + timedelta(days=1), time(), tzinfo=tz)
         due_last = min(period.last, now.astimezone(tz).date())
+        scope = self.listings.scope
         with self._connect() as reader:
-            airings = reads.airings_between(reader, start, end)
-            requests = reads.play_requests_between(reader, start, end)
+            airings = reads.airings_between(reader, scope, start, end)
+            requests = reads.play_requests_between(reader, scope, start, end)
             by_id = {r.id: r for r in requests}
             wanted = {_request_id(a.key) for a in airings if a.slot is None} - {None} - set(by_id)
             by_id.update(reads.play_requests_by_id(reader, wanted))
             planned: list[Message] = []
             offs, slots, played = [], [], {}
             if due_last >= period.first:
-                planned = reads.planned_messages(reader, period.first, due_last)
-                offs = queries.day_offs(reader, period.first, due_last)
-                slots = queries.slots_between(reader, period.first, due_last)
-                played = reads.played_before(reader, start)
+                planned = reads.planned_messages(reader, scope, period.first, due_last)
+                offs = queries.day_offs(reader, scope, period.first, due_last)
+                slots = queries.slots_between(reader, scope, period.first, due_last)
+                played = reads.played_before(reader, scope, start)
             known = {m.id for m in planned}
             asked_ids = {r.message_id for r in requests} - known
             if asked_ids:
                 marks = ", ".join("?" * len(asked_ids))
                 planned_or_asked = planned + queries.messages_where(
-                    reader, f"m.id IN ({marks})", tuple(sorted(asked_ids))
+                    reader, scope, f"m.id IN ({marks})", tuple(sorted(asked_ids))
                 )
             else:
                 planned_or_asked = planned
             full = {m.id: m for m in planned_or_asked}
             ids = {a.message_id for a in airings} | set(full)
             infos = reads.message_records(reader, ids)
-            seconds = reads.durations(reader, set(full))
-            block_names = reads.blocks(reader)
-            slot_names = {s.code: (s.start, s.name) for s in queries.slots(reader)}
+            seconds = reads.durations(reader, scope, set(full))
+            block_names = reads.blocks(reader, scope)
+            slot_names = {s.code: (s.start, s.name) for s in queries.slots(reader, scope)}
         messages = {mid: _info(record) for mid, record in infos.items()}
         requested = []
         if planned:

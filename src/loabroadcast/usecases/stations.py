@@ -30,16 +30,16 @@ class Stations:
             raise InvalidInput(f"zone {zone} is out of range (1-64)")
         with self.ctx.work("block add") as uow:
             s = uow.session
-            if repo.block_by_code(s, code):
+            if repo.block_by_code(s, self.ctx.scope, code):
                 raise Conflict(f"block {code} already exists")
-            row = BlockRow(code=code, name=name, zone=zone)
+            row = BlockRow(station_id=self.ctx.station_id, code=code, name=name, zone=zone)
             s.add(row)
             uow.record(f"block:{code}", None, block_state(row))
             return repo.to_block(row)
 
     def blocks(self) -> list[Block]:
         with db.read_session(self.ctx.engine) as s:
-            return [repo.to_block(r) for r in repo.block_rows(s)]
+            return [repo.to_block(r) for r in repo.block_rows(s, self.ctx.scope)]
 
     def remove_block(self, code: str) -> None:
         self._remove(code, "block", "block remove")
@@ -61,9 +61,9 @@ class Stations:
         slot = Slot(code=code, start=t_start, end=t_end, weekdays=weekdays, name=p.nfc(name))
         with self.ctx.work("slot add") as uow:
             s = uow.session
-            if repo.slot_by_code(s, code):
+            if repo.slot_by_code(s, self.ctx.scope, code):
                 raise Conflict(f"slot {code} already exists")
-            for other in map(repo.to_slot, repo.slot_rows(s)):
+            for other in map(repo.to_slot, repo.slot_rows(s, self.ctx.scope)):
                 if other.one_off and other.day < self.ctx.today():
                     continue  # a past one-off session (loa calendar extra)
                 if slot.overlaps(other):
@@ -72,6 +72,7 @@ class Stations:
                         f"({hm(other.start)}-{hm(other.end)}, {other.days_label})"
                     )
             row = SlotRow(
+                station_id=self.ctx.station_id,
                 code=code,
                 name=slot.name,
                 start=t_start.isoformat(),
@@ -85,11 +86,11 @@ class Stations:
     def slots(self) -> list[Slot]:
         """The daily slots (one-off sessions are in the calendar)."""
         with db.read_session(self.ctx.engine) as s:
-            return [repo.to_slot(r) for r in repo.slot_rows(s) if r.on_day is None]
+            return [repo.to_slot(r) for r in repo.slot_rows(s, self.ctx.scope) if r.on_day is None]
 
     def remove_slot(self, code: str) -> None:
         with db.read_session(self.ctx.engine) as s:
-            row = repo.slot_by_code(s, code)
+            row = repo.slot_by_code(s, self.ctx.scope, code)
             if row is not None and row.on_day is not None:
                 raise Conflict(
                     N_("{code} is a one-off session: remove it with `loa calendar remove ID`"),
@@ -116,10 +117,10 @@ class Stations:
             )
         with self.ctx.work(command) as uow:
             s = uow.session
-            row = finder(s, code)
+            row = finder(s, self.ctx.scope, code)
             if row is None:
                 raise NotFound(f"no {what} {code}")
-            users = active_users(s, relation, row, f"{what}s")
+            users = active_users(s, self.ctx.scope, relation, row, f"{what}s")
             if users:
                 raise Conflict(
                     f"{what} {code} is used by message(s) {ids(users)}; cancel or edit them first"
@@ -149,22 +150,22 @@ def valid(fn, value, *args):
         raise InvalidInput(str(err)) from None
 
 
-def lookup(s, finder, code: str, what: str):
-    row = finder(s, code)
+def lookup(s, finder, scope, code: str, what: str):
+    row = finder(s, scope, code)
     if row is None:
         raise NotFound(f"no {what} {code}")
     return row
 
 
-def active_users(s, relation, row, kind: str) -> list[int]:
-    """Draft or approved messages linked to ``row``, and messages whose approved version
-    (still airing while an edit waits) names it."""
+def active_users(s, scope, relation, row, kind: str) -> list[int]:
+    """Draft or approved messages linked to ``row``, and messages sent to the station whose
+    approved version (still airing while an edit waits) names it."""
     query = (
         select(MessageRow.id)
         .where(relation.contains(row))
         .where(MessageRow.status.in_([MessageStatus.DRAFT.value, MessageStatus.APPROVED.value]))
     )
-    return sorted({*s.scalars(query), *versions.users_of(s, kind, row.code)})
+    return sorted({*s.scalars(query), *versions.users_of(s, scope, kind, row.code)})
 
 
 def ids(found: list[int]) -> str:

@@ -6,10 +6,13 @@ changed, bumps ``plan_version`` before it commits.
         uow.record("msg:12", before, after)         # the changed fields, once per object
 
 Everything inside commits together or not at all: a change without its audit row, or an
-audit row without its change, cannot be. Writes are serialised: SQLite's BEGIN
-IMMEDIATE takes the write lock at once; on PostgreSQL the first statement locks the
-``plan_state`` row until commit, so two officers' commands run one after the other and
-each reads what the other wrote (the ``before`` of an audit row is what really was).
+audit row without its change, cannot be. Writes are serialised per station: SQLite's
+BEGIN IMMEDIATE takes the write lock at once; on PostgreSQL the first statement locks the
+``plan_state`` rows of the stations the work touches (in id order: two works never wait
+for each other in a circle) until commit, so two officers' commands on one station run
+one after the other and each reads what the other wrote (the ``before`` of an audit row
+is what really was), while the district's other stations go on. The audit rows are the
+acting station's; the plan versions of every station touched go up.
 """
 
 from __future__ import annotations
@@ -75,6 +78,8 @@ class UnitOfWork:
     actor: Actor
     command: str
     now: datetime
+    station_id: int  # the acting station: its audit trail
+    stations: tuple[int, ...] = ()  # every station the work touches (locked, re-planned)
     _entries: list[tuple[str, dict | None, dict | None]] = field(default_factory=list)
     _plan: bool = False
 
@@ -108,6 +113,7 @@ class UnitOfWork:
         for obj, before, after in self._entries:
             audit.add(
                 self.session,
+                station_id=self.station_id,
                 at=self.now,
                 actor=self.actor.name,
                 command=command,
@@ -116,23 +122,38 @@ class UnitOfWork:
                 after=after,
             )
         if self._plan:
-            repo.bump_plan(self.session, self.now)
+            repo.bump_plan(self.session, self.now, self.stations)
         self.session.flush()
 
 
 @contextmanager
-def unit_of_work(engine: Engine, actor: Actor, command: str, now: datetime) -> Iterator[UnitOfWork]:
-    """A write transaction for ``command`` by ``actor``; its audit rows and the plan's
-    bump are written last, and everything commits together (or nothing does)."""
+def unit_of_work(
+    engine: Engine,
+    actor: Actor,
+    command: str,
+    now: datetime,
+    station_id: int,
+    also: tuple[int, ...] = (),
+) -> Iterator[UnitOfWork]:
+    """A write transaction for ``command`` by ``actor`` at station ``station_id`` (and
+    touching the stations ``also``); its audit rows and the plans' bump are written last,
+    and everything commits together (or nothing does)."""
+    stations = tuple(sorted({station_id, *also}))
     with db.write_session(engine) as session:
-        _serialise(session)
-        uow = UnitOfWork(session, actor, command, now)
+        _serialise(session, stations)
+        uow = UnitOfWork(session, actor, command, now, station_id, stations)
         yield uow
         uow._finish()
 
 
-def _serialise(session: Session) -> None:
-    """Writers one at a time, from the first statement: SQLite's BEGIN IMMEDIATE takes the
-    write lock; PostgreSQL waits here for another writer's commit (a row lock on
-    ``plan_state``; SQLite has no FOR UPDATE and ignores it)."""
-    session.execute(select(PlanState.id).where(PlanState.id == 1).with_for_update())
+def _serialise(session: Session, stations: tuple[int, ...]) -> None:
+    """Writers of a station one at a time, from the first statement: SQLite's BEGIN
+    IMMEDIATE takes the write lock; PostgreSQL waits here for another writer's commit (row
+    locks on the stations' ``plan_state``, taken in id order; SQLite has no FOR UPDATE and
+    ignores it)."""
+    session.execute(
+        select(PlanState.id)
+        .where(PlanState.station_id.in_(stations))
+        .order_by(PlanState.station_id)
+        .with_for_update()
+    )

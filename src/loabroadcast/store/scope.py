@@ -1,0 +1,105 @@
+"""Which station's rows a command sees and writes: one filter for both read paths.
+
+A district's PostgreSQL database holds many stations; a SQLite database holds one. Every
+per-station table says whose a row is in one of two ways (``RULES``):
+
+``own``
+    the row has a ``station_id`` (blocks, slots, calendar entries, renders, the as-run
+    log, play-now requests, daemon heartbeats, the audit trail, plan versions, and a
+    message's versions: its own station's);
+``sent``
+    the row is a message, seen by every station it is sent to (``message_stations``),
+    whichever station wrote it.
+
+``Scope.sql(table, alias)`` writes the condition for the plain-SQL path (``store.queries``,
+``store.report_reads``: no SQLAlchemy on SQLite), ``Scope.orm(Model)`` builds the same
+condition for SQLAlchemy queries (``usecases``, ``store.repo``). Both read ``RULES``: a
+table is scoped the same way whichever path reads it. Standard library only at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+OWN, SENT = "own", "sent"
+
+#: table -> how a row of it belongs to a station
+RULES: dict[str, str] = {
+    "blocks": OWN,
+    "slots": OWN,
+    "calendar_entries": OWN,
+    "renders": OWN,
+    "airings": OWN,
+    "play_requests": OWN,
+    "daemon_state": OWN,
+    "audit_log": OWN,
+    "plan_state": OWN,
+    "message_versions": OWN,
+    "messages": SENT,
+}
+
+#: tables with no station of their own: the stations themselves, link tables scoped by
+#: their ends, and bookkeeping
+UNSCOPED = frozenset(
+    {"stations", "message_stations", "message_blocks", "message_slots", "alembic_version"}
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The stations (by id) a command acts on: one for a station folder, several for
+    ``--station all``."""
+
+    ids: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if not self.ids:
+            raise ValueError("a scope names at least one station")
+
+    @classmethod
+    def of(cls, *ids: int) -> Scope:
+        return cls(tuple(sorted(set(ids))))
+
+    @property
+    def single(self) -> int:
+        """The one station of a one-station scope."""
+        if len(self.ids) != 1:
+            raise ValueError(f"scope of {len(self.ids)} stations, one expected")
+        return self.ids[0]
+
+    # plain SQL -------------------------------------------------------------------------
+
+    def sql(self, table: str, alias: str | None = None) -> tuple[str, tuple[Any, ...]]:
+        """The condition on ``table`` (as ``alias``) and its parameters, ``?`` placeholders."""
+        rule = RULES[table]
+        at = f"{alias or table}."
+        marks = "?" if len(self.ids) == 1 else f"({', '.join('?' * len(self.ids))})"
+        test = "=" if len(self.ids) == 1 else "IN"
+        if rule == OWN:
+            return f"{at}station_id {test} {marks}", self.ids
+        return (
+            f"{at}id IN (SELECT ms_.message_id FROM message_stations ms_ "
+            f"WHERE ms_.station_id {test} {marks})",
+            self.ids,
+        )
+
+    # SQLAlchemy ------------------------------------------------------------------------
+
+    def orm(self, model) -> Any:
+        """The same condition as ``sql`` for a mapped class (a SQLAlchemy expression)."""
+        rule = RULES[model.__tablename__]
+        if rule == OWN:
+            return _test(model.station_id, self.ids)
+        from sqlalchemy import select
+
+        from .models import MessageStationRow
+
+        sent = select(MessageStationRow.message_id).where(
+            _test(MessageStationRow.station_id, self.ids)
+        )
+        return model.id.in_(sent)
+
+
+def _test(column, ids: tuple[int, ...]):
+    return column == ids[0] if len(ids) == 1 else column.in_(ids)
