@@ -93,6 +93,10 @@ class Listings:
         if self._ref is None:
             self._ref = station_rows.resolve(reader, self._code, explicit=self._explicit)[0]
 
+    def reading(self) -> AbstractContextManager[Reader]:
+        """One read transaction on the database (``with listings.reading() as reader``)."""
+        return self._connect()
+
     def now(self) -> datetime:
         return self.clock.now()
 

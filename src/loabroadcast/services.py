@@ -22,6 +22,7 @@ from .drafts import MessageDraft, Saved
 from .errors import LoaError, StoreError, first_line
 from .i18n import N_
 from .store import db, repo
+from .store.scope import Scope
 from .usecases.base import StationContext
 from .usecases.messages import Messages
 from .usecases.onair import OnAir
@@ -197,6 +198,10 @@ class Station(StationContext):
     def versions(self, message_id: int) -> list[MessageVersion]:
         return Messages(self).versions(message_id)
 
+    def stations_of(self, message_id: int) -> tuple[str, tuple[str, ...]]:
+        """(the station a message belongs to, the stations it is sent to), by code."""
+        return Messages(self).stations_of(message_id)
+
     def messages(self, status: str | None = None) -> list[Message]:
         return self.listings.messages(status)
 
@@ -242,12 +247,30 @@ class Station(StationContext):
         *,
         approve: bool = False,
         by: str | None = None,
+        stations: Sequence[str] | None = None,
     ) -> int:
         """Queue an emergency play (phát ngay) for the daemon; returns the request id."""
-        return OnAir(self).play_now(message_id, blocks, approve=approve, by=by)
+        return OnAir(self).play_now(message_id, blocks, approve=approve, by=by, stations=stations)
 
-    def airings(self, day: date | None = None) -> list:
-        return OnAir(self).airings(day)
+    def play_now_at(
+        self,
+        message_id: int,
+        blocks: Sequence[str] | None = None,
+        *,
+        approve: bool = False,
+        by: str | None = None,
+        stations: Sequence[str] | None = None,
+    ) -> list[int]:
+        """Queue it at each station (``stations``: codes, or ``all`` the message is sent
+        to); returns the request ids."""
+        return OnAir(self).play_now_at(
+            message_id, blocks, approve=approve, by=by, stations=stations
+        )
+
+    def airings(self, day: date | None = None, scope: Scope | None = None) -> list:
+        """The as-run log of a station day (all days when None), of this station or of
+        the stations of ``scope``."""
+        return OnAir(self).airings(day, scope)
 
     def status(self, horizon: int = 5) -> dict:
         """Is a daemon alive (heartbeat within two ticks), what is on air, what is next."""

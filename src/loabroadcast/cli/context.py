@@ -15,6 +15,7 @@ class AppContext:
     _settings: Settings | None = field(default=None, init=False)
     _station: object | None = field(default=None, init=False)
     _listings: object | None = field(default=None, init=False)
+    _others: dict = field(default_factory=dict, init=False)  # --station CODE: code -> Station
 
     def __post_init__(self) -> None:
         logging.basicConfig(
@@ -28,14 +29,28 @@ class AppContext:
             self._settings = load_settings(self.home)
         return self._settings
 
-    def station(self):
+    def station(self, code: str | None = None):
         """The station's store, checked to be initialised and current; it acts as
-        ``actor()`` says."""
+        ``actor()`` says. The folder's station, or the one ``code`` (``--station``) names:
+        another station of the district's database, on the same connection."""
         if self._station is None:
             from ..services import Station
 
             self._station = Station.open(self.settings, actor=self.actor())
-        return self._station
+        if code is None or code == self._station.station.code:
+            return self._station
+        if code not in self._others:
+            from ..services import Station
+
+            ref = self._station.listings.stations(code)[0]
+            self._others[code] = Station(
+                self.settings, self._station.clock, self._station.engine, self.actor(), ref
+            )
+        return self._others[code]
+
+    def stations(self, code: str):
+        """The stations ``code`` names (``all``: every one), each a ``StationRef``."""
+        return self.listings().stations(code)
 
     def actor(self):
         """Who acts, for the audit trail: the running command's ``--by``, else the
@@ -50,14 +65,17 @@ class AppContext:
         command = " ".join(ctx.command_path.split()[1:]) or None
         return Actor.of(ctx.params.get("by"), command)
 
-    def listings(self):
+    def listings(self, code: str | None = None):
         """Read-only listings and the programme, schema checked: on the SQLite default
-        these commands start without importing SQLAlchemy."""
+        these commands start without importing SQLAlchemy. The folder's station, or the
+        one ``code`` names."""
         if self._listings is None:
             from ..listings import Listings
 
             self._listings = Listings.open(self.settings)
-        return self._listings
+        if code is None or code == self._listings.station.code:
+            return self._listings
+        return self._listings.for_station(self._listings.stations(code)[0])
 
     def close(self) -> None:
         if self._station is not None:

@@ -9,8 +9,9 @@ import sys
 
 import click
 
+from ..i18n import _
 from .output import echo_json, table, vn_date
-from .params import CODES, DATE, ID
+from .params import CODES, DATE, ID, STATIONS, station_option
 
 
 class JournalFormatter(logging.Formatter):
@@ -64,24 +65,66 @@ def daemon(app, sink, tick) -> None:
 @click.argument("message_id", type=ID)
 @click.option("--blocks", type=CODES, help="Only these blocks (default: the message's).")
 @click.option("--approve", is_flag=True, help="Approve a draft first (recorded with --by).")
+@click.option(
+    "--stations",
+    type=STATIONS,
+    help="At these stations the message is sent to (codes, or all); default: this one.",
+)
 @click.option("--by", help="Who ordered it.")
 @click.pass_obj
-def play_now(app, message_id, blocks, approve, by) -> None:
-    """Emergency (phát ngay): the daemon cuts in within a second, everywhere it is sent."""
-    request = app.station().play_now(message_id, blocks, approve=approve, by=by)
-    click.echo(f"queued play-now request {request} for message {message_id}")
+def play_now(app, message_id, blocks, approve, stations, by) -> None:
+    """Emergency (phát ngay): the daemon cuts in within a second, everywhere it is sent.
+
+    With --stations all, every station the message is sent to airs it at once: the
+    district's emergency button.
+
+    \b
+    loa play-now 12 --stations all --by "Chủ tịch UBND huyện"
+    """
+    if not stations:
+        request = app.station().play_now(message_id, blocks, approve=approve, by=by)
+        click.echo(f"queued play-now request {request} for message {message_id}")
+        return
+    requests = app.station().play_now_at(
+        message_id, blocks, approve=approve, by=by, stations=stations
+    )
+    click.echo(
+        _("queued play-now requests {ids} for message {id} at {n} stations").format(
+            ids=", ".join(str(r) for r in requests), id=message_id, n=len(requests)
+        )
+    )
 
 
 @click.command()
+@station_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def status(app, as_json) -> None:
-    """Is the daemon running, what is on air, what comes next."""
-    station = app.station()
-    data = station.status()
+def status(app, station, as_json) -> None:
+    """Is the daemon running, what is on air, what comes next.
+
+    With --station all: each station of the district's database in turn (`loa station
+    list` is the one-line-each overview).
+    """
+    if station == "all":
+        found = [app.station(ref.code) for ref in app.stations("all")]
+        if as_json:
+            echo_json([st.status() for st in found])
+            return
+        for n, st in enumerate(found):
+            if n:
+                click.echo("")
+            click.echo(f"== {st.station.code} ({st.station.name}) ==")
+            _print_status(st, st.status())
+        return
+    opened = app.station(station)
+    data = opened.status()
     if as_json:
         echo_json(data)
         return
+    _print_status(opened, data)
+
+
+def _print_status(station, data) -> None:
     d = data["daemon"]
     tz = station.tz
     if d["running"]:
@@ -110,14 +153,26 @@ def status(app, as_json) -> None:
 @click.command()
 @click.option("--date", "day", type=DATE, help="Station day (default: today; --all for every day).")
 @click.option("--all", "all_days", is_flag=True, help="The whole log.")
+@station_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def log(app, day, all_days, as_json) -> None:
-    """The as-run log (nhật ký phát thanh): what aired, when, where; newest last."""
-    station = app.station()
+def log(app, day, all_days, station, as_json) -> None:
+    """The as-run log (nhật ký phát thanh): what aired, when, where; newest last.
+
+    With --station all, the log of every station of the district's database, each row
+    with its station.
+    """
+    every = station == "all"
+    opened = app.station(None if every else station)
+    scope = None
+    if every:
+        from ..store.stations import scope_of
+
+        scope = scope_of(app.stations("all"))
     if not all_days and day is None:
-        day = station.today()
-    airings = station.airings(None if all_days else day)
+        day = opened.today()
+    airings = opened.airings(None if all_days else day, scope)
+    station = opened
     if as_json:
         echo_json([airing_dict(a, station.tz) for a in airings])
         return
@@ -134,6 +189,7 @@ def log(app, day, all_days, as_json) -> None:
 
     rows = [
         (
+            *((a.station,) if every else ()),
             local(a.scheduled_at, "%d/%m/%Y %H:%M:%S"),
             local(a.started_at),
             local(a.ended_at),
@@ -150,6 +206,7 @@ def log(app, day, all_days, as_json) -> None:
     click.echo(
         table(
             [
+                *(["station"] if every else []),
                 "scheduled",
                 "started",
                 "ended",
@@ -172,6 +229,7 @@ def airing_dict(a, tz) -> dict:
 
     return {
         "id": a.id,
+        "station": a.station,
         "message_id": a.message_id,
         "title": a.title,
         "slot": a.slot,

@@ -11,7 +11,7 @@ from ..domain import Message, MessageStatus
 from ..drafts import MessageDraft, Saved, read_text_file
 from ..i18n import _
 from .output import echo_json, shorten, table, warn
-from .params import CODES, COUNT, DATE, ID, PRIORITY, by_option
+from .params import CODES, COUNT, DATE, ID, PRIORITY, STATION_CODE, STATIONS, by_option
 
 
 @click.group()
@@ -63,14 +63,23 @@ def _draft(text, text_file, audio, **fields) -> MessageDraft:
 
 @msg.command("add")
 @content_options
+@click.option(
+    "--stations",
+    type=STATIONS,
+    help="Send it to these stations of the district (codes, or all); default: this one.",
+)
 @click.option("--by", help="Who drafted it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new message as JSON.")
 @click.pass_obj
 def add(app, text, text_file, audio, as_json, **fields) -> None:
     """Queue a new announcement as a draft; prints its id.
 
+    With --stations it goes to several stations of the district's database: each airs
+    it to its own blocks and slots of the codes given (every station must have them).
+
     \b
     loa msg add --title "Tiêm chủng" --text-file tiem.txt --blocks K1,K3 --slots sang
+    loa msg add --title "Bão số 4" --text-file bao.txt --stations all --blocks all --slots sang
     """
     if not fields["title"]:
         raise click.UsageError("--title is required")
@@ -140,11 +149,16 @@ def cancel(app, message_id, by) -> None:
 @click.option(
     "--status", type=click.Choice([s.value for s in MessageStatus]), help="Only this status."
 )
+@click.option(
+    "--station",
+    type=STATION_CODE,
+    help="Another station of the database (its code); default: this folder's.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def list_(app, status, as_json) -> None:
-    """List messages, oldest first."""
-    listings = app.listings()
+def list_(app, status, station, as_json) -> None:
+    """List the messages sent to the station, oldest first."""
+    listings = app.listings(station)
     if as_json:
         echo_json([message_dict(m) for m in listings.messages(status)])
         return
@@ -180,6 +194,7 @@ def show(app, message_id, versions, as_json) -> None:
     render = station.render_info(message_id, m.approved_version or m.version)
     if as_json:
         data = message_dict(m)
+        data["station"], data["stations"] = station.stations_of(message_id)
         data["warnings"] = list(warnings)
         data["render"] = render
         echo_json(data)
@@ -204,6 +219,10 @@ def show(app, message_id, versions, as_json) -> None:
         ),
         (_("version"), _version_line(m)),
     ]
+    owner, sent = station.stations_of(message_id)
+    if sent != (owner,):
+        fields.append((_("station"), owner))
+        fields.append((_("sent to"), ", ".join(sent)))
     if m.audio_path:
         fields.append(("audio", m.audio_path))
     if render:

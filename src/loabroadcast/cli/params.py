@@ -10,7 +10,7 @@ import click
 
 from ..domain import Priority
 from ..domain.audit import ObjectRef
-from ..domain.parse import MAX_DATE, MIN_DATE, parse_date, split_codes
+from ..domain.parse import MAX_DATE, MIN_DATE, check_code, parse_date, split_codes
 from ..i18n import _
 
 #: Ids are 32-bit integers in every database the station may use (SQLite, PostgreSQL).
@@ -108,6 +108,50 @@ class CodesType(click.ParamType):
             self.fail(str(err), param, ctx)
 
 
+class StationType(click.ParamType):
+    """A station code, or ``all`` where every station makes sense."""
+
+    name = "CODE"
+
+    def __init__(self, every: bool = True):
+        self.every = every
+        if every:
+            self.name = "CODE|all"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if self.every and text.lower() == "all":
+            return "all"
+        try:
+            return check_code(text, "station")
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+class StationsType(click.ParamType):
+    """Station codes, comma-separated, or ``all``."""
+
+    name = "CODE[,CODE…]|all"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, list):
+            return value
+        try:
+            codes = split_codes(value)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+        if [c.lower() for c in codes] == ["all"]:
+            return ["all"]
+        if "all" in (c.lower() for c in codes):
+            self.fail(_("'all' stands alone: every station"), param, ctx)
+        for code in codes:
+            try:
+                check_code(code, "station")
+            except ValueError as err:
+                self.fail(str(err), param, ctx)
+        return codes
+
+
 class ObjectType(click.ParamType):
     name = "KIND:KEY"
 
@@ -130,6 +174,20 @@ DATE = DateType()
 PRIORITY = PriorityType()
 CODES = CodesType()
 OBJECT = ObjectType()
+STATION = StationType()
+STATION_CODE = StationType(every=False)
+STATIONS = StationsType()
+
+
+def station_option(f):
+    """``--station CODE|all``: another station of the district's database than the
+    folder's, or every one."""
+    return click.option(
+        "--station",
+        type=STATION,
+        help="Another station of the database (its code), or all (default: this folder's).",
+    )(f)
+
 
 # Every command that changes something takes --by: the audit trail's "who" (the station
 # reads it from the command's parameters, see ``context.AppContext.actor``).

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..reports.period import Period, check_range, parse_month
 from ..reports.rows import Dimension
 from .output import table
-from .params import DATE
+from .params import DATE, station_option
 
 FORMATS = ("table", "csv", "xlsx", "json", "pdf")
 FILE_ONLY = ("xlsx", "pdf")
@@ -46,15 +46,18 @@ class MonthType(click.ParamType):
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--chart", type=click.Path(dir_okay=False), help="Also draw the bar chart (PNG).")
 @click.option("--force", is_flag=True, help="Replace --out and --chart files that exist.")
+@station_option
 @click.pass_obj
-def report(app, month, first, until, by, fmt, out, chart, force) -> None:
+def report(app, month, first, until, by, fmt, out, chart, force, station) -> None:
     """What aired, where and for how long: a report for the district.
 
     Each row gives the airings, the minutes aired and the minutes the plan asked for,
     what was missed, failed or pre-empted, and seconds of dead air; the total is the
     as-run log's. The period is a month (default: this month) or --from/--until.
     pdf and xlsx are the periodic report (totals, by category and block, emergency
-    broadcasts and who ordered them, a chart) and need --out.
+    broadcasts and who ordered them, a chart) and need --out. With --station all, the
+    district's report: every station of the database, blocks and slots named
+    STATION/CODE.
 
     \b
     Examples:
@@ -73,14 +76,32 @@ def report(app, month, first, until, by, fmt, out, chart, force) -> None:
     for path in (out, chart):
         if path:
             files.check_target(path, force)
-    data = _reports(app).log(period)
-    _write(app, data, Dimension(by), fmt, out, chart, force)
+    reports = _reports(app, station)
+    if station == "all":
+        from ..usecases.reports import district_log
+
+        data = district_log(reports, period)
+    else:
+        data = reports.log(period)
+    _write(app, data, Dimension(by), fmt, out, chart, force, _station_info(app, reports, station))
 
 
-def _reports(app):
+def _reports(app, station: str | None):
     from ..usecases.reports import Reports
 
-    return Reports.open(app.settings)
+    return Reports.open(app.settings, station=None if station == "all" else station)
+
+
+def _station_info(app, reports, station: str | None):
+    from ..reports.present import StationInfo
+
+    if station is None:
+        return StationInfo.of(app.settings)
+    if station != "all":
+        return StationInfo.of(app.settings, reports.listings.station)
+    count = len(reports.listings.stations("all"))
+    name = ngettext("{n} station", "{n} stations", count).format(n=count)
+    return StationInfo(name, "", app.settings.district, app.settings.province)
 
 
 def _period(month: Period | None, first, until, app) -> Period:
@@ -101,10 +122,9 @@ def _period(month: Period | None, first, until, app) -> Period:
         raise click.UsageError(str(err)) from None
 
 
-def _write(app, data, by: Dimension, fmt: str, out, chart, force) -> None:
+def _write(app, data, by: Dimension, fmt: str, out, chart, force, station) -> None:
     from ..reports import files, present
 
-    station = present.StationInfo.of(app.settings)
     b = data.breakdown(by)
     s = data.summary()
     if chart:

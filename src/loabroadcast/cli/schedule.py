@@ -14,7 +14,7 @@ from ..domain.models import WEEKDAYS
 from ..domain.policy import Breach, Rule, check_programmes
 from ..i18n import N_, _
 from .output import echo_json, shorten, table, vn_date, warn
-from .params import DATE
+from .params import DATE, station_option
 
 BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has them
 
@@ -29,14 +29,16 @@ BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has t
     help="With --week: write it to print, as .pdf or .html (A4).",
 )
 @click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
+@station_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def schedule(app, first, days, week, out, force, as_json) -> None:
+def schedule(app, first, days, week, out, force, station, as_json) -> None:
     """The programme of every slot: approved messages in air order, and overflow.
 
     Holidays and quiet days show why only emergencies air; a line on stderr tells each
     airtime rule ([policy]) the programme breaks. With --week --out, the week's
-    schedule to post on the notice board (A4 PDF or HTML, in large type).
+    schedule to post on the notice board (A4 PDF or HTML, in large type). With
+    --station all, the programme of every station of the district's database.
 
     \b
     Examples:
@@ -51,6 +53,8 @@ def schedule(app, first, days, week, out, force, as_json) -> None:
         raise click.UsageError(_("--out writes the week to print: add --week"))
     if out and as_json:
         raise click.UsageError(_("--out and --json cannot be used together"))
+    if out and station == "all":
+        raise click.UsageError(_("--out writes one station's week: give --station CODE"))
     kind = _document_kind(out) if out else None
     if kind:
         from ..reports.files import check_target
@@ -61,16 +65,22 @@ def schedule(app, first, days, week, out, force, as_json) -> None:
         from ..reports.week import monday_of
 
         first, days = monday_of(first or app.listings().today()), 7
-    view = app.listings().plan(first, days or 1)
+    if station == "all":
+        _every_station(app, first, days or 1, policy, as_json)
+        return
+    listings = app.listings(station)
+    view = listings.plan(first, days or 1)
     programmes, calendar = view.programmes, view.calendar
     if kind:
-        _write_week(app, programmes, calendar, first, out, kind, force)
+        ref = listings.station if station else None  # another station's own name
+        _write_week(app, programmes, calendar, first, out, kind, force, ref)
         return
     breaches = check_programmes(programmes, policy)
     if as_json:
         echo_json(
             {
                 "timezone": app.settings.timezone,
+                "station": listings.station.code,
                 "programmes": [as_dict(p, calendar) for p in programmes],
                 "warnings": [_breach_dict(b) for b in breaches],
             }
@@ -83,6 +93,43 @@ def schedule(app, first, days, week, out, force, as_json) -> None:
     warn(plan_warnings(breaches))
 
 
+def _every_station(app, first, days, policy, as_json) -> None:
+    """The programme of each station of the database, one after the other."""
+    listings = app.listings()
+    found = []
+    for ref in listings.stations("all"):
+        view = listings.for_station(ref).plan(first, days)
+        found.append((ref, view, check_programmes(view.programmes, policy)))
+    if as_json:
+        echo_json(
+            {
+                "timezone": app.settings.timezone,
+                "stations": [
+                    {
+                        "station": ref.code,
+                        "name": ref.name,
+                        "programmes": [as_dict(p, view.calendar) for p in view.programmes],
+                        "warnings": [_breach_dict(b) for b in breaches],
+                    }
+                    for ref, view, breaches in found
+                ],
+            }
+        )
+        return
+    parts = []
+    for ref, view, _breaches in found:
+        head = f"== {ref.code} ({ref.name}) =="
+        if not view.programmes:
+            parts.append(head + "\n" + _("no slots on these days"))
+        else:
+            parts.append(
+                head + "\n" + "\n\n".join(as_text(p, view.calendar) for p in view.programmes)
+            )
+    click.echo("\n\n".join(parts))
+    for ref, _view, breaches in found:
+        warn(f"{ref.code}: {line}" for line in plan_warnings(breaches))
+
+
 def _document_kind(out: str) -> str:
     from ..reports.files import suffix_format
 
@@ -92,14 +139,14 @@ def _document_kind(out: str) -> str:
     return "html" if kind == "htm" else kind
 
 
-def _write_week(app, programmes, calendar, first, out, kind, force) -> None:
+def _write_week(app, programmes, calendar, first, out, kind, force, ref) -> None:
     from ..reports import weekly
     from ..reports.files import write_new
     from ..reports.present import StationInfo
     from ..reports.week import week_sheet
 
     sheet = week_sheet(programmes, calendar, first)
-    station = StationInfo.of(app.settings)
+    station = StationInfo.of(app.settings, ref)
     if kind == "pdf":
         data = weekly.week_pdf(station, sheet)
     else:

@@ -81,7 +81,12 @@ class StationInfo:
     province: str = ""
 
     @classmethod
-    def of(cls, settings: Settings) -> StationInfo:
+    def of(cls, settings: Settings, station=None) -> StationInfo:
+        """The folder's station, as ``[station]`` says; or ``station`` (a ``StationRef``
+        of another station of the database), as the database says."""
+        if station is not None:
+            name = "" if station.name in ("default", station.code) else station.name
+            return cls(name, station.commune, station.district, station.province)
         name = "" if settings.station == "default" else settings.station.strip()
         return cls(name, settings.commune, settings.district, settings.province)
 

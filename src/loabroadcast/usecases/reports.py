@@ -165,6 +165,34 @@ class Reports:
         return PeriodLog(period, now.astimezone(tz), aired, tuple(requested), catalogue)
 
 
+def district_log(reports: Reports, period: Period) -> PeriodLog:
+    """The period of every station of the database as one log: a block or slot is keyed
+    ``STATION/CODE`` (each station has its own K1); everything else adds up across them."""
+    logs = [
+        (ref.code, reports.for_station(ref).log(period)) for ref in reports.listings.stations("all")
+    ]
+    aired, requested, messages, blocks, slots = [], [], {}, {}, {}
+    for code, log in logs:
+
+        def key(value: str | None, code: str = code) -> str | None:
+            return None if value is None else f"{code}/{value}"
+
+        aired += [
+            replace(a, slot=key(a.slot), blocks=tuple(key(b) for b in a.blocks)) for a in log.aired
+        ]
+        requested += [
+            replace(r, slot=key(r.slot), blocks=tuple(key(b) for b in r.blocks))
+            for r in log.requested
+        ]
+        messages.update(log.catalogue.messages)
+        blocks.update({key(b): name for b, name in log.catalogue.blocks.items()})
+        slots.update({key(sl): value for sl, value in log.catalogue.slots.items()})
+    made_at = logs[0][1].made_at if logs else reports.listings.now().astimezone(reports.tz)
+    return PeriodLog(
+        period, made_at, tuple(aired), tuple(requested), Catalogue(messages, blocks, slots)
+    )
+
+
 def _request_id(key: str) -> int | None:
     """The play-now request an airing answered, from its occurrence key."""
     head, found, rest = key.rpartition(PLAY_NOW_KEY)

@@ -94,8 +94,9 @@ def upgrade() -> None:
         ),
         first,
     )
-    if conn.dialect.name == "postgresql":  # ids are given from 2 on
-        conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('stations', 'id'), 1)"))
+    if conn.dialect.name == "postgresql":  # ids are given from 2 on (0001 wrote plan 1)
+        for table in ("stations", "plan_state"):
+            conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1)"))
     owned = _owned(conn)
     if conn.dialect.name == "sqlite":
         _rebuild_sqlite(conn, owned, _with_station)
