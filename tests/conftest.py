@@ -75,6 +75,18 @@ def settings(tmp_path, db_kind) -> Settings:
 
 
 @pytest.fixture
+def pg_settings(tmp_path) -> Settings:
+    """A station folder on a fresh database of the PostgreSQL test server, for what only a
+    district's database does (many stations)."""
+    if not _pg_url():
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: LOA_TEST_PG_URL is not set")
+        pytest.skip("no PostgreSQL server: set LOA_TEST_PG_URL or run ./scripts/test")
+    base = load_settings(tmp_path / "home", env={"LOA_SPEECH_ENGINE": "espeak"})
+    return replace(base, db_url=_fresh_pg_database(_pg_url()))
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(T0)
 

@@ -117,7 +117,7 @@ def calendar_entries(
 def message_summaries(reader: Reader, scope: Scope, status: str | None = None) -> list[tuple]:
     """(id, status, priority label, title, blocks, slots, from, until) of each message,
     oldest first; blocks and slots as comma-joined codes, "all" for every block."""
-    where = _sent(scope) & _by_status(status)
+    where = _seen(scope) & _by_status(status)
     rows = reader.rows(
         "SELECT m.id, m.status, m.priority, m.title, m.all_blocks, m.valid_from, m.valid_until "
         f"FROM messages m WHERE {where.sql} ORDER BY m.id",
@@ -142,8 +142,9 @@ def message_summaries(reader: Reader, scope: Scope, status: str | None = None) -
 
 
 def messages(reader: Reader, scope: Scope, status: str | None = None) -> list[Message]:
-    """Messages (of ``status``) in full, oldest first."""
-    return _messages(reader, scope, _sent(scope) & _by_status(status))
+    """Messages (of ``status``) sent to the station or written there, in full, oldest
+    first."""
+    return _messages(reader, scope, _seen(scope) & _by_status(status))
 
 
 def approved_between(reader: Reader, scope: Scope, first: date, last: date) -> list[Message]:
@@ -183,7 +184,7 @@ def approved_message(reader: Reader, scope: Scope, message_id: int) -> Message |
 
 def versions(reader: Reader, scope: Scope, message_id: int) -> list[MessageVersion]:
     """Every version of a message, oldest first."""
-    where = _sent(scope) & _Where("v.message_id = ?", (message_id,))
+    where = _seen(scope) & _Where("v.message_id = ?", (message_id,))
     rows = reader.rows(
         f"SELECT {_VERSION_COLUMNS}, m.approved_version FROM message_versions v "
         f"JOIN messages m ON m.id = v.message_id WHERE {where.sql} ORDER BY v.number",
@@ -231,8 +232,13 @@ def played_counts(reader: Reader, scope: Scope, first: date, last: date) -> dict
 
 
 def _sent(scope: Scope) -> _Where:
-    """Messages ``m`` sent to the scope's stations."""
+    """Messages ``m`` sent to the scope's stations: what they air."""
     return _Where(*scope.sql("messages", "m"))
+
+
+def _seen(scope: Scope) -> _Where:
+    """Messages ``m`` sent to the scope's stations or written there: what they list."""
+    return _Where(*scope.sql("messages", "m", seen=True))
 
 
 def _by_status(status: str | None) -> _Where:
@@ -279,20 +285,21 @@ def _codes(
     reader: Reader, scope: Scope, where: _Where
 ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """The station's block codes (by code) and slot codes (by start) of the messages
-    ``where`` picks."""
+    ``where`` picks; those of its stations for a message it wrote for others."""
     own_blocks, block_params = scope.sql("blocks", "b")
     own_slots, slot_params = scope.sql("slots", "s")
+    wrote, wrote_params = scope.own("m")  # messages the station wrote for others
     blocks = reader.rows(
         "SELECT mb.message_id, b.code FROM message_blocks mb "
         "JOIN blocks b ON b.id = mb.block_id JOIN messages m ON m.id = mb.message_id "
-        f"WHERE {own_blocks} AND {where.sql} ORDER BY b.code",
-        (*block_params, *where.params),
+        f"WHERE ({own_blocks} OR {wrote}) AND {where.sql} ORDER BY b.code",
+        (*block_params, *wrote_params, *where.params),
     )
     slot_codes = reader.rows(
         "SELECT ms.message_id, s.code FROM message_slots ms "
         "JOIN slots s ON s.id = ms.slot_id JOIN messages m ON m.id = ms.message_id "
-        f"WHERE {own_slots} AND {where.sql} ORDER BY s.start, s.code",
-        (*slot_params, *where.params),
+        f"WHERE ({own_slots} OR {wrote}) AND {where.sql} ORDER BY s.start, s.code",
+        (*slot_params, *wrote_params, *where.params),
     )
     return _grouped(blocks), _grouped(slot_codes)
 

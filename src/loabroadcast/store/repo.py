@@ -83,14 +83,24 @@ def slot_by_code(session: Session, scope: Scope, code: str) -> SlotRow | None:
 
 def to_message(row: MessageRow, station_id: int, all_codes: tuple[str, ...] = ()) -> Message:
     """A message as station ``station_id`` sees it: its own blocks and slots of the
-    message's (a message sent to several stations links each one's)."""
+    message's (a message sent to several stations links each one's); the codes of them all
+    when it wrote the message for other stations only."""
+    sent_here = any(st.id == station_id for st in row.stations)
+
+    def mine(linked) -> bool:
+        return linked.station_id == station_id or not sent_here
+
     if row.all_blocks:
         blocks = all_codes
     else:
-        blocks = tuple(dict.fromkeys(b.code for b in row.blocks if b.station_id == station_id))
-    slots = tuple(dict.fromkeys(s.code for s in row.slots if s.station_id == station_id))
+        blocks = tuple(dict.fromkeys(b.code for b in sorted(row.blocks, key=_code) if mine(b)))
+    slots = tuple(dict.fromkeys(s.code for s in row.slots if mine(s)))
     values = {name: getattr(row, name) for name in records.MESSAGE_FIELDS}
     return records.message(values, blocks, slots)
+
+
+def _code(row) -> str:
+    return row.code
 
 
 def all_block_codes(session: Session, scope: Scope) -> tuple[str, ...]:

@@ -8,8 +8,10 @@ per-station table says whose a row is in one of two ways (``RULES``):
     log, play-now requests, daemon heartbeats, the audit trail, plan versions, and a
     message's versions: its own station's);
 ``sent``
-    the row is a message, seen by every station it is sent to (``message_stations``),
-    whichever station wrote it.
+    the row is a message: it airs at every station it is sent to (``message_stations``),
+    whichever station wrote it; it is *seen* (listed, shown, changed) there and at the
+    station that wrote it (its ``station_id``), which may send it only to others (a
+    district's office writes for its communes).
 
 ``Scope.sql(table, alias)`` writes the condition for the plain-SQL path (``store.queries``,
 ``store.report_reads``: no SQLAlchemy on SQLite), ``Scope.orm(Model)`` builds the same
@@ -70,35 +72,51 @@ class Scope:
 
     # plain SQL -------------------------------------------------------------------------
 
-    def sql(self, table: str, alias: str | None = None) -> tuple[str, tuple[Any, ...]]:
-        """The condition on ``table`` (as ``alias``) and its parameters, ``?`` placeholders."""
+    def sql(
+        self, table: str, alias: str | None = None, *, seen: bool = False
+    ) -> tuple[str, tuple[Any, ...]]:
+        """The condition on ``table`` (as ``alias``) and its parameters, ``?`` placeholders.
+        Messages: those that air at the stations; ``seen``: and those they wrote."""
         rule = RULES[table]
         at = f"{alias or table}."
         marks = "?" if len(self.ids) == 1 else f"({', '.join('?' * len(self.ids))})"
         test = "=" if len(self.ids) == 1 else "IN"
+        own, _params = self.own(alias or table)
         if rule == OWN:
-            return f"{at}station_id {test} {marks}", self.ids
-        return (
+            return own, self.ids
+        sent = (
             f"{at}id IN (SELECT ms_.message_id FROM message_stations ms_ "
-            f"WHERE ms_.station_id {test} {marks})",
-            self.ids,
+            f"WHERE ms_.station_id {test} {marks})"
         )
+        if seen:
+            return f"({own} OR {sent})", self.ids + self.ids
+        return sent, self.ids
+
+    def own(self, alias: str) -> tuple[str, tuple[Any, ...]]:
+        """``alias.station_id`` is one of the scope's: the rows it owns (a message: that it
+        wrote)."""
+        if len(self.ids) == 1:
+            return f"{alias}.station_id = ?", self.ids
+        return f"{alias}.station_id IN ({', '.join('?' * len(self.ids))})", self.ids
 
     # SQLAlchemy ------------------------------------------------------------------------
 
-    def orm(self, model) -> Any:
+    def orm(self, model, *, seen: bool = False) -> Any:
         """The same condition as ``sql`` for a mapped class (a SQLAlchemy expression)."""
         rule = RULES[model.__tablename__]
+        own = _test(model.station_id, self.ids)
         if rule == OWN:
-            return _test(model.station_id, self.ids)
-        from sqlalchemy import select
+            return own
+        from sqlalchemy import or_, select
 
         from .models import MessageStationRow
 
-        sent = select(MessageStationRow.message_id).where(
-            _test(MessageStationRow.station_id, self.ids)
+        sent = model.id.in_(
+            select(MessageStationRow.message_id).where(
+                _test(MessageStationRow.station_id, self.ids)
+            )
         )
-        return model.id.in_(sent)
+        return or_(own, sent) if seen else sent
 
 
 def _test(column, ids: tuple[int, ...]):

@@ -100,7 +100,7 @@ class Messages:
         with db.read_session(self.ctx.engine) as s:
             row = s.scalar(
                 select(MessageRow).where(
-                    MessageRow.id == message_id, self.ctx.scope.orm(MessageRow)
+                    MessageRow.id == message_id, self.ctx.scope.orm(MessageRow, seen=True)
                 )
             )
             return tuple(st.id for st in row.stations) if row is not None else ()
@@ -294,7 +294,7 @@ class Messages:
         scope = self.ctx.scope
         past = (
             select(MessageRow)
-            .where(scope.orm(MessageRow))
+            .where(scope.orm(MessageRow, seen=True))
             .where(MessageRow.status.in_(versions.AIRING_STATUSES))
             .where(MessageRow.valid_until < today)
         )
@@ -350,9 +350,11 @@ class Messages:
     # helpers --------------------------------------------------------------------
 
     def _row(self, s, message_id: int) -> MessageRow:
-        """A message sent to the station (another station's is not there)."""
+        """A message sent to the station or written there (another station's is not)."""
         row = s.scalar(
-            select(MessageRow).where(MessageRow.id == message_id, self.ctx.scope.orm(MessageRow))
+            select(MessageRow).where(
+                MessageRow.id == message_id, self.ctx.scope.orm(MessageRow, seen=True)
+            )
         )
         if row is None:
             raise NotFound(f"no message {message_id}")
