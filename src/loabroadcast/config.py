@@ -306,6 +306,11 @@ def load_settings(home: Path | str | None = None, env: dict[str, str] | None = N
     return _from_env(settings, env)
 
 
+def default_config(code: str = "default") -> str:
+    """The settings file ``loa init`` writes, naming the station ``code`` (LOA_STATION)."""
+    return DEFAULT_CONFIG.replace('code = "default" ', f'code = "{code}" ', 1)
+
+
 DEFAULT_CONFIG = """\
 # loabroadcast station settings (loa truyền thanh). Edit and restart the daemon.
 

@@ -77,6 +77,8 @@ def district(pg_settings, tmp_path, monkeypatch):
         assert added.stdout == f"added station {code} ({name})\n", added.stderr
         homes[code] = tmp_path / code
         assert run(code, "init").exit_code == 0
+        written = (homes[code] / "loa.toml").read_text(encoding="utf-8")
+        assert f'\ncode = "{code}" ' in written  # the new folder names its station
         assert run(code, "block", "add", "K1", f"Thôn 1 {name}", "--zone", "1").exit_code == 0
         assert run(code, "slot", "add", "sang", "06:00", "06:30").exit_code == 0
     assert run("xa-b", "block", "add", "K2", "Thôn 2 Xã B", "--zone", "2").exit_code == 0
