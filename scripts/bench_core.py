@@ -69,6 +69,7 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
         MessageBlockRow,
         MessageRow,
         MessageSlotRow,
+        MessageStationRow,
         MessageVersionRow,
         SlotRow,
     )
@@ -82,6 +83,7 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
     block_rows = [
         {
             "id": i,
+            "station_id": 1,
             "code": f"K{i:03d}",
             "name": f"{BLOCK_KINDS[i % len(BLOCK_KINDS)]} {i}",
             "zone": (i - 1) % 64 + 1,
@@ -91,6 +93,7 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
     slot_rows = [
         {
             "id": i,
+            "station_id": 1,
             "code": code,
             "name": f"Khung {code}",
             "start": s,
@@ -100,6 +103,8 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
         for i, (code, s, e) in enumerate(SLOTS, start=1)
     ]
     extra_rows, entry_rows = _calendar(rng, today, now, first_id=len(SLOTS) + 1)
+    for row in extra_rows + entry_rows:
+        row["station_id"] = 1  # the station `loa init` made
     rows, links_b, links_s, versions = [], [], [], []
     counts: dict[str, int] = {}
     slot_code = {r["id"]: r["code"] for r in slot_rows + extra_rows}
@@ -129,7 +134,9 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
             s.execute(insert(MessageVersionRow), versions)
             s.execute(insert(MessageBlockRow), links_b)
             s.execute(insert(MessageSlotRow), links_s)
-            repo.bump_plan(s, now)
+            sent = [{"message_id": r["id"], "station_id": 1} for r in rows]
+            s.execute(insert(MessageStationRow), sent)
+            repo.bump_plan(s, now, (1,))
     finally:
         engine.dispose()
     return counts
@@ -192,6 +199,7 @@ def _message(mid: int, rng: random.Random, samples: list[dict], today: date, now
     approved = status in ("approved", "expired")
     return {
         "id": mid,
+        "station_id": 1,
         "title": f"{sample['title']} (đợt {mid})",
         "text": sample["text"].strip(),
         "category": sample.get("category"),
@@ -221,6 +229,7 @@ def _version(row: dict, blocks: list[str], slots: list[str]) -> dict:
               "valid_until", "repeat", "max_airings", "created_by", "created_at",
               "approved_by", "approved_at")  # fmt: skip
     return {
+        "station_id": 1,
         "message_id": row["id"],
         "number": 1,
         "blocks": ",".join(sorted(blocks)),

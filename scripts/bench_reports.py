@@ -67,6 +67,7 @@ def build_year(home: Path, today: date, messages: int = 700, blocks: int = 30) -
         MessageBlockRow,
         MessageRow,
         MessageSlotRow,
+        MessageStationRow,
         PlayRequestRow,
         SlotRow,
     )
@@ -101,6 +102,8 @@ def build_year(home: Path, today: date, messages: int = 700, blocks: int = 30) -
             links_s.append({"message_id": mid, "slot_id": s})
             plan.setdefault(s, []).append((mid, start, codes, 6.0 + len(text.split()) * 0.4))
     airings, requests = _year_log(rng, plan, first, today, now)
+    for row in (*block_rows, *slot_rows, *rows, *airings, *requests):
+        row["station_id"] = 1  # the station `loa init` made
     with db.write_session(db.make_engine(settings.database_url)) as s:
         s.execute(insert(BlockRow), block_rows)
         s.execute(insert(SlotRow), slot_rows)
@@ -109,7 +112,9 @@ def build_year(home: Path, today: date, messages: int = 700, blocks: int = 30) -
         s.execute(insert(MessageSlotRow), links_s)
         s.execute(insert(PlayRequestRow), requests)
         s.execute(insert(AiringRow), airings)
-        repo.bump_plan(s, now)
+        sent = [{"message_id": r["id"], "station_id": 1} for r in rows]
+        s.execute(insert(MessageStationRow), sent)
+        repo.bump_plan(s, now, (1,))
     counts: dict[str, int] = {}
     for a in airings:
         counts[a["status"]] = counts.get(a["status"], 0) + 1

@@ -154,7 +154,7 @@ def test_top_help_imports_no_heavy_module():
         (["msg", "list"], "Họp tổ"),
         (["schedule", "--date", "2026-03-10"], "10/03/2026  sang"),
         (["schedule", "--date", "2026-03-10", "--json"], '"timezone": "Asia/Ho_Chi_Minh"'),
-        (["station", "list"], "default  never started"),
+        (["station", "list"], "default  default"),
         (["station", "list", "--json"], '"daemon": "never"'),
     ],
 )

@@ -4,9 +4,10 @@ Importing SQLAlchemy takes 0.2-0.3 s on a station PC, more than half of what
 ``loa msg list`` or ``loa schedule`` may take over 10,000 messages. So those reads
 (see ``queries``) are plain SQL written for SQLite and PostgreSQL alike, run through
 a :class:`Reader`: on the SQLite default it opens the file with the standard
-``sqlite3`` module and SQLAlchemy is never imported; any other database URL, and
-every process that already has an engine (the daemon, the write commands), reads
-through the engine's pooled DB-API connection. Each ``with`` block is one read
+``sqlite3`` module, on a ``postgresql+psycopg://`` URL (a district's database) it
+connects with psycopg itself, and SQLAlchemy is never imported; any other database
+URL, and every process that already has an engine (the daemon, the write commands),
+reads through the engine's pooled DB-API connection. Each ``with`` block is one read
 transaction, so its queries see one snapshot of the station.
 """
 
@@ -42,6 +43,17 @@ class Reader:
     def open(cls, url: str) -> Iterator[Reader]:
         """A reader on the database at ``url``, without SQLAlchemy when it is a SQLite file."""
         path = sqlite_file(url)
+        conninfo = psycopg_conninfo(url)
+        if conninfo is not None:
+            conn = _open_psycopg(conninfo)
+            try:
+                import psycopg
+
+                with cls(conn, "postgresql", psycopg.Error, "pyformat")._transaction() as reader:
+                    yield reader
+            finally:
+                conn.close()
+            return
         if path is None:
             from .db import make_engine
 
@@ -137,6 +149,25 @@ def sqlite_file(url: str) -> Path | None:
     if not path or path == ":memory:":
         return None
     return Path(path)
+
+
+def psycopg_conninfo(url: str) -> str | None:
+    """The libpq URI of a ``postgresql+psycopg://`` URL (SQLAlchemy's name for psycopg 3:
+    the rest is libpq's own URI syntax, ``host=``, ``sslmode=`` and all); None for any
+    other URL."""
+    prefix = "postgresql+psycopg://"
+    if not url.startswith(prefix):
+        return None
+    return "postgresql://" + url[len(prefix) :]
+
+
+def _open_psycopg(conninfo: str):
+    import psycopg
+
+    try:
+        return psycopg.connect(conninfo)
+    except psycopg.Error as err:
+        raise StoreError(f"cannot open the database: {first_line(err)}") from err
 
 
 def _open_sqlite(path: Path) -> sqlite3.Connection:

@@ -13,15 +13,17 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..clock import Clock, SystemClock
 from ..domain import parse as p
 from ..domain.stations import OnAirNow, StationHealth, judge
 from ..errors import Conflict, InvalidInput
 from ..i18n import N_
 from ..store import stations as rows
 from ..store.reader import Reader
-from .base import StationContext
+
+if TYPE_CHECKING:  # the overview reads without SQLAlchemy; adding a station writes with it
+    from .base import StationContext
 
 NAME_MAX = 200
 PLACE = ("commune", "district", "province")
@@ -85,9 +87,8 @@ def overview(
 class District:
     """Stations of the database, written by an officer of one of them (``ctx``)."""
 
-    def __init__(self, ctx: StationContext, clock: Clock | None = None):
+    def __init__(self, ctx: StationContext):
         self.ctx = ctx
-        self.clock = clock or ctx.clock or SystemClock()
 
     def add(self, code: str, name: str, by: str | None = None, **place: str) -> rows.StationRef:
         """A new station: its plan version starts at 0, it has no blocks, slots or
