@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from ..domain import AiringStatus, MessageStatus
 from ..errors import Conflict
 from ..i18n import N_
-from ..store import repo
+from ..store import repo, wakeup
 from ..store import stations as station_rows
 from ..store.models import PlayRequestRow, StationRow
 from ..store.scope import Scope
@@ -96,6 +96,7 @@ class OnAir:
                 )
             s.add_all(requests)
             s.flush()
+            wakeup.notify(s, [st.id for st in where], wakeup.PLAY_NOW)  # on commit
             after = state(row) | {
                 "play_request": requests[0].id if len(requests) == 1 else [r.id for r in requests],
                 "play_version": row.approved_version,

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from ..domain.audit import NAME_MAX, changes, clean_name
 from ..errors import InvalidInput
 from ..i18n import N_
-from ..store import audit, db, repo
+from ..store import audit, db, repo, wakeup
 from ..store.models import PlanState
 
 
@@ -123,6 +123,7 @@ class UnitOfWork:
             )
         if self._plan:
             repo.bump_plan(self.session, self.now, self.stations)
+            wakeup.notify(self.session, self.stations, wakeup.PLAN)
         self.session.flush()
 
 
