@@ -119,6 +119,10 @@ class MessageRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
+    # sha256 of the recording (``audio_path``) as it was when the message was approved
+    recording_sha256: Mapped[str | None] = mapped_column(String(64))
+    # why the daemon refused to air it (a changed recording), None when nothing is wrong
+    flagged: Mapped[str | None] = mapped_column(Text)
 
     blocks: Mapped[list[BlockRow]] = relationship(
         secondary="message_blocks", order_by=BlockRow.code, lazy="selectin"
@@ -167,6 +171,17 @@ class AiringRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    underruns: Mapped[int | None] = mapped_column(Integer)  # the card ran dry this often
+
+
+class JournalMarkRow(Base):
+    """How far a station folder's local as-run journal has been written into the database:
+    entries up to ``seq`` are in, each applied in the transaction that moved the mark."""
+
+    __tablename__ = "journal_marks"
+    journal: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DaemonStateRow(Base):

@@ -153,4 +153,5 @@ def to_airing(row: AiringRow, title: str | None = None) -> Airing:
         render_sha256=row.render_sha256,
         error=row.error,
         title=title,
+        underruns=row.underruns,
     )
