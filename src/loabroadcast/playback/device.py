@@ -1,54 +1,60 @@
-"""Audio sinks: where a programme's WAV goes (sound card, folder of files, nowhere).
+"""The sound-card sink: one PortAudio callback stream per programme, placed by DAC time.
 
-Every sink implements :class:`Sink`. ``play`` blocks while the audio plays in real
-time and returns within a few tens of milliseconds once ``stop`` is set, so the
-player can pre-empt an item for an emergency announcement.
+The stream is opened and started ahead of the programme and fed with silence; every
+buffer the card asks for comes with the instant its first frame will reach the card
+(PortAudio's ``outputBufferDacTime``), and :class:`~loabroadcast.playback.mixer.Mixer`
+places each item's first frame in the buffer so that it is heard at its instant.
 
-Only the standard library is imported at module level: ``sounddevice`` and
-``numpy`` are imported by :class:`DeviceSink` when it is first used.
+Why a callback and not a writer thread (measured on this 2-core PC into a PulseAudio null
+sink recorded from its monitor, 8 airings per row, a 100 ms buffer):
+
+============================================  ===============================  =========
+feeding                                       start heard vs asked (median,    underruns
+                                              range; witness at 10 ms latency)
+============================================  ===============================  =========
+callback, placed by DAC time, idle            -10.1 ms (-10.4 … -9.9)          0
+callback, 2 busy processes + 1 GIL thread     -10.5 ms (-11.2 … -10.0)         0
+callback, 2 busy processes + 3 GIL threads,   -10.0 ms (-10.3 … -8.9)          0
+SCHED_FIFO for the callback thread
+same, without real-time scheduling            -10.2 ms (-12.3 … -2.5)          33
+writer thread (blocking write), idle          +13.4 ms (+12.9 … +13.8)         0
+writer thread, 2 busy processes + 1 GIL       -0.7 ms (-11.8 … +15.6)          0
+============================================  ===============================  =========
+
+A writer thread only knows "stream time + output latency", not where in the device buffer
+its next frame lands, so its placement wanders by a buffer; the callback is told exactly
+when each buffer is heard. The constant -10 ms is the witness, not the stream: a monitor
+hears a frame when the sound server renders it, one monitor latency (the recorder's own
+``--latency-msec``) before the sink plays it (at 5 ms: -5.0 ms, at 20 ms: -20.1 ms).
+
+The stream clock is mapped to the monotonic clock *outside* the callback (the sample with
+the tightest bracket of five): reading the clock inside the callback adds the wait for
+the GIL (7 ms under load, measured), and PortAudio's own clock is the wall clock on ALSA.
+
+Only the standard library and numpy are imported at module level: ``sounddevice`` is
+imported when the sink is first used.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import re
 import threading
-import wave
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
 
-from ..clock import Clock, SystemClock
-from ..errors import AudioError, InvalidInput, PlaybackError
-from ..wavfile import open_wav, read_wav_info
+from ..errors import PlaybackError
+from ..i18n import N_
+from .realtime import request_realtime
+from .sinks import PlayOutcome, play_file
+from .stream import REALTIME, AirStream
 
 log = logging.getLogger("loabroadcast.playback")
 
-#: Real time, for pacing audio. A sound card plays in real time whatever clock the
-#: rest of the program is handed, so pacing never uses an injected (fake) clock.
-_REALTIME = SystemClock()
-
-#: Size of the blocks handed to a device or written to a file, in seconds.
-BLOCK_S = 0.02
-
-OnStart = Callable[[float], None]
-
-
-@dataclass(frozen=True)
-class PlayOutcome:
-    """What happened to one ``play`` call.
-
-    ``first_frame_monotonic`` is on the real monotonic clock (``SystemClock``),
-    ``None`` when nothing was played.
-    """
-
-    completed: bool
-    played_s: float
-    first_frame_monotonic: float | None
+#: Seconds of audio the device keeps queued: enough for a busy PC (a late callback is
+#: covered), short enough for an emergency to cut in fast (it is heard after this).
+DEFAULT_LATENCY_S = 0.1
+CALIBRATION_SAMPLES = 5
+STALL_S = 3.0  # no buffer asked for this long past the newest one's instant: the card is gone
+STARTUP_S = 5.0  # ... or, for the first buffer, this long after the stream started
 
 
 @dataclass(frozen=True)
@@ -61,262 +67,7 @@ class DeviceInfo:
     default: bool
 
 
-@runtime_checkable
-class Sink(Protocol):
-    """Something that plays WAV files in real time."""
-
-    name: str
-
-    def open(self) -> None:
-        """Acquire the device; calling it again does nothing."""
-
-    def play(
-        self,
-        wav: Path,
-        *,
-        stop: threading.Event,
-        on_start: OnStart | None = None,
-        meta: dict | None = None,
-    ) -> PlayOutcome:
-        """Play ``wav`` until its end or until ``stop`` is set."""
-
-    def close(self) -> None:
-        """Release the device; calling it again does nothing."""
-
-
-# --------------------------------------------------------------------------- WAV
-
-
-def _blocks(reader: wave.Wave_read, frames_per_block: int) -> Iterator[bytes]:
-    """Yield the remaining frames of ``reader`` in blocks of ``frames_per_block``."""
-    while True:
-        data = reader.readframes(frames_per_block)
-        if not data:
-            return
-        yield data
-
-
-def _frames_per_block(rate: int) -> int:
-    return max(1, round(rate * BLOCK_S))
-
-
-class _Pacer:
-    """Deadlines on the monotonic clock for frames handed out at ``rate``: no drift."""
-
-    def __init__(self, rate: int, t0: float | None = None) -> None:
-        self.rate = rate
-        self.t0 = _REALTIME.monotonic() if t0 is None else t0
-
-    def elapsed_frames(self) -> int:
-        return int((_REALTIME.monotonic() - self.t0) * self.rate)
-
-    def wait_until(self, frame: int, stop: threading.Event) -> bool:
-        """Wait until ``frame`` is due. False when ``stop`` was set first."""
-        deadline = self.t0 + frame / self.rate
-        while True:
-            remaining = deadline - _REALTIME.monotonic()
-            if remaining <= 0:
-                return not stop.is_set()
-            if stop.wait(remaining):
-                return False
-
-
-def _call_on_start(on_start: OnStart | None, when: float) -> None:
-    if on_start is not None:
-        on_start(when)
-
-
-# --------------------------------------------------------------------------- Null
-
-
-class NullSink:
-    """Plays nothing, but takes as long as the audio lasts (for tests and dry runs)."""
-
-    name = "null"
-
-    def open(self) -> None:
-        """Nothing to acquire."""
-
-    def play(
-        self,
-        wav: Path,
-        *,
-        stop: threading.Event,
-        on_start: OnStart | None = None,
-        meta: dict | None = None,
-    ) -> PlayOutcome:
-        info = read_wav_info(wav)
-        if stop.is_set():
-            return PlayOutcome(False, 0.0, None)
-        pacer = _Pacer(info.rate)
-        _call_on_start(on_start, pacer.t0)
-        if pacer.wait_until(info.frames, stop):
-            return PlayOutcome(True, info.duration_s, pacer.t0)
-        played = min(pacer.elapsed_frames(), info.frames) / info.rate
-        return PlayOutcome(False, played, pacer.t0)
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
-# --------------------------------------------------------------------------- File
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def _iso_ms(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=str)
-    if isinstance(value, (tuple, list)):
-        return list(value)
-    if isinstance(value, datetime):
-        return _iso_ms(value)
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-class FileSink:
-    """Writes what airs into a folder, paced in real time like a sound card.
-
-    For each item: ``DIR/<UTC start>_<label>.wav`` (what was played, cut short when
-    stopped) and one line in ``DIR/airings.jsonl`` with ``message_id``, ``blocks``,
-    ``started_at``, ``ended_at`` (ISO 8601, milliseconds, from ``clock``), ``path``,
-    ``completed``, ``played_s`` and every key of ``meta``.
-    """
-
-    LOG_NAME = "airings.jsonl"
-
-    def __init__(self, directory: Path | str, clock: Clock | None = None) -> None:
-        self.directory = Path(directory)
-        self.clock: Clock = clock or SystemClock()
-        self.name = f"file:{self.directory}"
-        self._opened = False
-
-    @property
-    def log_path(self) -> Path:
-        return self.directory / self.LOG_NAME
-
-    def open(self) -> None:
-        if self._opened:
-            return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise PlaybackError(
-                f"cannot create sink folder {self.directory}: {exc.strerror or exc}"
-            ) from None
-        self._opened = True
-
-    def close(self) -> None:
-        self._opened = False
-
-    def play(
-        self,
-        wav: Path,
-        *,
-        stop: threading.Event,
-        on_start: OnStart | None = None,
-        meta: dict | None = None,
-    ) -> PlayOutcome:
-        self.open()
-        meta = dict(meta or {})
-        with open_wav(Path(wav)) as reader:
-            if stop.is_set():
-                return PlayOutcome(False, 0.0, None)
-            started_at = self.clock.now()
-            out_path, out_file = self._create_output(started_at, meta, Path(wav))
-            try:
-                with out_file, wave.open(out_file, "wb") as writer:
-                    writer.setnchannels(reader.getnchannels())
-                    writer.setsampwidth(reader.getsampwidth())
-                    writer.setframerate(reader.getframerate())
-                    outcome = self._copy_paced(reader, writer, stop, on_start)
-            except OSError as exc:
-                raise PlaybackError(f"cannot write {out_path}: {exc.strerror or exc}") from None
-        ended_at = self.clock.now()
-        self._append_log(meta, started_at, ended_at, out_path, outcome)
-        return outcome
-
-    def _copy_paced(
-        self,
-        reader: wave.Wave_read,
-        writer: wave.Wave_write,
-        stop: threading.Event,
-        on_start: OnStart | None,
-    ) -> PlayOutcome:
-        """Copy frames block by block, each written once its time has passed."""
-        rate, frame_bytes = reader.getframerate(), reader.getsampwidth() * reader.getnchannels()
-        pacer = _Pacer(rate)
-        _call_on_start(on_start, pacer.t0)
-        done = 0
-        for block in _blocks(reader, _frames_per_block(rate)):
-            frames = len(block) // frame_bytes
-            if not pacer.wait_until(done + frames, stop):
-                heard = max(0, min(pacer.elapsed_frames() - done, frames))
-                writer.writeframes(block[: heard * frame_bytes])
-                done += heard
-                return PlayOutcome(False, done / rate, pacer.t0)
-            writer.writeframes(block)
-            done += frames
-        return PlayOutcome(True, done / rate, pacer.t0)
-
-    def _create_output(self, started_at: datetime, meta: dict, wav: Path):
-        utc = started_at.astimezone(UTC)
-        stamp = utc.strftime("%Y%m%dT%H%M%S.") + f"{utc.microsecond // 1000:03d}"
-        message_id = meta.get("message_id")
-        label = f"msg{message_id}" if message_id is not None else wav.stem
-        label = _UNSAFE.sub("-", label).strip("-") or "item"
-        for attempt in range(1000):
-            suffix = f"-{attempt}" if attempt else ""
-            path = self.directory / f"{stamp}_{label}{suffix}.wav"
-            try:
-                return path, open(path, "xb")  # noqa: SIM115 - closed by the caller
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise PlaybackError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise PlaybackError(f"too many files named {stamp}_{label}*.wav in {self.directory}")
-
-    def _append_log(
-        self,
-        meta: dict,
-        started_at: datetime,
-        ended_at: datetime,
-        out_path: Path,
-        outcome: PlayOutcome,
-    ) -> None:
-        record: dict[str, Any] = {"message_id": None, "blocks": None}
-        record.update({key: _jsonable(value) for key, value in meta.items()})
-        record.update(
-            started_at=_iso_ms(started_at),
-            ended_at=_iso_ms(ended_at),
-            path=str(out_path),
-            completed=outcome.completed,
-            played_s=round(outcome.played_s, 3),
-        )
-        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
-        try:
-            with open(self.log_path, "a", encoding="utf-8") as handle:
-                handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise PlaybackError(
-                f"cannot append to {self.log_path}: {exc.strerror or exc}"
-            ) from None
-
-
-# --------------------------------------------------------------------------- Device
-
 _PORTAUDIO_LOCK = threading.RLock()
-
-#: Silence written when a stream starts, before the first real frame.
-LEAD_IN_S = 0.04
 
 
 def _sounddevice():
@@ -387,25 +138,13 @@ def _find_device(wanted: str | None, devices: list[DeviceInfo]) -> DeviceInfo | 
 class DeviceSink:
     """Plays through a sound device with PortAudio (``sounddevice``).
 
-    The stream is opened per item at the WAV's own rate (nothing is resampled) with
-    as many channels as the device takes up to two (mono is copied to both), and fed
-    in blocks of about 20 ms so a stop is honoured quickly.
-
-    A fresh stream swallows its first ~10-20 ms (measured with PulseAudio, through
-    PortAudio and through ``paplay`` alike), so every stream starts with
-    ``lead_in_s`` of silence; ``on_start`` is called with the first real frame.
+    Streams are 16-bit at the programme's rate (nothing is resampled by us) with as many
+    channels as the device takes up to two (the mono programme is copied to both).
     """
 
-    def __init__(
-        self,
-        device: str | None = None,
-        *,
-        latency: float | str = "low",
-        lead_in_s: float = LEAD_IN_S,
-    ) -> None:
+    def __init__(self, device: str | None = None, *, latency: float = DEFAULT_LATENCY_S) -> None:
         self.device = device or None
         self.latency = latency
-        self.lead_in_s = lead_in_s
         self.name = f"device:{device}" if device else "device"
         self._info: DeviceInfo | None = None
 
@@ -429,43 +168,6 @@ class DeviceSink:
     def close(self) -> None:
         self._info = None
 
-    def play(
-        self,
-        wav: Path,
-        *,
-        stop: threading.Event,
-        on_start: OnStart | None = None,
-        meta: dict | None = None,
-    ) -> PlayOutcome:
-        sd = _sounddevice()
-        import numpy as np
-
-        with open_wav(Path(wav)) as reader:
-            if stop.is_set():
-                return PlayOutcome(False, 0.0, None)
-            info = self._check_device(sd)
-            log.debug("playing %s on %s (%r)", wav, self.name, info.name)
-            src_channels = reader.getnchannels()
-            out_channels = max(1, min(max(src_channels, 2), info.channels))
-            rate = reader.getframerate()
-            convert = _converter(np, reader.getsampwidth(), src_channels, out_channels)
-            try:
-                stream = sd.OutputStream(
-                    samplerate=rate,
-                    channels=out_channels,
-                    dtype="float32",
-                    device=info.index,
-                    latency=self.latency,
-                    dither_off=True,
-                )
-            except (sd.PortAudioError, ValueError) as exc:
-                self._info = None
-                raise PlaybackError(f"cannot open sound device {info.name!r}: {exc}") from None
-            try:
-                return self._feed(sd, stream, reader, convert, stop, on_start)
-            finally:
-                stream.close(ignore_errors=True)
-
     def _check_device(self, sd) -> DeviceInfo:
         """The cached device if PortAudio still lists it under the same name."""
         if self._info is None:
@@ -478,104 +180,107 @@ class DeviceSink:
             self._info = self._resolve()
         return self._info
 
-    def _write_lead_in(self, stream, convert, rate: int, stop: threading.Event) -> None:
-        silence = convert(None, _frames_per_block(rate))
-        for _ in range(round(self.lead_in_s / BLOCK_S)):
-            if stop.is_set():
-                return
-            stream.write(silence)
+    def open_stream(self, rate: int) -> AirStream:
+        sd = _sounddevice()
+        with _PORTAUDIO_LOCK:
+            info = self._check_device(sd)
+            try:
+                return DeviceStream(sd, info, rate, self.latency)
+            except (sd.PortAudioError, ValueError) as exc:
+                self._info = None
+                raise PlaybackError(
+                    N_("cannot open sound device {name}: {reason}"),
+                    name=repr(info.name),
+                    reason=str(exc),
+                ) from None
 
-    def _feed(self, sd, stream, reader, convert, stop, on_start) -> PlayOutcome:
-        rate = reader.getframerate()
-        written = 0
-        t0: float | None = None
+    def play(self, wav, *, stop, on_start=None, meta=None) -> PlayOutcome:
         try:
-            stream.start()
-            self._write_lead_in(stream, convert, rate, stop)
-            for block in _blocks(reader, _frames_per_block(rate)):
-                if stop.is_set():
-                    break
-                samples = convert(block)
-                if t0 is None:
-                    t0 = _REALTIME.monotonic()
-                    _call_on_start(on_start, t0)
-                if stream.write(samples):
-                    log.debug("sound device underflow in %s", self.name)
-                written += len(samples)
-            else:
-                if t0 is None:  # an empty file
-                    return PlayOutcome(True, 0.0, None)
-                if _Pacer(rate, t0).wait_until(written, stop):
-                    stream.stop()  # lets the last buffered frames reach the device
-                    return PlayOutcome(True, written / rate, t0)
-            stream.abort()
-        except sd.PortAudioError as exc:
-            what = repr(self._info.name) if self._info else self.name
+            return play_file(self, wav, stop, on_start, meta)
+        except PlaybackError:
             self._info = None
-            raise PlaybackError(f"sound device {what} failed while playing: {exc}") from None
-        if t0 is None:
-            return PlayOutcome(False, 0.0, None)
-        heard = min(_REALTIME.monotonic() - t0, written / rate)
-        return PlayOutcome(False, max(0.0, heard), t0)
+            raise
 
 
-def _converter(np, sample_width: int, src_channels: int, out_channels: int):
-    """A function from raw WAV frames to a float32 (frames, out_channels) array.
+class DeviceStream(AirStream):
+    """One PortAudio callback stream; see the module docstring."""
 
-    ``convert(None, n)`` gives ``n`` frames of silence.
-    """
+    def __init__(self, sd, info: DeviceInfo, rate: int, latency: float):
+        super().__init__(rate, REALTIME)
+        self.name = f"device {info.name!r}"
+        self._sd = sd
+        self._offset: float | None = None  # PortAudio stream time minus our monotonic time
+        self._realtime: bool | None = None
+        self.channels = max(1, min(2, info.channels))
+        self._stream = sd.OutputStream(
+            samplerate=rate,
+            channels=self.channels,
+            dtype="int16",
+            device=info.index,
+            latency=latency,
+            callback=self._callback,
+            dither_off=True,
+        )
+        try:
+            self._stream.start()
+            self.latency_s = float(self._stream.latency)
+            self.calibrate()
+        except BaseException:
+            self._stream.close(ignore_errors=True)
+            raise
+        self._opened_at = REALTIME.monotonic()
 
-    def convert(data: bytes | None, silent_frames: int = 0):
-        if data is None:
-            return np.zeros((silent_frames, out_channels), dtype=np.float32)
-        if sample_width == 1:
-            samples = (np.frombuffer(data, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
-        elif sample_width == 2:
-            samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
-        elif sample_width == 3:
-            raw = np.frombuffer(data, dtype=np.uint8).reshape(-1, 3)
-            ints = (
-                raw[:, 0].astype(np.int32)
-                | (raw[:, 1].astype(np.int32) << 8)
-                | (raw[:, 2].astype(np.int32) << 16)
-            )
-            ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
-            samples = ints.astype(np.float32) / float(1 << 23)
-        elif sample_width == 4:
-            samples = (np.frombuffer(data, dtype="<i4") / float(1 << 31)).astype(np.float32)
-        else:
-            raise AudioError(f"unsupported WAV sample width: {sample_width} bytes")
-        frames = samples.reshape(-1, src_channels)
-        if src_channels == out_channels:
-            return frames
-        if out_channels == 1:
-            return frames.mean(axis=1, keepdims=True, dtype=np.float32)
-        if src_channels == 1:
-            return np.repeat(frames, out_channels, axis=1)
-        return np.ascontiguousarray(frames[:, :out_channels])
+    @property
+    def realtime(self) -> bool | None:
+        """Whether the callback thread runs under SCHED_FIFO (None: not called yet)."""
+        return self._realtime
 
-    if sample_width not in (1, 2, 3, 4):
-        raise AudioError(f"unsupported WAV sample width: {sample_width} bytes")
-    return convert
+    def calibrate(self) -> None:
+        """Map the stream's clock to the monotonic one (tightest of a few brackets)."""
+        best: tuple[float, float] | None = None
+        for _ in range(CALIBRATION_SAMPLES):
+            before = REALTIME.monotonic()
+            stream_time = self._stream.time
+            after = REALTIME.monotonic()
+            if best is None or after - before < best[0]:
+                best = (after - before, stream_time - (before + after) / 2)
+        self._offset = best[1]
 
+    def _callback(self, outdata, frames, time_info, status) -> None:
+        # The real-time path: no I/O, no logging, no clock, no locks (see module docstring).
+        if self._realtime is None:
+            self._realtime = request_realtime()
+        if status.output_underflow:
+            self.mixer.underrun()
+        offset = self._offset
+        if offset is None:
+            outdata.fill(0)
+            return
+        self.mixer.fill(outdata, frames, time_info.outputBufferDacTime - offset)
 
-# --------------------------------------------------------------------------- factory
+    def add(self, cue):
+        self.check()
+        self.calibrate()  # the wall clock PortAudio counts in may have been stepped
+        self.mixer.add(cue)
+        return cue
 
+    def check(self) -> None:
+        if self.error is None and not self._closed:
+            now = REALTIME.monotonic()
+            last = self.mixer.last_dac
+            # a sound server may take a while to ask for the first buffer
+            stalled = now - self._opened_at > STARTUP_S if last is None else now - last > STALL_S
+            if not self._stream.active or stalled:
+                self.error = "the sound device stopped taking audio"
+                self.mixer.fail(last if last is not None else now)
+        super().check()
 
-def make_sink(spec: str, clock: Clock | None = None) -> Sink:
-    """Build a sink from ``device``, ``device:NAME``, ``file:DIR`` or ``null``."""
-    text = (spec or "").strip()
-    kind, sep, arg = text.partition(":")
-    kind = kind.strip().lower()
-    arg = arg.strip()
-    if kind == "null" and not sep:
-        return NullSink()
-    if kind == "device":
-        if sep and not arg:
-            raise InvalidInput("sink 'device:' needs a device name (see `loa devices`)")
-        return DeviceSink(arg or None)
-    if kind == "file":
-        if not arg:
-            raise InvalidInput("sink 'file:' needs a folder, e.g. file:/var/lib/loa/out")
-        return FileSink(Path(arg).expanduser(), clock)
-    raise InvalidInput(f"unknown sink {spec!r}: use device, device:NAME, file:DIR or null")
+    def close(self) -> None:
+        if self._closed:
+            return
+        super().close()
+        with _PORTAUDIO_LOCK:
+            try:
+                self._stream.abort(ignore_errors=True)
+            finally:
+                self._stream.close(ignore_errors=True)
