@@ -13,7 +13,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, select
@@ -21,10 +21,11 @@ from sqlalchemy import Engine, delete, select
 from . import config as config_mod
 from .clock import Clock, SystemClock
 from .config import Settings
-from .domain import AiringStatus, Block, Message, MessageStatus, Priority, Programme, Slot
+from .domain import Block, Message, MessageStatus, Priority, Programme, Slot
 from .domain import parse as p
 from .drafts import MessageDraft, Saved
 from .errors import AudioError, Conflict, InvalidInput, LoaError, NotFound, StoreError, first_line
+from .i18n import N_
 from .listings import Listings
 from .store import db, repo
 from .store.models import (
@@ -255,9 +256,12 @@ class Station:
                     f"message {message_id} ended on {row.valid_until:%d/%m/%Y}; "
                     "change --until to approve it"
                 )
+            if row.audio_path:
+                _check_recording(row)
             row.status = MessageStatus.APPROVED.value
             row.approved_at = self.now()
             row.approved_by = by
+            row.flagged = None
             warnings = self.text_warnings(row.text) if row.text else ()
             repo.bump_plan(s, self.now())
             saved = Saved(self._message(s, row), warnings)
@@ -331,10 +335,12 @@ class Station:
         """The newest render of a message, as plain data (None when not rendered)."""
         with db.read_session(self.engine) as s:
             row = repo.latest_renders(s, [message_id]).get(message_id)
+            flagged = s.scalar(select(MessageRow.flagged).where(MessageRow.id == message_id))
             if row is None:
                 return None
             r = repo.to_render(row)
             return {
+                "flagged": flagged,
                 "engine": r.engine,
                 "voice": r.voice,
                 "fallback": r.fallback,
@@ -344,6 +350,24 @@ class Station:
                 "path": str(r.path),
                 "created_at": r.created_at,
             }
+
+    def flag(self, message_id: int, reason: str) -> None:
+        """Mark a message the daemon refused to air (a changed recording); editing or
+        approving it again clears the flag."""
+        with db.write_session(self.engine) as s:
+            row = self._row(s, message_id)
+            row.flagged = reason
+
+    def flagged(self) -> list[tuple[int, str, str]]:
+        """(id, title, reason) of approved messages the daemon refused to air."""
+        with db.read_session(self.engine) as s:
+            rows = s.execute(
+                select(MessageRow.id, MessageRow.title, MessageRow.flagged)
+                .where(MessageRow.flagged.is_not(None))
+                .where(MessageRow.status == MessageStatus.APPROVED.value)
+                .order_by(MessageRow.id)
+            )
+            return [tuple(r) for r in rows]
 
     def plan_version(self) -> int:
         with db.read_session(self.engine) as s:
@@ -391,61 +415,10 @@ class Station:
         return airings_on(self.engine, day, self.tz)
 
     def status(self, horizon: int = 5) -> dict:
-        """Is a daemon alive (heartbeat within two ticks), what is on air, what is next."""
-        from .store.airings import airings_on, daemon_rows
-        from .store.models import AiringRow
+        """Is a daemon alive, what is on air, what is next, what went wrong."""
+        from .dashboard import station_status
 
-        now = self.now()
-        rows = daemon_rows(self.engine)
-        live = [
-            r
-            for r in rows
-            if r.stopped_at is None and now - r.heartbeat_at <= timedelta(seconds=2 * r.tick_s)
-        ]
-        newest = live[0] if live else (rows[0] if rows else None)
-        daemon = {
-            "running": bool(live),
-            "pid": newest.pid if newest else None,
-            "host": newest.host if newest else None,
-            "sink": newest.sink if newest else None,
-            "started_at": newest.started_at if newest else None,
-            "heartbeat_at": newest.heartbeat_at if newest else None,
-        }
-        playing = airings_on(
-            self.engine, None, self.tz, AiringRow.status == AiringStatus.PLAYING.value
-        )
-        now_playing = None
-        if playing and live:
-            a = playing[-1]
-            now_playing = {
-                "message_id": a.message_id,
-                "title": a.title,
-                "slot": a.slot,
-                "blocks": list(a.blocks),
-                "started_at": a.started_at,
-            }
-        upcoming = []
-        for programme in self.schedule(self.today(), 2):
-            for item in programme.items:
-                if item.start >= now and len(upcoming) < horizon:
-                    upcoming.append(
-                        {
-                            "message_id": item.message_id,
-                            "title": item.title,
-                            "slot": programme.slot.code,
-                            "start": item.start,
-                            "blocks": list(item.blocks),
-                        }
-                    )
-        last_error = None
-        if newest and newest.last_error:
-            last_error = {"text": newest.last_error, "at": newest.last_error_at}
-        return {
-            "daemon": daemon,
-            "now_playing": now_playing,
-            "next": upcoming,
-            "last_error": last_error,
-        }
+        return station_status(self, horizon)
 
     # helpers --------------------------------------------------------------
 
@@ -473,7 +446,9 @@ class Station:
             warnings = self.text_warnings(row.text)
         if d.audio is not None:
             row.audio_path, row.audio_duration_s = self._store_audio(d.audio)
+            row.recording_sha256 = _recording_sha256(row.audio_path)
             row.text = None
+        row.flagged = None
         if d.blocks is not None:
             if [b.lower() for b in d.blocks] == ["all"]:
                 row.all_blocks = True
@@ -559,6 +534,26 @@ class Station:
             shutil.copyfile(source, tmp)
             os.replace(tmp, target)
         return str(target), seconds
+
+
+def _recording_sha256(path: str) -> str:
+    from .speech.audio import sha256_file
+
+    return sha256_file(path)
+
+
+def _check_recording(row: MessageRow) -> None:
+    """Approval freezes the recording added with the message: refuse one changed since."""
+    actual = _recording_sha256(row.audio_path)
+    if row.recording_sha256 is None:
+        row.recording_sha256 = actual  # added before its sha256 was kept: approve this one
+    elif actual != row.recording_sha256:
+        raise Conflict(
+            N_("message {id}: the recording {path} changed since it was added; add it again "
+               "with `loa msg edit {id} --audio FILE`"),
+            id=row.id,
+            path=row.audio_path,
+        )  # fmt: skip
 
 
 def _valid(fn, value, *args):
