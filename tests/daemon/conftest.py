@@ -8,11 +8,13 @@ import signal
 import subprocess
 import sys
 import time
+import wave
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from loabroadcast.config import load_settings
@@ -90,6 +92,23 @@ class LiveStation:
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def short_chimes(home: Path, seconds: float = 0.15) -> tuple[Path, Path]:
+    """Chimes of a fraction of a second (the shipped ones take 5.5 s of every item)."""
+    rate = 44100
+    t = np.arange(int(seconds * rate)) / rate
+    paths = []
+    for name, freq in (("chime_in.wav", 880.0), ("chime_out.wav", 660.0)):
+        samples = (0.3 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
+        path = home / name
+        with wave.open(str(path), "wb") as writer:
+            writer.setnchannels(1)
+            writer.setsampwidth(2)
+            writer.setframerate(rate)
+            writer.writeframes(samples.tobytes())
+        paths.append(path)
+    return paths[0], paths[1]
+
+
 @pytest.fixture
 def live(tmp_path, request):
     home = tmp_path / "home"
@@ -99,9 +118,10 @@ def live(tmp_path, request):
     relay = tmp_path / "relay.sh"
     relay.write_text(f'#!/bin/sh\necho "$1 $2" >> {relay_log}\n')
     relay.chmod(0o755)
+    chime_in, chime_out = short_chimes(home)
     (home / "loa.toml").write_text(
         '[station]\nname = "test"\n\n'
-        '[speech]\nengine = "espeak"\n\n'
+        f'[speech]\nengine = "espeak"\nchime_in = "{chime_in}"\nchime_out = "{chime_out}"\n\n'
         "[schedule]\nitem_gap_s = 0.5\ngrace_minutes = 15\n\n"
         f'[zones]\ndriver = "command"\non = ["{relay}", "on", "{{zone}}"]\n'
         f'off = ["{relay}", "off", "{{zone}}"]\nchannels = 8\n',

@@ -29,7 +29,8 @@ def test_programme_plays_on_time_with_an_as_run_log(live):
     assert first["status"] == second["status"] == "played"
     assert first["scheduled_at"] == start.isoformat(timespec="milliseconds")
     started = datetime.fromisoformat(first["started_at"])
-    assert timedelta(0) <= started - start < timedelta(seconds=1)
+    # placed on the instant: to the frame (the log shows milliseconds, truncated)
+    assert abs(started - start) <= timedelta(milliseconds=2), started - start
     assert datetime.fromisoformat(second["started_at"]) >= datetime.fromisoformat(first["ended_at"])
     assert first["blocks"] == ["K1", "K2"] and second["blocks"] == ["K1"]
     assert first["zones"] == [1, 2] and second["zones"] == [1]
