@@ -36,16 +36,29 @@ class Rig:
 
 
 def make_rig(
-    st, clock, sink=None, zones=None, instance="test-1", engine=None, rate=44100, **config
+    st,
+    clock,
+    sink=None,
+    zones=None,
+    instance="test-1",
+    engine=None,
+    rate=44100,
+    folder=None,
+    apply=None,
+    **config,
 ) -> Rig:
     """A player wired as the daemon wires it (journal and writer included), with
     ``RecordingZones`` (all off, ops cleared) and a ``RecordingSink`` on ``clock`` unless
-    given; ``engine`` speaks for the renderer (default: the station's)."""
+    given; ``engine`` speaks for the renderer (default: the station's). ``folder`` holds
+    the journal (default: one per instance); ``apply(asrun_apply, journal_id, entry)``
+    stands between the journal and the database (a store that stalls or refuses)."""
     asrun = AsRun(st.engine, "test", instance)
-    journal = Journal(st.settings.home / instance)
+    journal = Journal(folder or st.settings.home / instance)
     journal.path.parent.mkdir(parents=True, exist_ok=True)
-    journal.open()
-    writer = JournalWriter(journal, asrun.apply, asrun.journal_mark, lambda _t: None).start()
+    entries = journal.open()
+    former = frozenset(str(e.data.get("instance")) for e in entries) - {instance}
+    write = asrun.apply if apply is None else (lambda jid, e: apply(asrun.apply, jid, e))
+    writer = JournalWriter(journal, write, asrun.journal_mark, lambda _t: None).start()
     renderer = Renderer(st, engine=engine)
     if zones is None:
         zones = RecordingZones(channels=4)
@@ -66,5 +79,6 @@ def make_rig(
         clock=clock,
         config=PlayerConfig(**{"gap_s": 1.0, **config}),
         shutdown=threading.Event(),
+        former_instances=former,
     )
     return Rig(player, sink, zones, renderer, writer, journal)

@@ -163,6 +163,7 @@ class Jobs:
                 except LoaError as err:
                     d.health.report(f"render of message {item.message_id}: {err}")
                     log.error("cannot render message %s: %s", item.message_id, err)
+        d.prep.warm(seen)
 
     def log_missed_while_down(self, last_seen: datetime | None) -> None:
         """Items whose time passed while no daemon ran (beyond grace) are logged missed."""

@@ -142,6 +142,15 @@ class Preparer:
         self._messages[message_id] = message
         return message
 
+    def warm(self, message_ids) -> None:
+        """Remember these messages and their approved renders: what airs if the store is
+        gone when their time comes."""
+        for message_id in message_ids:
+            try:
+                self._current(self.message(message_id), None)
+            except LoaError as err:
+                log.warning("cannot read message %s ahead: %s", message_id, err)
+
     # -- audio ---------------------------------------------------------------------------
 
     def ready(self, prepared: Prepared, wait_s: float | None = None) -> Prepared:

@@ -40,10 +40,10 @@ messages = sa.table(
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("messages", schema=None) as batch_op:
+    with op.batch_alter_table("messages", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("recording_sha256", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("flagged", sa.Text(), nullable=True))
-    with op.batch_alter_table("airings", schema=None) as batch_op:
+    with op.batch_alter_table("airings", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("underruns", sa.Integer(), nullable=True))
     op.create_table(
         "journal_marks",
@@ -61,9 +61,11 @@ def downgrade() -> None:
     conn = op.get_bind()
     _rewrite_keys(conn, _with_station)
     op.drop_table("journal_marks")
-    with op.batch_alter_table("airings", schema=None) as batch_op:
+    # ALTER TABLE … DROP COLUMN (SQLite >= 3.35): a copy-and-rename of ``messages`` would
+    # trip over the foreign keys of the airings that point to it
+    with op.batch_alter_table("airings", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("underruns")
-    with op.batch_alter_table("messages", schema=None) as batch_op:
+    with op.batch_alter_table("messages", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("flagged")
         batch_op.drop_column("recording_sha256")
 
