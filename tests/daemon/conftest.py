@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import wave
 from dataclasses import dataclass, field
@@ -23,7 +25,33 @@ from loabroadcast.services import MessageDraft, Station, init_station
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LOA = [sys.executable, "-m", "loabroadcast"]
 SHORT = "Thông báo. Khối một họp lúc bảy giờ tối nay."
+TINY = "Thông báo họp."  # about a second, chimes included
 LONG = " ".join(["Đề nghị bà con chằng chống nhà cửa, chặt tỉa cây xanh."] * 6)
+MEDIUM = " ".join(["Đề nghị bà con chằng chống nhà cửa, chặt tỉa cây xanh."] * 2)
+
+
+def hold_database(db: Path, begin: float, end: float) -> threading.Thread:
+    """A writer (a CLI, a backup tool) holding the SQLite file's write lock from the
+    monotonic instant ``begin`` to ``end``, in a thread."""
+
+    def hold():
+        time.sleep(max(0.0, begin - time.monotonic()))
+        conn = sqlite3.connect(db, timeout=30)
+        conn.isolation_level = None
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE plan_state SET version = version WHERE id = 1")
+        time.sleep(max(0.0, end - time.monotonic()))
+        conn.execute("COMMIT")
+        conn.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    return thread
+
+
+def monotonic_of(moment: datetime) -> float:
+    """The monotonic instant of a wall-clock moment (for timers against slot starts)."""
+    return time.monotonic() + (moment - datetime.now(moment.tzinfo)).total_seconds()
 
 
 @dataclass
@@ -35,7 +63,9 @@ class LiveStation:
     procs: list = field(default_factory=list)
     LOA = LOA
     SHORT = SHORT
+    TINY = TINY
     LONG = LONG
+    MEDIUM = MEDIUM
 
     def add(self, title: str, text: str, slots: str, blocks="all", priority="normal") -> int:
         draft = MessageDraft(
@@ -85,6 +115,24 @@ class LiveStation:
         stderr = (self.home / "daemon.stderr").read_text()[-3000:]
         raise AssertionError(f"timed out waiting for {what}: {self.log()}\n{stderr}")
 
+    def configure(self, toml: str) -> None:
+        """Append to loa.toml (read by the daemons and CLIs started from now on)."""
+        with open(self.home / "loa.toml", "a", encoding="utf-8") as handle:
+            handle.write("\n" + toml + "\n")
+
+    def status(self) -> dict:
+        out = subprocess.run(
+            [*LOA, "status", "--json"], env=self.env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    def loa(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*LOA, *args], env=self.env, capture_output=True, text=True)
+
+    def relays(self) -> list[str]:
+        return self.relay_log.read_text().splitlines() if self.relay_log.exists() else []
+
     def jsonl(self) -> list[dict]:
         path = self.out / "airings.jsonl"
         if not path.exists():
@@ -109,35 +157,48 @@ def short_chimes(home: Path, seconds: float = 0.15) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-@pytest.fixture
-def live(tmp_path, request):
-    home = tmp_path / "home"
-    settings = load_settings(home, env={})
+def make_live(
+    folder: Path, home: Path, *, name: str = "test", db_url: str | None = None, blocks=True
+) -> LiveStation:
+    """A station folder ``home`` (relays logged to ``folder``/relays.log, the file sink in
+    ``folder``/out), optionally on a shared database ``db_url``."""
+    settings = load_settings(home, env={"LOA_DB_URL": db_url} if db_url else {})
     init_station(settings)
-    relay_log = tmp_path / "relays.log"
-    relay = tmp_path / "relay.sh"
+    relay_log = folder / "relays.log"
+    relay = folder / "relay.sh"
     relay.write_text(f'#!/bin/sh\necho "$1 $2" >> {relay_log}\n')
     relay.chmod(0o755)
     chime_in, chime_out = short_chimes(home)
+    db = f'db_url = "{db_url}"\n' if db_url else ""
     (home / "loa.toml").write_text(
-        '[station]\nname = "test"\n\n'
+        f'[station]\nname = "{name}"\n{db}\n'
         f'[speech]\nengine = "espeak"\nchime_in = "{chime_in}"\nchime_out = "{chime_out}"\n\n'
         "[schedule]\nitem_gap_s = 0.5\ngrace_minutes = 15\n\n"
         f'[zones]\ndriver = "command"\non = ["{relay}", "on", "{{zone}}"]\n'
         f'off = ["{relay}", "off", "{{zone}}"]\nchannels = 8\n',
         encoding="utf-8",
     )
-    settings = load_settings(home, env={})
-    station = Station.open(settings)
-    station.add_block("K1", "Khối 1", 1)
-    station.add_block("K2", "Khối 2", 2)
+    station = Station.open(load_settings(home, env={}))
+    if blocks:
+        station.add_block("K1", "Khối 1", 1)
+        station.add_block("K2", "Khối 2", 2)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
     env["LOA_HOME"] = str(home)
-    ls = LiveStation(home=home, env=env, out=tmp_path / "out", station=station)
+    ls = LiveStation(home=home, env=env, out=folder / "out", station=station)
     ls.relay_log = relay_log
-    yield ls
+    return ls
+
+
+def stop_live(ls: LiveStation) -> None:
     for proc in ls.procs:
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
-    station.close()
+    ls.station.close()
+
+
+@pytest.fixture
+def live(tmp_path):
+    ls = make_live(tmp_path, tmp_path / "home")
+    yield ls
+    stop_live(ls)

@@ -29,6 +29,7 @@ from .reconcile import Reconciler
 log = logging.getLogger("loabroadcast.daemon")
 
 INTERRUPTED_BY_CRASH = "the daemon stopped during this item (crash or power loss)"
+STORE_LATE_S = 3.0  # as-run lines waiting this long for the database are reported
 
 
 @dataclass(frozen=True)
@@ -152,15 +153,19 @@ class Daemon:
         self.asrun = AsRun(self.station.engine, self.settings.station, self.instance)
         self.renderer = Renderer(self.station)
         self.last_seen = self.asrun.last_heartbeat()
-        self.asrun.heartbeat(
-            self.clock.now(),
-            station=self.settings.station,
-            host=socket.gethostname(),
-            pid=os.getpid(),
-            sink=self.sink.name,
-            tick_s=self.opt.tick_s,
-            stopped_at=None,
-        )
+        try:  # a database that reads but cannot write (a full disk) must not stop the air
+            self.asrun.heartbeat(
+                self.clock.now(),
+                station=self.settings.station,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                sink=self.sink.name,
+                tick_s=self.opt.tick_s,
+                stopped_at=None,
+            )
+        except LoaError as err:
+            self.health.report(f"heartbeat: {err}", "heartbeat")
+            log.error("cannot write the heartbeat: %s", err)
         self._on_stop(self.stop_store)
 
     def stop_store(self) -> None:
@@ -181,7 +186,7 @@ class Daemon:
         before anything airs; then the writer takes it all to the database."""
         from ..store.journal import Journal, JournalWriter
 
-        self.journal = Journal(self.settings.home)
+        self.journal = Journal(self.settings.home, self.clock)
         entries = self.journal.open()
         self.former_instances = frozenset(
             str(e.data["instance"]) for e in entries if e.data.get("instance")
@@ -206,9 +211,14 @@ class Daemon:
             self.journal, self.asrun.apply, self.asrun.journal_mark, self._store_writes
         ).start()
         self._on_stop(self.stop_journal)
-        interrupted, released = self.asrun.recover(
-            self.clock.now(), timedelta(seconds=3 * self.opt.tick_s)
-        )
+        try:
+            interrupted, released = self.asrun.recover(
+                self.clock.now(), timedelta(seconds=3 * self.opt.tick_s)
+            )
+        except LoaError as err:
+            self.health.report(f"recovery: {err}", "store")
+            log.error("cannot look for a crashed daemon's rows: %s", err)
+            interrupted = released = 0
         if interrupted or released:
             log.warning(
                 "recovered after a crash: %d item(s) interrupted, %d claim(s) released",
@@ -337,4 +347,19 @@ class Daemon:
         }
 
     def write_status(self) -> None:
+        """The status file, every second; also notices as-run lines waiting too long for
+        the database (a lock, a full disk, a server away), whatever its timeouts."""
+        journal = getattr(self, "journal", None)
+        if journal is not None:
+            waited = journal.waiting_s()
+            if waited >= STORE_LATE_S:
+                why = self.health.ongoing().get("store")
+                self.health.report(
+                    f"the database has taken no as-run writes for {waited:.0f} s "
+                    f"({journal.backlog} line(s) wait in the journal)"
+                    + (f": {why}" if why else ""),
+                    "journal",
+                )
+            else:
+                self.health.clear("journal")
         self.status_file.write(self.status())

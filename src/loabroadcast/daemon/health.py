@@ -8,6 +8,9 @@ from datetime import datetime
 
 from ..clock import Clock
 
+#: Which ongoing condition ``loa status`` shows first.
+WEIGHT = {"journal": 0, "store": 1, "heartbeat": 2, "poll": 3}
+
 
 class Health:
     def __init__(self, clock: Clock):
@@ -19,11 +22,11 @@ class Health:
     def report(self, text: str, condition: str | None = None) -> None:
         """A failure: a one-off event, or the ``condition`` named (until :meth:`clear`)."""
         with self._lock:
-            entry = (text, self.clock.now())
             if condition is None:
-                self._event = entry
-            else:
-                self._conditions[condition] = entry
+                self._event = (text, self.clock.now())
+            else:  # an ongoing condition keeps the time it began
+                began = self._conditions.get(condition, (text, self.clock.now()))[1]
+                self._conditions[condition] = (text, began)
 
     def clear(self, condition: str) -> None:
         with self._lock:
@@ -34,8 +37,10 @@ class Health:
             return {name: text for name, (text, _at) in self._conditions.items()}
 
     def last_error(self) -> tuple[str, datetime] | None:
-        """The newest ongoing condition, else the newest event."""
+        """The weightiest ongoing condition (:data:`WEIGHT`: the as-run log first), else
+        the newest one-off failure."""
         with self._lock:
             if self._conditions:
-                return max(self._conditions.values(), key=lambda e: e[1])
+                name = min(self._conditions, key=lambda n: (WEIGHT.get(n, len(WEIGHT)), n))
+                return self._conditions[name]
             return self._event

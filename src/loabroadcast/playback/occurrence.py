@@ -183,7 +183,7 @@ class OccurrenceRun:
 
     def air(self) -> None:
         p = self.p
-        pending = self.choose(p.cfg.claim_wait_s)
+        pending = self.choose(p.cfg.next_wait_s)
         live: Live | None = None
         last: Live | None = None
         while not p.shutdown.is_set():

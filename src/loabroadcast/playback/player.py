@@ -92,7 +92,8 @@ class Player:
                 self.log_missed(item, slot, day)
         if now >= occ.end:
             return
-        if not run.claim([i for i in programme.items if i not in late], self.cfg.claim_wait_s):
+        due = [i for i in programme.items if i not in late]
+        if not run.claim(due, self._claim_wait(due[0].start if due else now)):
             return
         self.on_air.acquire()
         try:
@@ -101,6 +102,13 @@ class Player:
             run.release_unplayed()
             self.on_air.release()
             self.on_air.idle(self.shutdown)
+
+    def _claim_wait(self, first: datetime) -> float:
+        """How long the database's verdicts on the claims may be waited for: never so long
+        that the first item would be late."""
+        lead = self.on_air.preroll_s + self.cfg.stream_lead_s + 0.5
+        budget = (first - self.clock.now()).total_seconds() - lead
+        return max(0.1, min(self.cfg.claim_wait_s, budget))
 
     def log_missed(self, item: ProgrammeItem, slot: str, day: date) -> None:
         key = occurrence_key(slot, day, item.message_id)

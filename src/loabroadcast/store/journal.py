@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..clock import Clock, SystemClock
 from ..errors import LoaError
 
 log = logging.getLogger("loabroadcast.journal")
@@ -42,7 +43,7 @@ log = logging.getLogger("loabroadcast.journal")
 JOURNAL_NAME = "asrun.journal"
 CHUNK = 256 << 10  # bytes allocated ahead
 ROTATE_BYTES = 512 << 10  # start afresh past this size, once everything is written back
-RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+RETRY_S = (0.2, 0.5, 1.0, 2.0)  # then every 2 s: one failed transaction is cheap
 
 OURS = "ours"
 TAKEN = "taken"
@@ -56,6 +57,7 @@ class Entry:
     durable: bool = True  # False: the disk refused it; it lives in memory only
     verdict: str | None = None  # a claim's answer from the database (OURS or TAKEN)
     applied: threading.Event = field(default_factory=threading.Event)
+    queued: float = 0.0  # monotonic instant it was appended (0: read back after a restart)
 
     def line(self) -> bytes:
         record = {"seq": self.seq, "op": self.op, **self.data}
@@ -65,7 +67,8 @@ class Entry:
 class Journal:
     """The file, its lines not yet in the database, and what they say about each key."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, clock: Clock | None = None):
+        self.clock = clock or SystemClock()
         self.path = Path(home) / JOURNAL_NAME
         self.id = ""
         self._fd: int | None = None
@@ -76,6 +79,7 @@ class Journal:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self.state: dict[str, dict[str, Any]] = {}  # key -> what the journal says of it
+        self._opened = 0.0
         self.last_error: str | None = None
 
     # -- opening -------------------------------------------------------------------------
@@ -84,6 +88,7 @@ class Journal:
         """Open (or create) the file; return its entries (all pending until the writer
         learns the database's mark)."""
         entries: list[Entry] = []
+        self._opened = self.clock.monotonic()
         if self.path.exists():
             header, entries, end = _read(self.path)
             if header is not None:
@@ -98,7 +103,11 @@ class Journal:
                 log.warning("%s has no header: starting a new journal", self.path)
         if self._fd is None:
             self.id = self.id or uuid.uuid4().hex
-            self._start_file(self._next - 1)
+            try:
+                self._start_file(self._next - 1)
+            except OSError as err:  # a full disk: lines live in memory until it frees
+                self.last_error = f"as-run journal {self.path}: {err.strerror or err}"
+                log.error("%s", self.last_error)
         for entry in entries:
             self._note(entry)
             self._pending.append(entry)
@@ -142,7 +151,7 @@ class Journal:
     def append(self, op: str, **data: Any) -> Entry:
         """Add a line: on disk (synced) when the disk allows, in memory anyway."""
         with self._lock:
-            entry = Entry(self._next, op, data)
+            entry = Entry(self._next, op, data, queued=self.clock.monotonic())
             self._next += 1
             self._store(entry)
             self._note(entry)
@@ -208,6 +217,14 @@ class Journal:
     @property
     def backlog(self) -> int:
         return len(self._pending)
+
+    def waiting_s(self) -> float:
+        """How long the oldest line not yet in the database has waited (0: none)."""
+        with self._lock:
+            oldest = self._pending[0] if self._pending else None
+        if oldest is None:
+            return 0.0
+        return self.clock.monotonic() - (oldest.queued or self._opened)
 
     @property
     def memory_only(self) -> int:
