@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import hold_database, monotonic_of
+from livestation import hold_database, monotonic_of
 from loabroadcast.services import MessageDraft
 
 pytestmark = pytest.mark.slow
@@ -196,7 +196,7 @@ def tone_wav(path: Path, freq: float, seconds: float = 0.8, rate: int = 44100) -
 
 def test_two_daemons_on_one_database_with_different_names_air_each_item_once(tmp_path, db_kind):
     """Two station folders, two names in loa.toml, one database: every item airs once."""
-    from conftest import make_live, stop_live
+    from livestation import make_live, stop_live
 
     if db_kind == "postgres":
         from pgtools import fresh_pg_url
@@ -232,7 +232,7 @@ def test_a_full_disk_neither_stops_the_air_nor_hides_the_daemon(tmp_path):
     """The station folder (database, journal, audio) on a disk that fills up: the
     programme airs from memory, `loa status` says the daemon runs and what is wrong, and
     once space is back the log is written, by itself."""
-    from conftest import make_live, stop_live
+    from livestation import make_live, stop_live
 
     home = tmp_path / "home"
     home.mkdir()
