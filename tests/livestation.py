@@ -97,6 +97,16 @@ class LiveStation:
         return proc
 
     def log(self) -> list[dict]:
+        """The as-run log as ``loa log --all --json`` prints it (read in this process: a
+        ``loa`` process every 0.3 s would compete with the daemon for the CPU)."""
+        from loabroadcast.cli.daemon import airing_dict
+
+        return [
+            json.loads(json.dumps(airing_dict(a, self.station.tz)))
+            for a in self.station.airings(None)
+        ]
+
+    def cli_log(self) -> list[dict]:
         out = subprocess.run(
             [*LOA, "log", "--all", "--json"], env=self.env, capture_output=True, text=True
         )
