@@ -1,4 +1,5 @@
-"""bench daemon: a real ``loa daemon --sink file:DIR --tick 1`` process.
+"""bench daemon: a real ``loa daemon --sink file:DIR --tick 1`` process, then (bench_instant)
+a ``loa daemon --sink device`` judged at the card by a witness, beside ``paplay``.
 
 Start lateness (scheduled time to the first audio frame handed to the sink) over
 short slots a few seconds ahead, one item each; the gap between the items of one
@@ -17,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench_common import (
+    ERROR,
     INFO,
     MISS,
     PASS,
@@ -35,6 +37,7 @@ from bench_common import (
     status_kb,
     wait_for,
 )
+from bench_instant import instant_rows
 
 GROUP = "daemon"
 GAP_S = 1.0
@@ -272,4 +275,10 @@ def run(quick: bool = False) -> tuple[list[Row], list[str]]:
             rows, notes = measure(station, Path(tmp), tz, n_late, idle_s)
         finally:
             station.close()
-    return rows, [f"daemon: {n}" for n in notes]
+    with tempfile.TemporaryDirectory(prefix="loa-bench-instant-") as tmp:
+        try:
+            more_rows, more_notes = instant_rows(Path(tmp), quick)
+        except Exception as err:  # noqa: BLE001 - the file-sink figures above still count
+            more_rows = [Row(GROUP, "on the instant, device sink", type(err).__name__, "", ERROR)]
+            more_notes = [f"on the instant: {type(err).__name__}: {err}"]
+    return rows + more_rows, [f"daemon: {n}" for n in notes + more_notes]
