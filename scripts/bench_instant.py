@@ -45,6 +45,7 @@ from bench_common import (
 from bench_witness import Witness, busy_processes, nearest, paplay_baseline, pulse, tone_wav
 
 GAP_S = 1.0
+WITNESS_MS = 10  # the monitor hears a frame this early: its own --latency-msec
 TEXTS = [f"Tin số {n + 1}." for n in range(12)]
 
 
@@ -173,6 +174,25 @@ def _daemon_figures(tmp: Path, server, n: int) -> tuple[list[Row], list[str]]:
                                 -10, 10))  # fmt: skip
             rows.append(_within("daemon", f"logged started_at minus heard, {label}",
                                 got["logged"], -10, 10))  # fmt: skip
+            if got["late"]:
+                rows.append(
+                    Row(
+                        "daemon",
+                        f"heard lateness + the witness's {WITNESS_MS} ms, {label}, median",
+                        f"{statistics.median(got['late']) + WITNESS_MS:+.1f} ms",
+                        "",
+                        INFO,
+                    )
+                )
+                rows.append(
+                    Row(
+                        "daemon",
+                        f"logged minus heard - the witness's {WITNESS_MS} ms, {label}, worst",
+                        f"{max((v - WITNESS_MS for v in got['logged']), key=abs):+.1f} ms",
+                        "",
+                        INFO,
+                    )
+                )
             under = sum(got["underruns"])
             rows.append(Row("daemon", f"underruns, {label}, {len(got['underruns'])} airings",
                             str(under), "0", PASS if under == 0 else MISS))  # fmt: skip

@@ -103,11 +103,15 @@ class RecordingSink:
     are the real :class:`~loabroadcast.playback.mixer.Mixer`'s. ``fail_next(exc)`` makes the
     next item's stream die once that item is on air, as a sound card that vanishes does
     (its ``wait`` raises ``PlaybackError``; the next stream works). ``plays`` lists what
-    aired, in order; ``streams`` counts the streams opened.
+    aired, in order; ``streams`` counts the streams opened. ``real_per_buffer`` slows a
+    fake clock's card down (real seconds per 20 ms buffer), for tests racing another thread.
     """
 
-    def __init__(self, clock: Clock | None = None, name: str = "recording"):
+    def __init__(
+        self, clock: Clock | None = None, name: str = "recording", real_per_buffer: float = 0.0
+    ):
         self.clock: Clock = clock or SystemClock()
+        self.real_per_buffer = real_per_buffer  # real seconds a fake 20 ms buffer takes
         self.name = name
         self.plays: list[PlayRecord] = []
         self.opened = 0
@@ -214,7 +218,8 @@ class _ClockStream(AirStream):
             if left <= 0:
                 return False
             self.clock.sleep(min(self._block / self.rate, left), never)
-            _REALTIME.sleep(0, never)  # let other threads (an emergency) take their turn
+            # let other threads (an emergency) take their turn
+            _REALTIME.sleep(self.sink.real_per_buffer, never)
 
     def wait_buffer(self) -> None:
         self.clock.sleep(self._block / self.rate, threading.Event())

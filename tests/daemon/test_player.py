@@ -25,7 +25,7 @@ from loabroadcast.playback.outcome import Outcome
 from loabroadcast.rendering import Renderer
 from loabroadcast.services import MessageDraft, Station, init_station
 from loabroadcast.speech.engines.base import SynthResult
-from loabroadcast.testing import FakeClock
+from loabroadcast.testing import FakeClock, RecordingSink
 from rig import make_rig
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -361,3 +361,39 @@ def test_an_item_on_air_is_stamped_every_few_seconds(setup):
     assert all(1.9 <= step <= 2.1 for step in steps), steps
     [row] = st.airings(None)
     assert row.status.value == "played" and row.ended_at > stamps[-1]
+
+
+def test_an_emergency_in_the_gap_between_two_items_goes_first(setup):
+    """Nothing is cut: the next item, already queued for after the gap, waits for it."""
+    st, clock, _ = setup
+    rig = make_player(st, clock, sink=RecordingSink(clock=clock, real_per_buffer=0.002))
+    a, b = add(st, "Một", "K1"), add(st, "Hai", "K2")
+    storm = add(st, "Bão", "K3", Priority.EMERGENCY, words=3)
+    st.add_slot("dem", "23:00", "23:01")
+    approve_all(st, rig.renderer, a, b)
+    st.edit_message(storm, MessageDraft(slots=["dem"]))
+    approve_all(st, rig.renderer, storm)
+    clock.set(SLOT_START - timedelta(seconds=5))
+    sink = rig.sink
+    runner = threading.Thread(target=rig.player.run_occurrence, args=("sang", DAY))
+    runner.start()
+    deadline = time.monotonic() + 20
+    while not (sink.plays and sink.plays[0].completed) and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    assert len(sink.plays) == 1  # in the gap: the first item done, the second not begun
+    assert rig.player.play_request(1, storm, ()) is Outcome.PLAYED
+    runner.join(30)
+    rig.flush()
+    assert [p.meta["message_id"] for p in sink.plays] == [a, storm, b]
+    assert log(st) == [(a, "played"), (storm, "played"), (b, "played")]
+    rig.close()
+    assert rig.zones.ops[:8] == [
+        ("amp", True),
+        ("on", 1),
+        ("off", 1),  # the first item's last frame heard: the second's zone for the gap
+        ("on", 2),
+        ("off", 2),  # the emergency's zone, nothing else
+        ("on", 3),
+        ("off", 3),  # then the second item's again
+        ("on", 2),
+    ]

@@ -114,7 +114,7 @@ def test_a_line_applied_before_a_crash_is_not_applied_twice(station, mid, tmp_pa
     update(journal, KEY, "d1", ended_at="2026-03-09T23:00:05+00:00")
     update(journal, KEY, "d1", status="played", ended_at="2026-03-09T23:00:09+00:00")
     asrun = AsRun(station.engine, "test", "d1")
-    entries = list(journal._pending)
+    entries = Journal(tmp_path).open()  # read back, as after a restart
     for entry in entries:
         asrun.apply(journal.id, entry)
     for entry in entries:  # the replay after the crash

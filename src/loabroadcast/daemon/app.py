@@ -169,6 +169,10 @@ class Daemon:
         self._on_stop(self.stop_store)
 
     def stop_store(self) -> None:
+        writer = getattr(self, "writer", None)
+        if writer is not None and not writer.healthy:
+            log.warning("the database takes no writes: no last heartbeat")
+            return
         last = self.health.last_error()
         try:
             self.asrun.heartbeat(
@@ -282,6 +286,9 @@ class Daemon:
         self.jobs.log_missed_while_down(self.last_seen)
 
     def stop_player(self) -> None:
+        """The cut, the players' last lines, and every relay off now: not after the
+        database has had its say (it may be locked for seconds)."""
+        from ..errors import ZoneError
         from ..playback.onair import SHUTDOWN
 
         self.on_air.cut(SHUTDOWN)
@@ -289,6 +296,10 @@ class Daemon:
         for thread in self.jobs.threads:  # let players write how their item ended
             thread.join(max(0.0, deadline - self.clock.monotonic()))
         self.prep.close()
+        try:
+            self.zones.all_off()
+        except ZoneError as err:
+            log.error("cannot switch every zone off: %s", err)
 
     def start_scheduler(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler

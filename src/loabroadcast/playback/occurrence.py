@@ -202,6 +202,12 @@ class OccurrenceRun:
                 pending = None
             outcome, queued, pending = self._follow(live)
             p.follower.finish(live, outcome)
+            if outcome is Outcome.YIELDED:  # an emergency came before its first frame
+                self._unqueue(queued)
+                self.mine[live.key] = "claimed"
+                pending, live = live.prepared, None
+                p.on_air.wait_calm(p.shutdown)
+                continue
             self.done(live.prepared)
             last, live = live, None
             if outcome is Outcome.PREEMPTED:
@@ -250,7 +256,8 @@ class OccurrenceRun:
         elif last.cue.ended is not None:
             last.stream.sleep_until(last.cue.ended, p.shutdown)
         try:  # the pre-roll is the time left before the first frame, never a delay
-            p.on_air.power_up(pending.zones, p.shutdown, until=at)
+            if not p.on_air.power_up(pending.zones, p.shutdown, until=at):
+                return None  # an emergency has the relays: this item waits for it
         except LoaError as err:
             return self._relay_failed(pending, err)
         if last is None:
@@ -307,7 +314,8 @@ class OccurrenceRun:
         if last.cue.ended is not None:
             last.stream.sleep_until(last.cue.ended, p.shutdown)
         try:
-            p.on_air.zones.set_zones(queued.prepared.zones)
+            if not p.on_air.switch(queued.prepared.zones):
+                return queued  # an emergency cut in: its cut drops this cue, handled there
         except LoaError as err:
             p.on_air.cut("relay")
             queued.stream.wait(queued.cue, 1.0)

@@ -155,16 +155,31 @@ class OnAir:
     # -- relays --------------------------------------------------------------------------
 
     def power_up(
-        self, zones: frozenset[int], shutdown: threading.Event, until: datetime | None = None
-    ) -> None:
+        self,
+        zones: frozenset[int],
+        shutdown: threading.Event,
+        until: datetime | None = None,
+        *,
+        urgent: bool = False,
+    ) -> bool:
         """Amplifier on when it was off, its pre-roll (until ``until``, or the whole
-        ``preroll_s``), then ``zones``."""
+        ``preroll_s``), then ``zones``. A programme (not ``urgent``) gets False and changes
+        nothing while an emergency has the air."""
         if not self.amp_on:
             self.zones.amp(True)
             self.amp_on = True
             wait = self.preroll_s if until is None else (until - self.clock.now()).total_seconds()
             self.clock.sleep(max(0.0, min(wait, self.preroll_s)), shutdown)
-        self.zones.set_zones(zones)
+        return self.switch(zones, urgent=urgent)
+
+    def switch(self, zones: frozenset[int], *, urgent: bool = False) -> bool:
+        """Switch to ``zones``; a programme (not ``urgent``) gets False and switches nothing
+        while an emergency has the air."""
+        with self._guard:
+            if self.urgent and not urgent:
+                return False
+            self.zones.set_zones(zones)
+            return True
 
     def fail_safe(self) -> None:
         """After a relay failure: everything off (what cannot be switched is reported)."""

@@ -153,7 +153,7 @@ class Player:
         stream = on_air.stream()
         if not on_air.amp_on:  # nothing on air: amplifier, pre-roll, zones, then at once
             try:
-                on_air.power_up(p.zones, self.shutdown)
+                on_air.power_up(p.zones, self.shutdown, urgent=True)
             except LoaError as err:
                 on_air.fail_safe()
                 return self.follower.failed_before_air(p, None, str(err))
@@ -168,7 +168,7 @@ class Player:
                 stream = on_air.add(cue, urgent=True)
                 stream.sleep_until(cut_at, threading.Event())
             try:
-                on_air.zones.set_zones(p.zones)
+                on_air.switch(p.zones, urgent=True)
             except LoaError as err:
                 if cue is not None:
                     on_air.cut("relay")

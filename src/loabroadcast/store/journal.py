@@ -218,6 +218,10 @@ class Journal:
     def backlog(self) -> int:
         return len(self._pending)
 
+    def last_pending(self) -> Entry | None:
+        with self._lock:
+            return self._pending[-1] if self._pending else None
+
     def waiting_s(self) -> float:
         """How long the oldest line not yet in the database has waited (0: none)."""
         with self._lock:
@@ -327,7 +331,7 @@ class JournalWriter:
 
     def flush(self, timeout: float) -> bool:
         """Wait until every line so far is in the database; False on timeout."""
-        last = self.journal._pending[-1] if self.journal._pending else None
+        last = self.journal.last_pending()
         return True if last is None else last.applied.wait(timeout)
 
     def close(self, timeout: float = 3.0) -> None:
