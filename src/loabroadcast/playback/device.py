@@ -279,6 +279,12 @@ class DeviceStream(AirStream):
         if self._closed:
             return
         super().close()
+        log.info(
+            "%s closed: %d underrun(s); the sound-card thread %s real-time priority",
+            self.name,
+            self.mixer.underruns,
+            {True: "had", False: "was refused", None: "never asked for"}[self._realtime],
+        )
         with _PORTAUDIO_LOCK:
             try:
                 self._stream.abort(ignore_errors=True)
