@@ -90,8 +90,12 @@ def _read_owner(path: Path) -> str:
 
 
 def probe(home: Path) -> LockState:
-    """Whether a daemon holds this folder's lock now (never waits, never creates the file)."""
-    import fcntl
+    """Whether a daemon holds this folder's lock now (never waits, never creates the file).
+    Where ``flock`` does not exist (Windows) nobody is seen: the heartbeat decides."""
+    try:
+        import fcntl
+    except ImportError:
+        return LockState(False, None)
 
     path = Path(home) / LOCK_NAME
     try:

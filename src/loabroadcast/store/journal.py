@@ -168,7 +168,7 @@ class Journal:
                 _allocate(self._fd, self._allocated, max(CHUNK, len(line)))
                 self._allocated = os.fstat(self._fd).st_size
             os.pwrite(self._fd, line, self._pos)
-            os.fdatasync(self._fd)
+            _datasync(self._fd)
             self._pos += len(line)
         except OSError as err:
             entry.durable = False
@@ -244,6 +244,10 @@ class Journal:
         """A claim's answer from the database, or None when it did not come in time."""
         entry.applied.wait(timeout)
         return entry.verdict
+
+
+def _datasync(fd: int) -> None:
+    getattr(os, "fdatasync", os.fsync)(fd)  # macOS has no fdatasync
 
 
 def _allocate(fd: int, offset: int, length: int) -> None:
