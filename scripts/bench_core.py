@@ -1,8 +1,9 @@
 """bench core: CLI start-up and the schedule of a station with 10,000 messages.
 
-The station is made by ``loa init``, then 200 blocks, 6 daily slots and 10,000 messages
-are inserted straight through the store's SQLAlchemy models (the services would take
-minutes). Messages get no renders, so the schedule uses estimated durations.
+The station is made by ``loa init``, then 200 blocks, 6 daily slots, 10,000 messages and
+a full calendar (a year of quiet ranges and one-off sessions, beside Viet Nam's public
+holidays) are inserted straight through the store's SQLAlchemy models (the services
+would take minutes). Messages get no renders, so the schedule uses estimated durations.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ SLOTS = (  # code, start, end: six non-overlapping daily slots
     ("toi-som", "17:30:00", "18:00:00"),
     ("toi", "20:00:00", "20:30:00"),
 )
+EXTRAS = 100  # one-off sessions over the coming year, 14:00-14:30 on distinct days
+QUIET_RANGES = 40  # quiet ranges of 1-7 days, half of them limited to one or two slots
 BLOCK_KINDS = ("Khối", "Thôn", "Tổ dân phố")
 STATUS_MIX = (  # status, weight
     ("approved", 80),
@@ -62,9 +65,11 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
     from loabroadcast.store import db, repo
     from loabroadcast.store.models import (
         BlockRow,
+        CalendarEntryRow,
         MessageBlockRow,
         MessageRow,
         MessageSlotRow,
+        MessageVersionRow,
         SlotRow,
     )
 
@@ -94,28 +99,77 @@ def build_station(home: Path, today: date, messages: int = 10_000, blocks: int =
         }
         for i, (code, s, e) in enumerate(SLOTS, start=1)
     ]
-    rows, links_b, links_s = [], [], []
+    extra_rows, entry_rows = _calendar(rng, today, now, first_id=len(SLOTS) + 1)
+    rows, links_b, links_s, versions = [], [], [], []
     counts: dict[str, int] = {}
+    slot_code = {r["id"]: r["code"] for r in slot_rows + extra_rows}
     for mid in range(1, messages + 1):
         row = _message(mid, rng, samples, today, now)
         counts[row["status"]] = counts.get(row["status"], 0) + 1
         rows.append(row)
+        codes_b, codes_s = [], []
         if not row["all_blocks"]:
             for b in rng.sample(range(1, blocks + 1), rng.randint(1, 3)):
                 links_b.append({"message_id": mid, "block_id": b})
+                codes_b.append(block_rows[b - 1]["code"])
         for s in rng.sample(range(1, len(SLOTS) + 1), rng.randint(1, 2)):
             links_s.append({"message_id": mid, "slot_id": s})
+            codes_s.append(slot_code[s])
+        if rng.random() < 0.05:  # also in a one-off session
+            extra = rng.choice(extra_rows)["id"]
+            links_s.append({"message_id": mid, "slot_id": extra})
+            codes_s.append(slot_code[extra])
+        versions.append(_version(row, codes_b, codes_s))
     try:
         with db.write_session(engine) as s:
             s.execute(insert(BlockRow), block_rows)
-            s.execute(insert(SlotRow), slot_rows)
+            s.execute(insert(SlotRow), slot_rows + extra_rows)
+            s.execute(insert(CalendarEntryRow), entry_rows)
             s.execute(insert(MessageRow), rows)
+            s.execute(insert(MessageVersionRow), versions)
             s.execute(insert(MessageBlockRow), links_b)
             s.execute(insert(MessageSlotRow), links_s)
             repo.bump_plan(s, now)
     finally:
         engine.dispose()
     return counts
+
+
+def _calendar(
+    rng: random.Random, today: date, now: datetime, first_id: int
+) -> tuple[list[dict], list[dict]]:
+    """A full year's calendar: one-off session slots and calendar entries (quiet ranges
+    and the sessions' entries), as ``loa calendar off``/``extra`` would store them."""
+    days = sorted(rng.sample(range(1, 366), EXTRAS))
+    extras, entries = [], []
+    for n, offset in enumerate(days):
+        day = today + timedelta(days=offset)
+        slot_id = first_id + n
+        extras.append(
+            {
+                "id": slot_id,
+                "code": f"them-{n + 1}",
+                "name": f"Buổi phát thêm {n + 1}",
+                "start": "14:00:00",
+                "end": "14:30:00",
+                "weekdays": str(day.weekday()),
+                "on_day": day,
+            }
+        )
+        entries.append(
+            {"kind": "extra", "first_day": day, "last_day": day, "slots": "", "reason": "",
+             "slot_id": slot_id, "created_at": now}
+        )  # fmt: skip
+    for _ in range(QUIET_RANGES):
+        first = today + timedelta(days=rng.randint(0, 360))
+        limited = rng.random() < 0.5
+        codes = rng.sample([c for c, _, _ in SLOTS], rng.randint(1, 2)) if limited else []
+        entries.append(
+            {"kind": "off", "first_day": first, "last_day": first + timedelta(rng.randint(0, 6)),
+             "slots": ",".join(codes), "reason": "Sửa chữa thiết bị", "slot_id": None,
+             "created_at": now}
+        )  # fmt: skip
+    return extras, entries
 
 
 def _pick(rng: random.Random, mix) -> object:
@@ -155,6 +209,23 @@ def _message(mid: int, rng: random.Random, samples: list[dict], today: date, now
         "approved_by": "Chủ tịch UBND" if approved else None,
         "approved_at": created + timedelta(hours=rng.uniform(0.1, 20)) if approved else None,
         "rejected_reason": "trùng nội dung" if status == "rejected" else None,
+        "version": 1,
+        "approved_version": 1 if approved else None,
+    }
+
+
+def _version(row: dict, blocks: list[str], slots: list[str]) -> dict:
+    """The message's version 1 (approved when the message was), as ``loa msg add`` and
+    ``msg approve`` write it."""
+    fields = ("title", "text", "category", "source", "priority", "all_blocks", "valid_from",
+              "valid_until", "repeat", "max_airings", "created_by", "created_at",
+              "approved_by", "approved_at")  # fmt: skip
+    return {
+        "message_id": row["id"],
+        "number": 1,
+        "blocks": ",".join(sorted(blocks)),
+        "slots": ",".join(slots),
+        **{name: row[name] for name in fields},
     }
 
 
@@ -169,7 +240,12 @@ def _schedule_note(home: Path, day: date, days: int) -> str:
     programmes = json.loads(out)["programmes"]
     items = sum(len(p["items"]) for p in programmes)
     overflow = sum(len(p["overflow"]) for p in programmes)
-    return f"{len(programmes)} slot runs, {items} items, {overflow} overflow"
+    quiet = sum(1 for p in programmes if p.get("quiet"))
+    one_off = sum(1 for p in programmes if p.get("one_off"))
+    return (
+        f"{len(programmes)} slot runs ({quiet} quiet, {one_off} one-off), "
+        f"{items} items, {overflow} overflow"
+    )
 
 
 def import_rows(env: dict[str, str], day: date) -> tuple[list[Row], list[str]]:
@@ -228,6 +304,7 @@ def timing_rows(env: dict[str, str], day: date, runs: int) -> tuple[list[Row], l
         "loa msg list (10,000 messages)": ([LOA, "msg", "list"], 500),
         "loa schedule --date D (1 day)": ([LOA, "schedule", "--date", d], 500),
         "loa schedule --date D --days 30": ([LOA, "schedule", "--date", d, "--days", "30"], 2000),
+        "loa schedule --days 366 (full calendar)": ([LOA, "schedule", "--days", "366"], 2000),
     }
     log(f"core: timing {len(figures)} commands, {runs} runs each after a warm-up, in turns")
     times = time_processes({name: argv for name, (argv, _) in figures.items()}, env, runs)
@@ -242,7 +319,10 @@ def run(quick: bool = False) -> tuple[list[Row], list[str]]:
     with tempfile.TemporaryDirectory(prefix="loa-bench-core-") as tmp:
         home = Path(tmp) / "home"
         today = datetime.now(ZoneInfo(TZ)).date()
-        log("core: building a station with 10,000 messages, 200 blocks, 6 slots")
+        log(
+            "core: building a station with 10,000 messages, 200 blocks, 6 slots, "
+            f"{EXTRAS} one-off sessions, {QUIET_RANGES} quiet ranges"
+        )
         began = time.perf_counter()
         counts = build_station(home, today)
         notes = [
@@ -255,6 +335,10 @@ def run(quick: bool = False) -> tuple[list[Row], list[str]]:
         notes += timing_notes
         notes.append(f"schedule D={day.isoformat()}: {_schedule_note(home, day, 1)}")
         notes.append(f"schedule D +30 days: {_schedule_note(home, day, 30)}")
+        notes.append(f"schedule today +366 days: {_schedule_note(home, today, 366)}")
         log("core: checking what start-up imports")
         more_rows, more_notes = import_rows(env, day)
-    return rows + more_rows, [f"core: {n}" for n in notes + more_notes]
+        import bench_reports  # issue 15: loa report over a year of as-run log
+
+        report_rows, report_notes = bench_reports.run(Path(tmp), quick)
+    return rows + more_rows + report_rows, [f"core: {n}" for n in notes + more_notes + report_notes]

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from loabroadcast.config import Settings, load_settings
+from loabroadcast.i18n import set_language
 from loabroadcast.services import Station, init_station
 from loabroadcast.testing import FakeClock
 
 # Tests read loa's English (the catalogs' ids); tests of the Vietnamese interface ask for
 # it themselves. Daemons and CLIs started by the tests inherit this.
 os.environ["LOA_LANG"] = "en"
+set_language("en")  # library calls too, whichever test runs first
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -43,6 +45,15 @@ def _fresh_pg_database(base_url: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Library code translates with the process's language: English in every test, whatever
+    an earlier test (or a CLI run in Vietnamese) chose."""
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -81,7 +92,11 @@ def env_for(settings):
     """Environment for CLI runs against ``settings``'s home and database."""
 
     def build(**extra) -> dict[str, str]:
-        env = {"LOA_HOME": str(settings.home), "LOA_DB_URL": settings.db_url or ""}
+        env = {
+            "LOA_HOME": str(settings.home),
+            "LOA_DB_URL": settings.db_url or "",
+            "LOA_LANG": "en",
+        }
         env.update(extra)
         return env
 

@@ -193,7 +193,7 @@ def make_live(
         station.add_block("K1", "Khối 1", 1)
         station.add_block("K2", "Khối 2", 2)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-    env["LOA_HOME"] = str(home)
+    env.update(LOA_HOME=str(home), LOA_LANG="en")  # tests read English
     ls = LiveStation(home=home, env=env, out=folder / "out", station=station)
     ls.relay_log = relay_log
     return ls

@@ -1,5 +1,10 @@
 """Settings: defaults < ``loa.toml`` in LOA_HOME < ``LOA_*`` environment < CLI options.
 
+Everything is validated once, here, at load: a value of the wrong type, out of range or a
+key that does not exist is one line naming the file, the table and the key (with a "did
+you mean" for a misspelt key), whichever command or the daemon reads the settings. The
+rules are in :mod:`loabroadcast.settings_rules`.
+
 Only the standard library is imported here: the CLI reads settings on every start.
 """
 
@@ -7,17 +12,40 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
+from .i18n import N_
+from .settings_rules import SECTIONS, Problem, check_env, check_table
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "loa.toml"
 DB_NAME = "loa.db"
+MAX_CONFIG_BYTES = 1 << 20  # a settings file is a few hundred bytes
+VOICES_DIR = "voices"
+# The Piper voices' public repository (voices.json at its root); a district may mirror it.
+DEFAULT_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main"
+
+
+@dataclass(frozen=True)
+class PiperSettings:
+    """``[speech.piper]``: how a Piper voice reads (announcers read slower outdoors)."""
+
+    length_scale: float = 1.15  # > 1 reads slower (the voice's own pace is 1.0)
+    sentence_silence: float = 0.5  # seconds of silence after each sentence
+    speaker: int | None = None  # multi-speaker voices: which speaker (default: the voice's)
+
+
+@dataclass(frozen=True)
+class EspeakSettings:
+    """``[speech.espeak]``: how espeak-ng reads."""
+
+    rate: int = 150  # words per minute (espeak-ng's own default is 175)
+    sentence_silence: float = 0.5  # seconds of silence after each sentence
 
 
 @dataclass(frozen=True)
@@ -25,7 +53,9 @@ class SpeechSettings:
     engine: str = "auto"  # auto | gtts | espeak | piper
     voice: str = "vi"  # espeak voice: vi, vi-vn-x-central, vi-vn-x-south
     speed: float = 1.0
-    piper_model: str | None = None
+    piper_model: str | None = None  # the operator's own .onnx file
+    piper_voice: str | None = None  # an installed voice (loa voice install NAME)
+    voices_url: str = DEFAULT_VOICES_URL  # where `loa voice` finds voices.json
     gtts_timeout_s: float = 10.0
     gtts_host: str | None = None  # tld / test server base, None means Google's default
     lead_in: str = ""  # e.g. "Sau đây là thông báo của Ủy ban nhân dân thị trấn"
@@ -37,6 +67,8 @@ class SpeechSettings:
     render_on_approve: bool = True
     chime_in: str | None = None  # a WAV of the station's own; None: the shipped chime
     chime_out: str | None = None
+    piper: PiperSettings = field(default_factory=PiperSettings)
+    espeak: EspeakSettings = field(default_factory=EspeakSettings)
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,32 @@ class ZoneSettings:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    language: str = "vi"  # vi | en; `loa --lang` and LOA_LANG win over it
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    on_holidays: str = "quiet"  # quiet (emergencies only) | normal
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """Airtime rules; each is optional and only ever warns."""
+
+    max_sessions_per_day: int | None = None
+    max_minutes_per_session: float | None = None
+    broadcast_weekdays: str | None = None  # e.g. "mon-fri"
+
+
+@dataclass(frozen=True)
+class RolesSettings:
+    """``[roles]``: who may approve (``msg approve``, ``play-now --approve``); empty: anyone."""
+
+    approvers: tuple[str, ...] = ()  # NFC, single spaces (checked in settings_rules)
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     station: str = "default"
@@ -78,6 +136,14 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     playback: PlaybackSettings = field(default_factory=PlaybackSettings)
     zones: ZoneSettings = field(default_factory=ZoneSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    # where the station is, for reports and the printed schedule ([station] in loa.toml)
+    commune: str = ""  # e.g. "Thị trấn Khe Sanh"
+    district: str = ""  # e.g. "Huyện Hướng Hóa"
+    province: str = ""  # e.g. "Tỉnh Quảng Trị"
+    roles: RolesSettings = field(default_factory=RolesSettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -104,6 +170,10 @@ class Settings:
     def dictionary_path(self) -> Path:
         return self.home / "abbreviations.tsv"
 
+    @property
+    def voices_dir(self) -> Path:
+        return self.home / VOICES_DIR
+
 
 def default_home() -> Path:
     from platformdirs import user_data_dir
@@ -111,63 +181,129 @@ def default_home() -> Path:
     return Path(user_data_dir("loabroadcast", appauthor=False))
 
 
-def _coerce_section(cls: type, data: dict[str, Any], where: str):
-    known = {f.name: f for f in fields(cls)}
-    values = {}
-    for key, value in data.items():
-        name = key.replace("-", "_")
-        if name not in known:
-            raise InvalidInput(f"{where}: unknown setting {key!r}")
-        if isinstance(value, list):
-            value = tuple(str(v) for v in value)
-        values[name] = value
-    return cls(**values)
+PLACE = ("commune", "district", "province")  # [station] keys shown on documents
 
-
-_SECTIONS = {
+_CLASSES = {
     "speech": SpeechSettings,
     "schedule": ScheduleSettings,
     "playback": PlaybackSettings,
     "zones": ZoneSettings,
+    "ui": UiSettings,
+    "calendar": CalendarSettings,
+    "policy": PolicySettings,
+    "roles": RolesSettings,
+}
+# tables inside a table: [speech.piper] -> SpeechSettings.piper
+_NESTED = {"speech.piper": PiperSettings, "speech.espeak": EspeakSettings}
+assert set(_CLASSES) | set(_NESTED) | {"station"} == set(SECTIONS)
+
+
+def _read_config(path: Path) -> dict[str, Any] | None:
+    """The parsed ``loa.toml`` (None when there is none); one-line errors."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InvalidInput(N_("{file} is not a regular file"), file=str(path))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no settings file (yet): `loa init` writes one
+    except OSError as err:
+        raise InvalidInput(
+            N_("cannot read {file}: {reason}"), file=str(path), reason=err.strerror or str(err)
+        ) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise InvalidInput(N_("{file} is larger than 1 MB: not a settings file"), file=str(path))
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise InvalidInput(
+            N_("{file} is not UTF-8 (byte {byte}); save it as UTF-8"),
+            file=str(path),
+            byte=err.start + 1,
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
+
+
+def _raise(where: str, problem: Problem) -> None:
+    if problem.table is None:
+        raise InvalidInput(N_("{file}: {problem}"), file=where, problem=problem)
+    if problem.key is None:
+        raise InvalidInput(
+            N_("{file}: [{table}]: {problem}"), file=where, table=problem.table, problem=problem
+        )
+    raise InvalidInput(
+        N_("{file}: [{table}] {key}: {problem}"),
+        file=where,
+        table=problem.table,
+        key=problem.key,
+        problem=problem,
+    )
+
+
+def _from_file(settings: Settings, path: Path, data: dict[str, Any]) -> Settings:
+    values = check_table(data)
+    if isinstance(values, Problem):
+        _raise(str(path), values)
+    station = values.get("station", {})
+    return replace(
+        settings,
+        station=station.get("name", settings.station),
+        timezone=station.get("timezone", settings.timezone),
+        db_url=station.get("db_url", settings.db_url),
+        **{key: station[key].strip() for key in PLACE if key in station},
+        **{name: cls(**_with_nested(name, values)) for name, cls in _CLASSES.items()},
+    )
+
+
+def _with_nested(name: str, values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The checked keys of table ``name``, with its inner tables built (``[speech.piper]``)."""
+    own = dict(values.get(name, {}))
+    for path, cls in _NESTED.items():
+        parent, _, key = path.partition(".")
+        if parent == name:
+            own[key] = cls(**values.get(path, {}))
+    return own
+
+
+# environment variable -> (table, key) it overrides
+ENVIRONMENT = {
+    "LOA_DB_URL": ("station", "db_url"),
+    "LOA_TIMEZONE": ("station", "timezone"),
+    "LOA_STATION": ("station", "name"),
+    "LOA_SPEECH_ENGINE": ("speech", "engine"),
+    "LOA_SINK": ("playback", "sink"),
 }
 
 
+def _from_env(settings: Settings, env: dict[str, str]) -> Settings:
+    for variable, (table, key) in ENVIRONMENT.items():
+        text = env.get(variable)
+        if not text:
+            continue
+        value = check_env(table, key, text)
+        if isinstance(value, Problem):
+            raise InvalidInput(N_("{variable}: {problem}"), variable=variable, problem=value)
+        if table == "station":
+            attribute = {"name": "station"}.get(key, key)
+            settings = replace(settings, **{attribute: value})
+        else:
+            section = getattr(settings, table)
+            settings = replace(settings, **{table: replace(section, **{key: value})})
+    return settings
+
+
 def load_settings(home: Path | str | None = None, env: dict[str, str] | None = None) -> Settings:
-    """Build settings for ``home`` (or LOA_HOME, or the platform data dir)."""
+    """Build settings for ``home`` (or LOA_HOME, or the platform data dir), validated."""
     env = dict(os.environ if env is None else env)
     home_path = Path(home or env.get("LOA_HOME") or default_home()).expanduser()
     settings = Settings(home=home_path)
-    path = settings.config_path
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
-        station = data.get("station", {})
-        top = {k: v for k, v in station.items() if k in ("name", "timezone", "db_url")}
-        settings = replace(
-            settings,
-            station=top.get("name", settings.station),
-            timezone=top.get("timezone", settings.timezone),
-            db_url=top.get("db_url", settings.db_url),
-            **{
-                name: _coerce_section(cls, data.get(name, {}), f"{path} [{name}]")
-                for name, cls in _SECTIONS.items()
-            },
-        )
-    if env.get("LOA_DB_URL"):
-        settings = replace(settings, db_url=env["LOA_DB_URL"])
-    if env.get("LOA_TIMEZONE"):
-        settings = replace(settings, timezone=env["LOA_TIMEZONE"])
-    if env.get("LOA_STATION"):
-        settings = replace(settings, station=env["LOA_STATION"])
-    if env.get("LOA_SPEECH_ENGINE"):
-        settings = replace(
-            settings, speech=replace(settings.speech, engine=env["LOA_SPEECH_ENGINE"])
-        )
-    if env.get("LOA_SINK"):
-        settings = replace(settings, playback=replace(settings.playback, sink=env["LOA_SINK"]))
-    return settings
+    data = _read_config(settings.config_path)
+    if data is not None:
+        settings = _from_file(settings, settings.config_path, data)
+    return _from_env(settings, env)
 
 
 DEFAULT_CONFIG = """\
@@ -176,15 +312,37 @@ DEFAULT_CONFIG = """\
 [station]
 name = "default"
 timezone = "Asia/Ho_Chi_Minh"
+# The station's name above and where it is, printed on reports and on the schedule:
+# commune = "Thị trấn Khe Sanh"
+# district = "Huyện Hướng Hóa"
+# province = "Tỉnh Quảng Trị"
 # db_url = "postgresql+psycopg://loa@localhost/loa"   # default: SQLite in this folder
 
 [speech]
-engine = "auto"          # auto (gTTS when online, else espeak-ng) | gtts | espeak | piper
+engine = "auto"          # auto | gtts | espeak | piper; auto: gTTS when it answers,
+                         # else an installed Piper voice, else espeak-ng
 voice = "vi"             # espeak-ng: vi, vi-vn-x-central, vi-vn-x-south
-# piper_model = "/path/to/vi_VN-vais1000-medium.onnx"
+# piper_voice = "vi_VN-vais1000-medium"   # a voice from `loa voice install`; by default
+#                                        # the only Vietnamese voice installed, if just one
+# piper_model = "/path/to/vi_VN-vais1000-medium.onnx"   # or your own Piper voice file
+# voices_url = "https://huggingface.co/rhasspy/piper-voices/resolve/main"   # or a mirror
 lead_in = ""             # e.g. "Sau đây là thông báo của Ủy ban nhân dân thị trấn"
 reminder = "Xin nhắc lại"
 target_lufs = -16.0
+# speed = 1.0            # multiplies every engine's pace below (gTTS: < 0.8 reads slowly)
+# chime_in = "/path/to/nhac-hieu-dau.wav"    # the station's own chimes (default: shipped)
+# chime_out = "/path/to/nhac-hieu-cuoi.wav"
+
+# How each offline engine reads; the defaults, slower than the engines' own pace for
+# loudspeakers outdoors. Uncomment a table to change them.
+# [speech.piper]
+# length_scale = 1.15    # > 1 reads slower (1.0 is the voice's own pace)
+# sentence_silence = 0.5 # seconds of silence after each sentence
+# speaker = 0            # multi-speaker voices only
+#
+# [speech.espeak]
+# rate = 150             # words per minute (espeak-ng's own is 175)
+# sentence_silence = 0.5 # seconds of silence after each sentence
 
 [schedule]
 grace_minutes = 15
@@ -192,6 +350,8 @@ item_gap_s = 2.0
 
 [playback]
 sink = "null"            # device[:NAME] | file:DIR | null
+# latency_s = 0.1        # audio the sound card keeps queued (a busy PC needs some)
+# prepare_s = 30.0       # a programme is settled (claims, verified audio) this early
 
 [zones]
 driver = "none"          # none | command | serial
@@ -202,4 +362,18 @@ driver = "none"          # none | command | serial
 # amp = 8
 preroll_s = 3.0
 postroll_s = 2.0
+
+[ui]
+language = "vi"          # vi | en: what loa prints (loa --lang and LOA_LANG come first)
+
+[calendar]
+on_holidays = "quiet"    # quiet: only emergencies air on public holidays | normal
+
+[policy]                 # airtime rules of the province: loa warns when the plan breaks one
+# max_sessions_per_day = 2
+# max_minutes_per_session = 15
+# broadcast_weekdays = "mon-fri"
+
+[roles]                  # who may approve: msg approve and play-now --approve then need
+# approvers = ["Nguyễn Văn A", "Trần Thị B"]   # --by naming one of them (any case)
 """

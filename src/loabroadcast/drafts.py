@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 from .domain import Message, Priority
-from .errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -41,15 +40,7 @@ class Saved:
 
 
 def read_text_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"text file {path} does not exist") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"text file {path} is a folder") from None
-    except UnicodeDecodeError as err:
-        raise InvalidInput(
-            f"text file {path} is not UTF-8 (byte {err.start}); save it as UTF-8 and retry"
-        ) from None
-    except OSError as err:
-        raise InvalidInput(f"cannot read text file {path}: {err.strerror}") from None
+    """The text of a ``--text-file``: a regular UTF-8 file, bounded, no control characters."""
+    from .userfiles import read_text_file as read
+
+    return read(path)

@@ -58,6 +58,10 @@ class InvalidInput(LoaError):
     """A value the officer typed that cannot be used."""
 
 
+class FileError(LoaError):
+    """A file the user named cannot be read or written (permissions, a full disk)."""
+
+
 class StoreError(LoaError):
     """The database cannot be opened, migrated or written."""
 

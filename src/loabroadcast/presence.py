@@ -52,10 +52,10 @@ class InstanceLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as err:
+        except OSError as err:  # a read-only or foreign station folder: one line
             raise LoaError(
-                N_("cannot create the daemon lock {path}: {reason}"),
-                path=str(self.path),
+                N_("cannot open the daemon's lock file {file}: {reason}"),
+                file=str(self.path),
                 reason=err.strerror or str(err),
             ) from None
         for attempt in range(ACQUIRE_TRIES):

@@ -1,8 +1,10 @@
 """Render use-cases: approved text or recording → the exact programme audio that airs.
 
-Every render is recorded (engine, voice, duration, loudness, sha256); the player
-checks the file against that record before air and renders again, logged, when it
-was changed or lost.
+Every render is recorded (engine, voice, duration, loudness, sha256) for the version of
+the message it reads; the player checks the file against that record before air and
+renders again, logged, when it was changed or lost. What airs is the message's approved
+version (``ensure``), even while an edit of it waits for approval. The sha256 of the
+audio approved is kept on the version; a render that replaces it leaves an audit row.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from .domain import Message, MessageStatus, RenderRecord
-from .errors import AudioChanged
+from .errors import AudioChanged, Conflict, NotFound
 from .i18n import N_
-from .store import db, repo
+from .store import db, repo, versions
 from .store.models import MessageRow, RenderRow
 
 log = logging.getLogger("loabroadcast.render")
@@ -38,11 +40,12 @@ class Renderer:
         if self._engine is None:
             from .speech.engines import get_engine
 
-            self._engine = get_engine(self.settings.engine, self.settings)
+            voices = self.station.settings.voices_dir  # installed Piper voices
+            self._engine = get_engine(self.settings.engine, self.settings, voices)
         return self._engine
 
     def spoken(self, text: str) -> str:
-        from .speech.normalize import normalize
+        from .text import normalize
 
         return normalize(text, self.station.user_dictionary()).text
 
@@ -53,19 +56,20 @@ class Renderer:
         if message.audio_path and message.status == MessageStatus.APPROVED:
             self.check_recording(message)
         spoken = self.spoken(message.text) if message.text else None
-        engine = None if message.audio_path else self.engine
+        # a recording needs the engine only for a lead-in or reminder: built, not loaded
+        engine = self.engine
         record = render_message(message, spoken, self.settings, self.cache, engine, force=force)
         return self._save(record, message)
 
     def check_recording(self, message: Message) -> None:
-        """Refuse (``AudioChanged``) an approved message's recording that is not the one
-        approved: its sha256 was recorded when it was added, approval froze it."""
+        """Refuse (``AudioChanged``) the recording of an approved version that is not the
+        one approved: its sha256 was taken when it was added, approval froze it (on the
+        version, ``message_versions.recording_sha256``)."""
         from .speech.audio import sha256_file
 
         with db.read_session(self.station.engine) as s:
-            approved = s.scalar(
-                select(MessageRow.recording_sha256).where(MessageRow.id == message.id)
-            )
+            version = versions.get(s, message.id, message.version)
+            approved = version.recording_sha256 if version is not None else None
         path = str(message.audio_path)
         actual = sha256_file(path)
         if approved is None:
@@ -86,41 +90,63 @@ class Renderer:
             )  # fmt: skip
 
     def _save(self, record: RenderRecord, message: Message) -> RenderRecord:
-        """Record a render; the same audio already recorded since approval is reused."""
-        now = self.station.now()
-        with db.write_session(self.station.engine) as s:
-            latest = repo.latest_renders(s, [record.message_id]).get(record.message_id)
+        """Record a render of ``message``'s version; the same audio already recorded
+        since approval is reused. The audio of an approved version is noted on it."""
+        with self.station.work("render") as uow:
+            s = uow.session
+            latest = repo.latest_renders(s, [message.id], message.version).get(message.id)
             if (
                 latest is not None
                 and (latest.sha256, latest.key) == (record.sha256, record.key)
                 and (message.approved_at is None or latest.created_at >= message.approved_at)
             ):
+                self._note(uow, message, latest.sha256)
                 return repo.to_render(latest)
-            row = repo.render_row(record, now)
+            row = repo.render_row(record, uow.now, message.version)
             s.add(row)
-            repo.bump_plan(s, now)  # durations changed: the schedule is re-laid
+            uow.bump_plan()  # durations changed: the schedule is re-laid
+            self._note(uow, message, record.sha256)
             return repo.to_render(row)
+
+    def _note(self, uow, message: Message, sha256: str) -> None:
+        """Keep ``sha256`` as the audio of ``message``'s version when it is approved; a
+        render that replaces approved audio leaves an audit row."""
+        version = versions.get(uow.session, message.id, message.version)
+        if version is None or version.approved_at is None or version.render_sha256 == sha256:
+            return
+        if version.render_sha256 is not None:
+            uow.record(
+                f"msg:{message.id}",
+                {"render_sha256": version.render_sha256},
+                {"render_sha256": sha256},
+                plan=False,
+            )
+        version.render_sha256 = sha256
 
     def current(self, message: Message) -> RenderRecord | None:
         """The render approved with the message, if it is still newer than the approval."""
         return self._current_of([message]).get(message.id)
 
     def _current_of(self, messages: list[Message]) -> dict[int, RenderRecord]:
-        """Current renders of ``messages`` by id, in one query."""
+        """Current renders of ``messages`` (of the version each is) by id, in one query."""
         with db.read_session(self.station.engine) as s:
-            rows = repo.latest_renders(s, [m.id for m in messages])
+            rows = repo.latest_version_renders(s, [m.id for m in messages])
         current = {}
         for m in messages:
-            row = rows.get(m.id)
+            row = rows.get((m.id, m.version))
             if row is not None and not (m.approved_at and row.created_at < m.approved_at):
                 current[m.id] = repo.to_render(row)
         return current
 
     def ensure(self, message: Message) -> RenderRecord:
-        """The verified audio for ``message``: the recorded render when its sha256 still
-        matches, else a new render (logged: air time should never have to render)."""
+        """The verified audio of ``message``'s approved version: the recorded render when
+        its sha256 still matches, else a new render (logged: air time should never have to
+        render). ``message`` may be the working copy: while an edit waits for approval, the
+        approved version airs. An approved version passed in (``Station.version_message``
+        of an airing's claim) airs as it is."""
         from .speech.render import verify_render
 
+        message = self.airing_version(message)
         record = self.current(message)
         if record is not None and verify_render(record):
             return record
@@ -134,17 +160,45 @@ class Renderer:
             )
         return self.render(message, force=record is not None)
 
+    def airing_version(self, message: Message) -> Message:
+        """``message`` when it is an approved version, else the version of it that airs;
+        ``Conflict`` when none does."""
+        if message.status == MessageStatus.APPROVED and message.version == (
+            message.approved_version
+        ):
+            return message
+        with db.read_session(self.station.engine) as s:
+            approved = versions.approved_message(s, message.id)
+        if approved is None:
+            raise Conflict(N_("message {id} has no approved version to air"), id=message.id)
+        return approved
+
     def pending(self, ids: Iterable[int] | None = None) -> list[Message]:
-        """Approved messages (or the given ids) without a current render."""
+        """Approved versions of the messages that air (or the given ids) without a current
+        render."""
         messages = self.messages_for(ids)
         current = self._current_of(messages)
         return [m for m in messages if m.id not in current]
 
     def messages_for(self, ids: Iterable[int] | None) -> list[Message]:
-        """The given messages (``NotFound`` for an unknown id), or every approved one."""
+        """The given messages, each as the version that airs when one does, else as its
+        working copy (``NotFound`` for an unknown id); or every message's version that
+        airs."""
         if ids is None:
-            return self.station.messages(MessageStatus.APPROVED.value)
-        return [self.station.message(mid) for mid in ids]
+            return self.station.listings.approved_messages()
+        found = []
+        with db.read_session(self.station.engine) as s:
+            for mid in ids:
+                approved = versions.approved_message(s, mid)
+                if approved is None:
+                    row = s.get(MessageRow, mid)
+                    if row is None:
+                        raise NotFound(f"no message {mid}")
+                    approved = repo.to_message(
+                        row, repo.all_block_codes(s) if row.all_blocks else ()
+                    )
+                found.append(approved)
+        return found
 
     def keep_keys(self) -> set[str]:
         """Cache keys that active (draft or approved) messages still need."""

@@ -114,11 +114,22 @@ def test_message_lifecycle(town):
     ]
     shown = json.loads(town("msg", "show", str(mid), "--json").stdout)
     assert (shown["status"], shown["approved_by"]) == ("approved", "Chị Lan")
-    # editing an approved message sends it back to draft
+    # editing an approved message makes a draft version; the approved one airs on
     edited = town("msg", "edit", str(mid), "--text", "Nội dung mới.")
-    assert f"message {mid} was approved; it is a draft again" in edited.stdout
-    assert json.loads(town("msg", "show", str(mid), "--json").stdout)["status"] == "draft"
-    assert town("msg", "reject", str(mid), "--reason", "Sai ngày").exit_code == 0
+    assert f"message {mid} keeps airing version 1 until version 2 is approved" in edited.stdout
+    shown = json.loads(town("msg", "show", str(mid), "--json").stdout)
+    assert (shown["status"], shown["version"], shown["approved_version"]) == ("draft", 2, 1)
+    # rejecting the edit keeps version 1 on air; rejecting again takes it off
+    rejected = town("msg", "reject", str(mid), "--reason", "Sai ngày")
+    assert rejected.stdout.splitlines() == [
+        f"rejected message {mid}",
+        f"version 2 of message {mid} is rejected; version 1 airs on",
+    ]
+    shown = json.loads(town("msg", "show", str(mid), "--json").stdout)
+    back = ("approved", 1, "Thông báo họp tổ dân phố lúc 19 giờ.")
+    assert (shown["status"], shown["version"], shown["text"]) == back
+    assert town("msg", "reject", str(mid), "--reason", "Hết hạn").exit_code == 0
+    assert json.loads(town("msg", "show", str(mid), "--json").stdout)["status"] == "rejected"
     assert town("msg", "cancel", str(mid)).exit_code == 0
     result = town("msg", "approve", str(mid))
     assert result.exit_code == 1

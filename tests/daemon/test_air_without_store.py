@@ -82,7 +82,7 @@ def test_a_store_that_cannot_be_read_airs_what_was_read_before(station, monkeypa
     def gone(*_a, **_k):
         raise StoreError("database error: connection refused")
 
-    for name in ("schedule", "message", "blocks"):
+    for name in ("schedule", "airing_version", "version_message", "blocks"):
         monkeypatch.setattr(st, name, gone)
     monkeypatch.setattr(rig.renderer, "current", gone)
     monkeypatch.setattr(rig.player.prep.asrun, "known_states", gone)

@@ -61,15 +61,19 @@ def test_play_now_preempts_then_the_programme_resumes(live):
     assert relays[first_on : first_on + 6] == ["on 1", "off 1", "on 2", "off 2", "on 1", "off 1"]
 
 
-def test_play_now_outside_any_slot_plays_at_once(live):
+@pytest.mark.parametrize(
+    ("blocks", "aired", "zones"),
+    [("K1", ["K1"], [1]), ("all", ["K1", "K2"], [1, 2])],  # `all`: every block, not the message's
+)
+def test_play_now_outside_any_slot_plays_at_once(live, blocks, aired, zones):
     live.station.add_slot("b", "00:00:00", "00:00:01")
-    storm = live.add("Bão số 4", live.TINY, "b")
+    storm = live.add("Bão số 4", live.TINY, "b", blocks="K2" if blocks == "all" else "all")
     live.start_daemon()
-    assert play_now(live, str(storm), "--blocks", "K1").returncode == 0
+    assert play_now(live, str(storm), "--blocks", blocks).returncode == 0
     [row] = live.wait_for(
         lambda r: any(x["status"] == "played" for x in r), what="the emergency played"
     )
-    assert (row["message_id"], row["blocks"], row["zones"]) == (storm, ["K1"], [1])
+    assert (row["message_id"], row["blocks"], row["zones"]) == (storm, aired, zones)
 
 
 def test_play_now_refuses_a_draft_unless_approve(live):

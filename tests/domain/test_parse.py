@@ -84,3 +84,23 @@ def test_codes():
         check_code("Khối 1", "block")
     with pytest.raises(ValueError):
         split_codes(" , ")
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("mon-fri", {0, 1, 2, 3, 4}),
+        ("t2-t6", {0, 1, 2, 3, 4}),
+        ("sat-sun", {5, 6}),
+        ("fri-mon", {4, 5, 6, 0}),  # a range may wrap over Sunday
+        ("mon-wed,sat", {0, 1, 2, 5}),
+        ("hang-ngay", set(range(7))),
+    ],
+)
+def test_weekday_ranges(text, days):
+    assert parse_weekdays(text) == frozenset(days)
+
+
+def test_a_bad_range_is_named():
+    with pytest.raises(ValueError, match="unknown day 'fryday'"):
+        parse_weekdays("mon-fryday")

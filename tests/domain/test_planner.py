@@ -175,3 +175,75 @@ def test_invariants(pairs, gap):
         # an overflowed message did not fit where it would have gone
         for o in programme.overflow:
             assert o.duration_s > 0
+
+
+def _naive_plan(data: PlanInput, first: date, days: int) -> list:
+    """The planner as first written: every message checked at every occurrence."""
+    from loabroadcast.domain.calendar import mark_quiet, may_air
+    from loabroadcast.domain.planner import fill, order_key
+
+    ordered = sorted(
+        (m for m in data.messages if m.status == MessageStatus.APPROVED), key=order_key
+    )
+    remaining = {m.id: m.max_airings for m in ordered if m.max_airings is not None}
+    runs = occurrences(data.slots, first, days, TZ)
+    if data.calendar is not None:
+        runs = mark_quiet(runs, data.calendar)
+    programmes = []
+    for occ in runs:
+        candidates = [
+            m
+            for m in ordered
+            if occ.slot.code in m.slots
+            and m.valid_on(occ.day)
+            and remaining.get(m.id, 1) > 0
+            and may_air(m, occ)
+        ]
+        programme = fill(occ, candidates, data)
+        for item in programme.items:
+            if item.message_id in remaining:
+                remaining[item.message_id] -= 1
+        programmes.append(programme)
+    return programmes
+
+
+windowed_strategy = st.lists(
+    st.builds(
+        lambda i, pr, ap, sl, start, length, cap: msg(
+            i,
+            Priority(pr),
+            approved=ap,
+            slots=sl,
+            valid_from=None if start is None else DAY + timedelta(days=start),
+            valid_until=None if length is None else DAY + timedelta(days=(start or 0) + length),
+            max_airings=cap,
+        ),
+        st.integers(1, 10_000),
+        st.integers(0, 2),
+        st.integers(0, 1000),
+        st.sampled_from([("sang",), ("chieu",), ("sang", "chieu")]),
+        st.one_of(st.none(), st.integers(-5, 12)),
+        st.one_of(st.none(), st.integers(0, 6)),
+        st.one_of(st.none(), st.integers(1, 4)),
+    ),
+    max_size=30,
+    unique_by=lambda m: m.id,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(windowed_strategy, st.integers(-3, 3), st.integers(1, 14), st.booleans())
+def test_day_by_day_validity_matches_checking_every_message(messages, shift, days, quiet):
+    from loabroadcast.domain.calendar import DayOff, StationCalendar
+
+    calendar = StationCalendar.of([], [DayOff(1, DAY + timedelta(days=2), DAY + timedelta(3))])
+    data = PlanInput(
+        messages=tuple(messages),
+        slots=(SANG, CHIEU),
+        durations={m.id: 30.0 + m.id % 400 for m in messages},
+        played={},
+        gap_s=1.0,
+        calendar=calendar if quiet else None,
+    )
+    first = DAY + timedelta(days=shift)
+    assert plan(data, first, days, TZ) == _naive_plan(data, first, days)

@@ -19,11 +19,11 @@ from loabroadcast.speech import audio
 from loabroadcast.speech.audio import (
     decode_pcm16,
     import_audio,
-    loudnorm,
     measure_loudness,
     probe_duration,
     sha256_file,
 )
+from loabroadcast.speech.limiter import loudnorm
 from loabroadcast.wavfile import read_wav_info
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from loabroadcast.errors import AudioError
 from loabroadcast.speech.cache import RenderCache, canonical_text, speech_key
 from loabroadcast.speech.engines.base import SynthResult
 
@@ -108,9 +109,9 @@ def test_force_renders_again(tmp_path):
 
 def test_failed_render_on_full_disk_leaves_no_partial_file(tmp_path):
     cache = RenderCache(tmp_path)
-    with pytest.raises(OSError) as info:
+    with pytest.raises(AudioError) as info:
         cache.speech("Xin chào", FullDiskEngine())
-    assert info.value.errno == errno.ENOSPC
+    assert str(info.value) == f"cannot write the render cache {tmp_path}: No space left on device"
     assert files(tmp_path) == []
 
 
@@ -121,7 +122,7 @@ def test_full_disk_while_writing_the_sidecar_leaves_nothing(tmp_path, monkeypatc
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "write", no_space)  # the sidecar is written with os.write
-    with pytest.raises(OSError):
+    with pytest.raises(AudioError, match="No space left on device$"):
         cache.speech("Xin chào", engine)
     monkeypatch.undo()
     assert files(tmp_path) == []

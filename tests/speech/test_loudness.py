@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from loabroadcast.errors import AudioError
 from loabroadcast.resources import audio_asset
+from loabroadcast.speech import limiter as LM
 from loabroadcast.speech import loudness as L
+from loabroadcast.speech import pcm
 from loabroadcast.speech.audio import measure_loudness
 from loabroadcast.speech.engines import EspeakEngine
 
@@ -42,7 +44,7 @@ def as_written(x) -> np.ndarray:
 
 
 def written(path: Path, x, rate: int) -> Path:
-    L.write_wav(path, L.to_pcm16(x), rate)
+    pcm.write_wav(path, L.to_pcm16(x), rate)
     return path
 
 
@@ -229,7 +231,7 @@ def test_sliding_min_matches_brute_force():
     values = rng.standard_normal(200)
     for half in (0, 1, 2, 7):
         brute = [values[max(0, i - half) : i + half + 1].min() for i in range(len(values))]
-        assert np.array_equal(L._sliding_min(values, half), np.array(brute))
+        assert np.array_equal(LM._sliding_min(values, half), np.array(brute))
 
 
 @settings(max_examples=60, deadline=None)
@@ -240,28 +242,28 @@ def test_sliding_min_matches_brute_force():
 )
 def test_limiter_envelope_never_exceeds_what_any_block_needs(needed, attack, release):
     needed = np.array(needed)
-    envelope = L.limiter_envelope(needed, attack, release)
+    envelope = LM.limiter_envelope(needed, attack, release)
     assert len(envelope) == len(needed)
     assert (envelope <= 1e-9).all()
-    assert (envelope <= L._sliding_min(needed, 1) + 1e-9).all()  # safe to interpolate
+    assert (envelope <= LM._sliding_min(needed, 1) + 1e-9).all()  # safe to interpolate
 
 
 def test_limiter_ramps_down_ahead_and_recovers_after():
     needed = np.zeros(400)
     needed[200] = -6.0
-    envelope = L.limiter_envelope(needed, attack_db=1.5, release_blocks=50)
+    envelope = LM.limiter_envelope(needed, attack_db=1.5, release_blocks=50)
     assert envelope[200] <= -6.0
     assert envelope[:190].max() == pytest.approx(0.0)  # nothing long before the peak
     assert envelope[196] < -0.5  # it is already falling a few blocks ahead
     assert -6.0 / math.e - 0.2 < envelope[250] < -6.0 / math.e + 0.2  # e-fold in 50 blocks
     assert -0.2 < envelope[399] < 0.0
-    assert L.limiter_envelope(np.zeros(10), 1.0, 1.0).tolist() == [0.0] * 10
+    assert LM.limiter_envelope(np.zeros(10), 1.0, 1.0).tolist() == [0.0] * 10
 
 
 # --- normalisation ------------------------------------------------------------------------------
 
 
-def check_against_ffmpeg(tmp_path: Path, result: L.Normalised, rate: int, target: float):
+def check_against_ffmpeg(tmp_path: Path, result: LM.Normalised, rate: int, target: float):
     reference = measure_loudness(written(tmp_path / "n.wav", L.from_pcm16(result.samples), rate))
     assert reference.integrated_lufs == pytest.approx(target, abs=1.0)
     assert reference.true_peak_dbtp <= -1.0
@@ -272,7 +274,7 @@ def check_against_ffmpeg(tmp_path: Path, result: L.Normalised, rate: int, target
 def test_normalise_speech_limits_its_peaks_and_reaches_the_target(tmp_path, speech):
     samples, rate = speech
     x = L.resample(samples, rate, 44100)
-    result = L.normalise(x, 44100, -16.0, -1.0)
+    result = LM.normalise(x, 44100, -16.0, -1.0)
     assert result.samples.dtype == np.int16 and len(result.samples) == len(x)
     assert result.limited_db < -1.0  # espeak peaks at 0 dBFS: a gain alone would clip
     assert result.loudness.integrated_lufs == pytest.approx(-16.0, abs=0.2)
@@ -282,7 +284,7 @@ def test_normalise_speech_limits_its_peaks_and_reaches_the_target(tmp_path, spee
 
 def test_normalise_quiet_tone_is_a_plain_gain(tmp_path):
     x = tone(300, -35, 6.0, 44100)
-    result = L.normalise(x, 44100, -16.0, -1.0)
+    result = LM.normalise(x, 44100, -16.0, -1.0)
     assert result.limited_db == 0.0
     assert result.gain_db == pytest.approx(-16.0 - L.integrated_loudness(x, 44100), abs=1e-9)
     scaled = x * 10 ** (result.gain_db / 20)
@@ -295,7 +297,7 @@ def test_normalise_clicks_on_a_quiet_tone(tmp_path):
     rate = 44100
     x = tone(440, -30, 10.0, rate)
     x[rate : 9 * rate : rate // 2] = 0.99
-    result = L.normalise(x, rate, -16.0, -1.0)
+    result = LM.normalise(x, rate, -16.0, -1.0)
     assert result.limited_db < -10
     assert result.loudness.integrated_lufs == pytest.approx(-16.0, abs=0.2)
     check_against_ffmpeg(tmp_path, result, rate, -16.0)
@@ -304,13 +306,13 @@ def test_normalise_clicks_on_a_quiet_tone(tmp_path):
 def test_normalise_lowers_a_loud_square_wave(tmp_path):
     rate = 48000
     x = 0.9 * np.sign(np.sin(2 * np.pi * 200 * np.arange(rate * 4) / rate))
-    result = L.normalise(x, rate, -16.0, -1.0)
+    result = LM.normalise(x, rate, -16.0, -1.0)
     assert result.gain_db < -10
     check_against_ffmpeg(tmp_path, result, rate, -16.0)
 
 
 def test_normalise_silence_is_only_converted():
-    result = L.normalise(np.zeros(44100), 44100)
+    result = LM.normalise(np.zeros(44100), 44100)
     assert result.loudness.integrated_lufs == float("-inf")
     assert not result.samples.any()
 

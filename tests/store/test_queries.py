@@ -223,9 +223,10 @@ def test_sqlite_reader_waits_out_a_writer(tmp_path, clock):
         writer.close()
 
 
-def _render(mid: int, seconds: float, now: datetime) -> RenderRow:
+def _render(mid: int, seconds: float, now: datetime, version: int = 1) -> RenderRow:
     return RenderRow(
         message_id=mid,
+        version=version,  # the approved version's render is what the planner times
         key=f"k{mid}-{seconds}",
         path="/nowhere.wav",
         engine="espeak",

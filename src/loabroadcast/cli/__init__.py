@@ -8,7 +8,11 @@ import sys
 import click
 
 from ..errors import LoaError
-from ..i18n import set_language
+from ..i18n import N_, Lazy, _, set_language
+from ..i18n.clickhelp import LoaContext, adopt, route_click
+from .language import choose_language
+
+route_click()  # click's own words ("Usage:", "Missing argument" …) from our catalogs
 
 # name -> (module, attribute, one-line help shown by `loa --help` without importing)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -17,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "slot": ("slots", "slot", "Daily broadcast slots (khung giờ phát)."),
     "msg": ("messages", "msg", "Announcements (tin, thông báo): add, approve, edit, cancel."),
     "schedule": ("schedule", "schedule", "Show the programme of each slot, with overflow."),
+    "calendar": ("calendar", "calendar", "Holidays, quiet days and one-off sessions."),
     "text": ("text", "text", "Vietnamese text tools: the spoken form of a text."),
     "dict": ("text", "dict_", "The station's abbreviation dictionary."),
     "render": ("speech", "render", "Render approved messages to audio (ahead of air time)."),
@@ -26,24 +31,33 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "play-now": ("daemon", "play_now", "Emergency: play a message now (phát ngay)."),
     "status": ("daemon", "status", "Is the daemon running, what is on air, what is next."),
     "log": ("daemon", "log", "The as-run log (nhật ký phát thanh)."),
+    "report": ("report", "report", "Reports for the district: what aired, where, how long."),
     "devices": ("daemon", "devices", "Sound devices the daemon can use."),
     "zone": ("daemon", "zone", "Zone (speaker line) tools for installers."),
+    "voice": ("voice", "voice", "Piper voices for natural speech offline: list, install."),
+    "audit": ("audit", "audit", "Who changed what, and when (the audit trail)."),
 }
 
 
 class LazyGroup(click.Group):
+    context_class = LoaContext  # help in the chosen language (i18n/clickhelp.py)
+
+    def parse_args(self, ctx, args):
+        choose_language(self, ctx, args)  # before any option, --help included, is read
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None
-        module, attr, _ = COMMANDS[name]
-        return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        module, attr, _help = COMMANDS[name]
+        return adopt(getattr(importlib.import_module(f"{__name__}.{module}"), attr))
 
     def format_commands(self, ctx, formatter):
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        rows = [(name, _(COMMANDS[name][2])) for name in self.list_commands(ctx)]
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
@@ -54,9 +68,34 @@ class LazyGroup(click.Group):
                 raise
             click.echo(f"loa: error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except Exception as err:
+            line = edge_error(err)  # a full disk, a vanished database: one line, not a traceback
+            if line is None or ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"loa: error: {line}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("loa: interrupted", err=True)
             ctx.exit(130)
+
+
+_DRIVERS = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
+
+
+def edge_error(err: Exception) -> str | None:
+    """The line shown for an error no layer turned into a ``LoaError``: the operating
+    system's (ENOSPC, EROFS, EIO…) and the database driver's. None for anything else (a
+    bug: its traceback is worth seeing)."""
+    from ..errors import first_line
+    from ..i18n import _
+
+    if isinstance(err, OSError) and err.strerror:
+        where = f": {err.filename}" if err.filename else ""
+        return _("{reason}{where}").format(reason=err.strerror, where=where)
+    if any(c.__module__.split(".")[0] in _DRIVERS for c in type(err).__mro__):
+        cause = getattr(err, "orig", None) or err
+        return _("database error: {reason}").format(reason=first_line(cause))
+    return None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,7 +115,11 @@ class LazyGroup(click.Group):
     callback=lambda _ctx, _param, value: set_language(value) if value else None,
     help="Language of what loa prints: vi (default) or en. Env: LOA_LANG.",
 )
-@click.version_option(package_name="loabroadcast", prog_name="loa")
+@click.version_option(
+    package_name="loabroadcast",
+    prog_name="loa",
+    message=Lazy(N_("%(prog)s, version %(version)s")),  # click fixes it at import
+)
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, debug: bool) -> None:
     """loa: Vietnamese neighbourhood loudspeaker broadcasting (loa truyền thanh cơ sở).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .output import echo_json, table
+from .params import by_option
 
 
 @click.group()
@@ -16,8 +17,9 @@ def block() -> None:
 @click.argument("code")
 @click.argument("name")
 @click.option("--zone", type=click.IntRange(1, 64), help="Relay zone number of its speakers.")
+@by_option
 @click.pass_obj
-def add(app, code: str, name: str, zone: int | None) -> None:
+def add(app, code: str, name: str, zone: int | None, by: str | None) -> None:
     """Add block CODE called NAME, e.g. `loa block add K1 "Khối 1" --zone 1`."""
     b = app.station().add_block(code, name, zone)
     click.echo(f"added block {b.code} ({b.name})" + (f", zone {b.zone}" if b.zone else ""))
@@ -39,8 +41,9 @@ def list_(app, as_json: bool) -> None:
 
 @block.command("remove")
 @click.argument("code")
+@by_option
 @click.pass_obj
-def remove(app, code: str) -> None:
+def remove(app, code: str, by: str | None) -> None:
     """Remove block CODE (refused while a draft or approved message targets it)."""
     app.station().remove_block(code)
     click.echo(f"removed block {code}")

@@ -29,12 +29,26 @@ class AppContext:
         return self._settings
 
     def station(self):
-        """The station's store, checked to be initialised and current."""
+        """The station's store, checked to be initialised and current; it acts as
+        ``actor()`` says."""
         if self._station is None:
             from ..services import Station
 
-            self._station = Station.open(self.settings)
+            self._station = Station.open(self.settings, actor=self.actor())
         return self._station
+
+    def actor(self):
+        """Who acts, for the audit trail: the running command's ``--by``, else the
+        operating-system user; and the command (``msg approve``)."""
+        import click
+
+        from ..usecases.work import Actor
+
+        ctx = click.get_current_context(silent=True)
+        if ctx is None:
+            return Actor.of()
+        command = " ".join(ctx.command_path.split()[1:]) or None
+        return Actor.of(ctx.params.get("by"), command)
 
     def listings(self):
         """Read-only listings and the programme, schema checked: on the SQLite default

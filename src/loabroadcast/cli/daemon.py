@@ -12,7 +12,7 @@ import click
 from ..errors import Conflict, LoaError
 from ..i18n import N_, _, ngettext
 from .output import echo_json, table, vn_date
-from .params import CODES, DATE
+from .params import CODES, DATE, ID
 
 
 class JournalFormatter(logging.Formatter):
@@ -63,7 +63,7 @@ def daemon(app, sink, tick) -> None:
 
 
 @click.command("play-now")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--blocks", type=CODES, help="Only these blocks (default: the message's).")
 @click.option("--approve", is_flag=True, help="Approve a draft first (recorded with --by).")
 @click.option("--by", help="Who ordered it.")
@@ -189,6 +189,7 @@ def log(app, day, all_days, as_json) -> None:
             local(a.ended_at),
             a.slot or "play-now",
             a.message_id,
+            a.version or "-",
             a.status.value,
             ",".join(a.blocks) or "-",
             ",".join(str(z) for z in a.zones) or "-",
@@ -198,7 +199,18 @@ def log(app, day, all_days, as_json) -> None:
     ]
     click.echo(
         table(
-            ["scheduled", "started", "ended", "slot", "id", "status", "blocks", "zones", "title"],
+            [
+                "scheduled",
+                "started",
+                "ended",
+                "slot",
+                "id",
+                "version",
+                "status",
+                "blocks",
+                "zones",
+                "title",
+            ],
             rows,
         )
     )
@@ -223,6 +235,10 @@ def airing_dict(a, tz) -> dict:
         "render_sha256": a.render_sha256,
         "underruns": a.underruns,
         "error": a.error,
+        "version": a.version,  # of the message: `loa msg show ID --versions`
+        "written_by": a.written_by,
+        "approved_by": a.approved_by,
+        "requested_by": a.requested_by,  # play-now
     }
 
 

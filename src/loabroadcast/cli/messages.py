@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ..domain import Message, MessageStatus
 from ..drafts import MessageDraft, Saved, read_text_file
+from ..i18n import _
 from .output import echo_json, shorten, table, warn
-from .params import CODES, DATE, PRIORITY
+from .params import CODES, COUNT, DATE, ID, PRIORITY, by_option
 
 
 @click.group()
@@ -40,8 +42,8 @@ def content_options(f):
         click.option(
             "--priority", type=PRIORITY, help="normal|priority|emergency (thuong|uu-tien|khan-cap)."
         ),
-        click.option("--repeat", type=int, help="Times the text is read per airing (1-10)."),
-        click.option("--max-airings", type=int, help="Stop after this many airings."),
+        click.option("--repeat", type=COUNT, help="Times the text is read per airing (1-10)."),
+        click.option("--max-airings", type=COUNT, help="Stop after this many airings."),
         click.option("--category", help="e.g. CCHC, Y tế, PCTT."),
         click.option("--source", help="Reference, e.g. 'Kế hoạch số 17/KH-UBND ngày 14/02/2022'."),
     ]
@@ -82,21 +84,23 @@ def add(app, text, text_file, audio, as_json, **fields) -> None:
 
 
 @msg.command("edit")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @content_options
+@by_option
 @click.option("--json", "as_json", is_flag=True, help="Print the message as JSON.")
 @click.pass_obj
 def edit(app, message_id, text, text_file, audio, as_json, **fields) -> None:
-    """Change a message. An approved message goes back to draft."""
+    """Change a message: a new version, a draft. An approved message airs its approved
+    version until the new one is approved."""
     draft = _draft(text, text_file, audio, **fields)
-    if draft == MessageDraft():
+    if replace(draft, by=None) == MessageDraft():
         raise click.UsageError("nothing to change: give at least one option")
     saved = app.station().edit_message(message_id, draft)
     _print_saved(saved, as_json, f"updated message {message_id}")
 
 
 @msg.command("approve")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--by", help="Who approves (duyệt).")
 @click.option("--json", "as_json", is_flag=True, help="Print the message as JSON.")
 @click.pass_obj
@@ -107,21 +111,28 @@ def approve(app, message_id, by, as_json) -> None:
 
 
 @msg.command("reject")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--reason", required=True, help="Why, for the drafter.")
+@by_option
 @click.pass_obj
-def reject(app, message_id, reason) -> None:
-    """Reject a draft or an approved message."""
-    app.station().reject(message_id, reason)
+def reject(app, message_id, reason, by) -> None:
+    """Reject a draft or an approved message.
+
+    Rejecting an edit of an approved message keeps its approved version on air.
+    """
+    saved = app.station().reject(message_id, reason, by)
     click.echo(f"rejected message {message_id}")
+    for note in saved.notes:
+        click.echo(note)
 
 
 @msg.command("cancel")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
+@by_option
 @click.pass_obj
-def cancel(app, message_id) -> None:
+def cancel(app, message_id, by) -> None:
     """Cancel a message: it will not air again."""
-    app.station().cancel(message_id)
+    app.station().cancel(message_id, by)
     click.echo(f"cancelled message {message_id}")
 
 
@@ -150,15 +161,23 @@ def list_(app, status, as_json) -> None:
 
 
 @msg.command("show")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
+@click.option("--versions", is_flag=True, help="List every version: who made and approved it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def show(app, message_id, as_json) -> None:
-    """Show one message in full, with its text warnings and render."""
+def show(app, message_id, versions, as_json) -> None:
+    """Show one message in full, with its text warnings and render.
+
+    With --versions: every version of it, who made it, who approved it, and its text
+    or recording (the as-run log tells which version aired).
+    """
     station = app.station()
     m = station.message(message_id)
+    if versions:
+        _show_versions(station, m, as_json)
+        return
     warnings = station.text_warnings(m.text) if m.text else ()
-    render = station.render_info(message_id)
+    render = station.render_info(message_id, m.approved_version or m.version)
     if as_json:
         data = message_dict(m)
         data["warnings"] = list(warnings)
@@ -183,6 +202,7 @@ def show(app, message_id, as_json) -> None:
             "approved",
             _when(station, m.approved_at) + (f" by {m.approved_by}" if m.approved_by else ""),
         ),
+        (_("version"), _version_line(m)),
     ]
     if m.audio_path:
         fields.append(("audio", m.audio_path))
@@ -196,6 +216,8 @@ def show(app, message_id, as_json) -> None:
                 f"{render['duration_s']:.1f} s by {engine}, {render['loudness_lufs']} LUFS",
             )
         )
+        if render["voice"]:
+            fields.append(("voice", render["voice"]))  # which voice of the engine spoke
     else:
         fields.append(("rendered", "not yet"))
     label = max(len(k) for k, _ in fields)
@@ -207,6 +229,99 @@ def show(app, message_id, as_json) -> None:
     if warnings:
         click.echo("")
         warn(warnings)
+
+
+def _version_line(m: Message) -> str:
+    if m.approved_version is None:
+        return str(m.version)
+    if m.approved_version == m.version:
+        return _("{version} (approved)").format(version=m.version)
+    return _("{version} (draft); version {approved} airs until this one is approved").format(
+        version=m.version, approved=m.approved_version
+    )
+
+
+def _show_versions(station, m: Message, as_json: bool) -> None:
+    found = station.versions(m.id)
+    if as_json:
+        echo_json({"id": m.id, "title": m.title, "versions": [version_dict(v) for v in found]})
+        return
+    states = {
+        "draft": _("draft"),
+        "approved": _("approved, airs"),
+        "superseded": _("approved, replaced"),
+        "rejected": _("rejected"),
+    }
+    rows = [
+        (
+            v.number,
+            states[v.state.value],
+            _when(station, v.created_at),
+            v.created_by or "-",
+            _when(station, v.approved_at),
+            v.approved_by or "-",
+            v.priority.label,
+            "all" if v.all_blocks else ",".join(v.blocks),
+            ",".join(v.slots),
+        )
+        for v in found
+    ]
+    headers = [
+        _("version"),
+        _("state"),
+        _("made"),
+        _("by"),
+        _("approved"),
+        _("by"),
+        _("priority"),
+        _("blocks"),
+        _("slots"),
+    ]
+    click.echo(table(headers, rows))
+    for v in found:
+        click.echo("")
+        head = _("version {version}: {title}").format(version=v.number, title=v.title)
+        if v.rejected_reason:
+            head += " " + _("(rejected: {reason})").format(reason=v.rejected_reason)
+        click.echo(head)
+        if v.text:
+            click.echo(v.text)
+        if v.audio_path:
+            click.echo(
+                _("recording {path} (sha256 {sha256})").format(
+                    path=v.audio_path, sha256=v.recording_sha256 or "-"
+                )
+            )
+        if v.render_sha256:
+            click.echo(_("approved audio: sha256 {sha256}").format(sha256=v.render_sha256))
+
+
+def version_dict(v) -> dict:
+    return {
+        "version": v.number,
+        "state": v.state.value,
+        "title": v.title,
+        "text": v.text,
+        "audio_path": v.audio_path,
+        "recording_sha256": v.recording_sha256,
+        "blocks": "all" if v.all_blocks else list(v.blocks),
+        "slots": list(v.slots),
+        "valid_from": v.valid_from,
+        "valid_until": v.valid_until,
+        "priority": v.priority.label,
+        "repeat": v.repeat,
+        "max_airings": v.max_airings,
+        "category": v.category,
+        "source": v.source,
+        "created_by": v.created_by,
+        "created_at": v.created_at,
+        "approved_by": v.approved_by,
+        "approved_at": v.approved_at,
+        "rejected_by": v.rejected_by,
+        "rejected_at": v.rejected_at,
+        "rejected_reason": v.rejected_reason,
+        "render_sha256": v.render_sha256,
+    }
 
 
 def message_dict(m: Message) -> dict:
@@ -230,6 +345,8 @@ def message_dict(m: Message) -> dict:
         "approved_by": m.approved_by,
         "approved_at": m.approved_at,
         "rejected_reason": m.rejected_reason,
+        "version": m.version,
+        "approved_version": m.approved_version,
     }
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from ..i18n import dates
+
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -59,11 +61,11 @@ def _cell(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M:%S")
+        return dates.moment(value, seconds=True)
     if isinstance(value, date):
-        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+        return dates.day(value)
     if isinstance(value, time):
-        return value.strftime("%H:%M:%S")
+        return dates.clock(value, seconds=True)
     if isinstance(value, (list, tuple, set, frozenset)):
         return ",".join(str(v) for v in value)
     return str(value)
@@ -82,7 +84,8 @@ def echo_json(obj: Any) -> None:
 
 
 def vn_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    """``dd/mm/yyyy`` (``i18n.dates`` has times and weekday names too)."""
+    return dates.day(day)
 
 
 def warn(lines: Sequence[str]) -> None:

@@ -1,11 +1,64 @@
-"""Click parameter types for what officers type: dates, priorities, code lists."""
+"""Click parameter types for what officers type: ids, dates, priorities, code lists.
+
+Numbers and dates are bounded here, at the edge: an id of 21 digits or the year 9999 is
+refused as bad usage in one line, never carried into the database or date arithmetic.
+"""
 
 from __future__ import annotations
 
 import click
 
 from ..domain import Priority
-from ..domain.parse import parse_date, split_codes
+from ..domain.audit import ObjectRef
+from ..domain.parse import MAX_DATE, MIN_DATE, parse_date, split_codes
+from ..i18n import _
+
+#: Ids are 32-bit integers in every database the station may use (SQLite, PostgreSQL).
+MAX_ID = 2**31 - 1
+
+
+class IdType(click.ParamType):
+    """A row id: a whole number from 1 to 2,147,483,647."""
+
+    name = "ID"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not text.isdecimal() or not text.isascii():
+                shown = _("{value!r} is not an id (a whole number)").format(value=value)
+                self.fail(shown, param, ctx)
+            number = int(text[:30])  # more digits than any id: refused below, cheaply
+        if not 1 <= number <= MAX_ID:
+            shown = str(value).strip()
+            if len(shown) > 24:
+                shown = shown[:20] + "…"
+            self.fail(
+                _("{value} is not an id: ids are from 1 to {max}").format(value=shown, max=MAX_ID),
+                param,
+                ctx,
+            )
+        return number
+
+
+class CountType(click.ParamType):
+    """A whole number that fits the database (its meaning is checked by the service)."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(_("{value!r} is not a whole number").format(value=value), param, ctx)
+        if not -MAX_ID <= number <= MAX_ID:
+            self.fail(_("{value} is too large").format(value=str(value)[:24]), param, ctx)
+        return number
 
 
 class DateType(click.ParamType):
@@ -15,9 +68,20 @@ class DateType(click.ParamType):
         if not isinstance(value, str):
             return value
         try:
-            return parse_date(value)
+            day = parse_date(value)
         except ValueError as err:
             self.fail(str(err), param, ctx)
+        if not MIN_DATE <= day <= MAX_DATE:
+            self.fail(
+                _("{value} is out of range: dates from {first} to {last}").format(
+                    value=value.strip(),
+                    first=MIN_DATE.strftime("%d/%m/%Y"),
+                    last=MAX_DATE.strftime("%d/%m/%Y"),
+                ),
+                param,
+                ctx,
+            )
+        return day
 
 
 class PriorityType(click.ParamType):
@@ -44,6 +108,33 @@ class CodesType(click.ParamType):
             self.fail(str(err), param, ctx)
 
 
+class ObjectType(click.ParamType):
+    name = "KIND:KEY"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, ObjectRef):
+            return value
+        try:
+            return ObjectRef.parse(value)
+        except ValueError:
+            text = _(
+                "{value} is not an object: write KIND:KEY, e.g. msg:12, block:K1, slot:sang, "
+                "calendar:3, dict:HTX, voice:NAME"
+            )
+            self.fail(text.format(value=repr(value)), param, ctx)
+
+
+ID = IdType()
+COUNT = CountType()
 DATE = DateType()
 PRIORITY = PriorityType()
 CODES = CodesType()
+OBJECT = ObjectType()
+
+# Every command that changes something takes --by: the audit trail's "who" (the station
+# reads it from the command's parameters, see ``context.AppContext.actor``).
+by_option = click.option(
+    "--by",
+    metavar="NAME",
+    help="Who does this, for the audit trail (default: the computer's user name).",
+)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 import click
 
-from ..domain import Programme
-from .output import echo_json, shorten, table, vn_date
+from ..calendar.text import day_note, lunar_label, plan_warnings
+from ..domain import Priority, Programme
+from ..domain.calendar import Calendar, Holiday
+from ..domain.models import WEEKDAYS
+from ..domain.policy import Breach, Rule, check_programmes
+from ..i18n import N_, _
+from .output import echo_json, shorten, table, vn_date, warn
 from .params import DATE
 
 BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has them
@@ -15,34 +21,112 @@ BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has t
 
 @click.command()
 @click.option("--date", "first", type=DATE, help="First day (default: today, station time).")
-@click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True)
+@click.option("--days", type=click.IntRange(1, 366), help="How many days (default: 1).")
+@click.option("--week", is_flag=True, help="The week (Monday to Sunday) of --date.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="With --week: write it to print, as .pdf or .html (A4).",
+)
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def schedule(app, first, days, as_json) -> None:
-    """The programme of every slot: approved messages in air order, and overflow."""
-    programmes = app.listings().schedule(first, days)
+def schedule(app, first, days, week, out, force, as_json) -> None:
+    """The programme of every slot: approved messages in air order, and overflow.
+
+    Holidays and quiet days show why only emergencies air; a line on stderr tells each
+    airtime rule ([policy]) the programme breaks. With --week --out, the week's
+    schedule to post on the notice board (A4 PDF or HTML, in large type).
+
+    \b
+    Examples:
+      loa schedule --date 2026-12-28 --days 7
+      loa schedule --week --date 2027-01-04 --out lich-phat-thanh.pdf
+    """
+    from ..calendar import policy_of
+
+    if week and days is not None:
+        raise click.UsageError(_("--week is seven days: leave out --days"))
+    if out and not week:
+        raise click.UsageError(_("--out writes the week to print: add --week"))
+    if out and as_json:
+        raise click.UsageError(_("--out and --json cannot be used together"))
+    kind = _document_kind(out) if out else None
+    if kind:
+        from ..reports.files import check_target
+
+        check_target(out, force)
+    policy = policy_of(app.settings)
+    if week:
+        from ..reports.week import monday_of
+
+        first, days = monday_of(first or app.listings().today()), 7
+    view = app.listings().plan(first, days or 1)
+    programmes, calendar = view.programmes, view.calendar
+    if kind:
+        _write_week(app, programmes, calendar, first, out, kind, force)
+        return
+    breaches = check_programmes(programmes, policy)
     if as_json:
         echo_json(
-            {"timezone": app.settings.timezone, "programmes": [as_dict(p) for p in programmes]}
+            {
+                "timezone": app.settings.timezone,
+                "programmes": [as_dict(p, calendar) for p in programmes],
+                "warnings": [_breach_dict(b) for b in breaches],
+            }
         )
         return
     if not programmes:
         click.echo("no slots on these days: add one with `loa slot add CODE START END`")
-        return
-    click.echo("\n\n".join(as_text(p) for p in programmes))
+    else:
+        click.echo("\n\n".join(as_text(p, calendar) for p in programmes))
+    warn(plan_warnings(breaches))
+
+
+def _document_kind(out: str) -> str:
+    from ..reports.files import suffix_format
+
+    kind = suffix_format(out, ("pdf", "html", "htm"))
+    if kind is None:
+        raise click.UsageError(_("--out must end in .pdf or .html"))
+    return "html" if kind == "htm" else kind
+
+
+def _write_week(app, programmes, calendar, first, out, kind, force) -> None:
+    from ..reports import weekly
+    from ..reports.files import write_new
+    from ..reports.present import StationInfo
+    from ..reports.week import week_sheet
+
+    sheet = week_sheet(programmes, calendar, first)
+    station = StationInfo.of(app.settings)
+    if kind == "pdf":
+        data = weekly.week_pdf(station, sheet)
+    else:
+        data = weekly.week_html(station, sheet).encode("utf-8")
+    write_new(out, data, force)
+    click.echo(_("wrote {path}").format(path=out), err=True)
 
 
 def _iso(moment: datetime) -> str:
+    """ISO 8601 with the station's UTC offset at that instant (the planner's instants carry
+    the fixed offset they have, so no conversion is needed)."""
     return moment.isoformat(timespec="seconds")
 
 
-def as_dict(p: Programme) -> dict:
+def as_dict(p: Programme, calendar: Calendar | None = None) -> dict:
     occ = p.occurrence
+    holiday = calendar.day_info(occ.day).holiday if calendar is not None else None
+    quiet = occ.quiet
     return {
         "date": occ.day.isoformat(),
         "slot": occ.slot.code,
         "start": _iso(occ.start),
         "end": _iso(occ.end),
+        "clock_change": occ.clock_change,
+        "one_off": occ.slot.one_off,
+        "quiet": None if quiet is None else {"kind": quiet.kind.value, "reason": quiet.reason},
+        "holiday": None if holiday is None else _holiday_dict(holiday),
         "items": [
             {
                 "message_id": i.message_id,
@@ -68,19 +152,34 @@ def as_dict(p: Programme) -> dict:
     }
 
 
-def as_text(p: Programme) -> str:
+def as_text(p: Programme, calendar: Calendar | None = None) -> str:
     occ = p.occurrence
     name = f" ({occ.slot.name})" if occ.slot.name else ""
-    head = f"{vn_date(occ.day)}  {occ.slot.code}{name}  {occ.start:%H:%M:%S}-{occ.end:%H:%M:%S}"
+    holiday = calendar.day_info(occ.day).holiday if calendar is not None else None
+    day = vn_date(occ.day)
+    if holiday is not None and holiday.lunar is not None:
+        day += f", {lunar_label(holiday.lunar)}"
+    changed = occ.clock_change is not None
+    when = f"{_hms(occ.start, changed)}-{_hms(occ.end, changed)}"
+    head = f"{day}  {occ.slot.code}{name}  {when}"
+    if occ.slot.one_off:
+        head += f"  ({_('one-off session')})"
+    note = day_note(holiday, occ.quiet)
+    if note:
+        head += f"  {note}"
+    if changed:
+        head += "\n  " + _(CLOCK_NOTES[occ.clock_change])
+        if occ.length_s <= 0:
+            head += "\n  " + _("the slot has no time on this day: nothing airs in it")
     if not p.items and not p.overflow:
-        return head + "\n  (nothing to air)"
+        return head if occ.quiet else head + "\n  (nothing to air)"
     lines = [head]
     if p.items:
         rows = [
             (
                 f"{i.start:%H:%M:%S}",
-                i.message_id,
-                i.priority.label,
+                str(i.message_id),
+                _LABELS[i.priority],
                 _duration(i.duration_s, i.estimated),
                 shorten(",".join(i.blocks), BLOCKS_WIDTH),
                 i.title,
@@ -91,13 +190,60 @@ def as_text(p: Programme) -> str:
     if p.overflow:
         lines.append(f"  overflow: {len(p.overflow)} message(s) do not fit this slot")
         rows = [
-            (o.message_id, o.priority.label, _duration(o.duration_s, o.estimated), o.title)
+            (str(o.message_id), _LABELS[o.priority], _duration(o.duration_s, o.estimated), o.title)
             for o in p.overflow
         ]
         lines.append(table(["id", "priority", "length", "title"], rows, "  "))
     return "\n".join(lines)
 
 
+_LABELS = {p: p.label for p in Priority}
+
+CLOCK_NOTES = {
+    "gap": N_(
+        "note: the clocks go forward on this day; a time that does not exist is read as "
+        "the moment they jump, and the slot runs no longer than its length"
+    ),
+    "fold": N_(
+        "note: the clocks go back on this day; a time that happens twice is read as the "
+        "first, and the slot runs no longer than its length"
+    ),
+}
+
+
+def _hms(moment: datetime, offset: bool = False) -> str:
+    """Station wall time (the planner's instants carry their UTC offset), with the offset
+    on a day the clocks change."""
+    text = f"{moment:%H:%M:%S}"
+    if offset:
+        total = int((moment.utcoffset() or timedelta(0)).total_seconds() // 60)
+        sign, total = ("+" if total >= 0 else "-"), abs(total)
+        text += f" (UTC{sign}{total // 60:02d}:{total % 60:02d})"
+    return text
+
+
+@lru_cache(maxsize=4096)  # a year's schedule shows the same lengths thousands of times
 def _duration(seconds: float, estimated: bool) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     return f"{'~' if estimated else ''}{minutes}:{secs:02d}"
+
+
+def _holiday_dict(holiday: Holiday) -> dict:
+    lunar = holiday.lunar
+    return {
+        "name": holiday.name,
+        "lunar": None
+        if lunar is None
+        else {"day": lunar.day, "month": lunar.month, "year": lunar.year, "leap": lunar.leap},
+    }
+
+
+def _breach_dict(b: Breach) -> dict:
+    limit = [WEEKDAYS[d] for d in sorted(b.limit)] if isinstance(b.limit, frozenset) else b.limit
+    return {
+        "rule": b.rule.value,
+        "date": b.day.isoformat() if b.day else None,
+        "slot": b.slot,
+        "value": WEEKDAYS[int(b.value)] if b.rule == Rule.WEEKDAYS else round(b.value, 1),
+        "limit": limit,
+    }

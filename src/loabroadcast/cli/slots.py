@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .output import echo_json, table
+from .output import echo_json, table, warn
+from .params import by_option
 
 
 @click.group()
@@ -23,11 +24,17 @@ def slot() -> None:
     help="daily, weekdays, weekend, or a list like mon,wed,fri.",
 )
 @click.option("--name", default="", help="A name people read, e.g. 'Buổi sáng'.")
+@by_option
 @click.pass_obj
-def add(app, code: str, start: str, end: str, days: str, name: str) -> None:
+def add(app, code: str, start: str, end: str, days: str, name: str, by: str | None) -> None:
     """Add slot CODE from START to END (HH:MM or HH:MM:SS), e.g. `loa slot add sang 06:00 06:30`."""
+    from ..usecases.calendar import CalendarBook
+
+    book = CalendarBook(app.station())
+    policy = book.policy()  # a bad [policy] is refused before anything is written
     s = app.station().add_slot(code, start, end, days, name)
     click.echo(f"added slot {s.code} {s.start:%H:%M:%S}-{s.end:%H:%M:%S} {s.days_label}")
+    warn(book.slot_warnings(s, policy))
 
 
 @slot.command("list")
@@ -59,8 +66,9 @@ def list_(app, as_json: bool) -> None:
 
 @slot.command("remove")
 @click.argument("code")
+@by_option
 @click.pass_obj
-def remove(app, code: str) -> None:
+def remove(app, code: str, by: str | None) -> None:
     """Remove slot CODE (refused while a draft or approved message uses it)."""
     app.station().remove_slot(code)
     click.echo(f"removed slot {code}")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import shutil
+import hashlib
 from pathlib import Path
 
 import click
 
 from ..errors import AudioError, Conflict
+from ..i18n import N_
+from ..userfiles import Protected, output_file
 from .output import warn
+from .params import ID, by_option
 
 ENGINES = click.Choice(["auto", "gtts", "espeak", "piper"])
 # Statuses that never air: their audio is not rendered (a draft may be, to hear it).
@@ -17,11 +19,12 @@ NOT_AIRING = ("cancelled", "rejected", "expired")
 
 
 @click.command()
-@click.argument("ids", type=int, nargs=-1)
+@click.argument("ids", type=ID, nargs=-1)
 @click.option("--engine", type=ENGINES, help="Render with this engine (re-renders).")
 @click.option("--force", is_flag=True, help="Render again even when audio exists.")
+@by_option
 @click.pass_obj
-def render(app, ids, engine, force) -> None:
+def render(app, ids, engine, force, by) -> None:
     """Render approved messages that lack audio (or the given IDs)."""
     from ..rendering import Renderer
 
@@ -51,11 +54,13 @@ def render(app, ids, engine, force) -> None:
 
 
 @click.command()
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the WAV here.")
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.option("--engine", type=ENGINES, help="Render with this engine first.")
+@by_option
 @click.pass_obj
-def preview(app, message_id, out, engine) -> None:
+def preview(app, message_id, out, force, engine, by) -> None:
     """Write the exact programme audio of a message to FILE.wav, or play it.
 
     For an approved message that is the audio recorded at approval (what the daemon
@@ -76,7 +81,7 @@ def preview(app, message_id, out, engine) -> None:
             warn([f"the approved audio {record.path} changed on disk or vanished: rendering again"])
         record = renderer.render(message, force=record is not None or engine is not None)
     if out:
-        _copy_out(Path(record.path), out)
+        _copy_out(record, out, force, _protected(app.settings))
         click.echo(
             f"wrote {out} ({record.duration_s:.1f} s, {record.engine}, {record.loudness_lufs} LUFS)"
         )
@@ -94,16 +99,34 @@ def preview(app, message_id, out, engine) -> None:
         sink.close()
 
 
-def _copy_out(source: Path, out: Path) -> None:
-    """Copy atomically (a partial file never has the final name); one line on failure."""
-    tmp = out.with_name(out.name + ".part")
-    try:
-        shutil.copyfile(source, tmp)
-        tmp.replace(out)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise AudioError(f"cannot write {out}: {err.strerror or err}") from None
+def _protected(settings) -> Protected:
+    """The station's folder, and its SQLite database wherever that lives."""
+    files = []
+    url = settings.database_url
+    if url.startswith("sqlite") and "///" in url:
+        db = Path(url.split("///", 1)[1])
+        files = [db, *(db.with_name(db.name + end) for end in ("-wal", "-shm", "-journal"))]
+    return Protected(folders=(settings.home,), files=tuple(files))
+
+
+def _copy_out(record, out: Path, force: bool, protected: Protected) -> None:
+    """Copy the approved audio to ``out``, checking on the way that it is the approved bytes;
+    a partial or refused file never has the final name."""
+    digest = hashlib.sha256()
+    with output_file(out, force=force, protected=protected) as handle:
+        try:
+            source = open(record.path, "rb")  # noqa: SIM115 - closed below
+        except OSError as err:
+            raise AudioError(f"cannot read {record.path}: {err.strerror or err}") from None
+        with source:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                digest.update(block)
+                handle.write(block)
+        if digest.hexdigest() != record.sha256:
+            raise AudioError(
+                N_("the audio of message {id} changed while it was copied: nothing written"),
+                id=record.message_id,
+            )
 
 
 @click.group()

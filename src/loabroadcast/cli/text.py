@@ -9,6 +9,7 @@ import click
 
 from ..errors import InvalidInput
 from .output import echo_json, table
+from .params import by_option
 
 
 def _stdin_lines() -> Iterator[str]:
@@ -43,8 +44,8 @@ def text() -> None:
 @click.pass_obj
 def normalize_cmd(app, text, show_warnings) -> None:
     """Print the spoken form of TEXT, or of each line of stdin (one output line per line)."""
-    from ..speech.abbreviations import load_user_dictionary
-    from ..speech.normalize import normalize
+    from ..text import normalize
+    from ..text.userdict import load_user_dictionary
 
     extra = load_user_dictionary(app.settings.dictionary_path)
     lines = [text] if text is not None else _stdin_lines()
@@ -66,34 +67,39 @@ def dict_() -> None:
 @dict_.command("add")
 @click.argument("abbr")
 @click.argument("expansion")
+@by_option
 @click.pass_obj
-def dict_add(app, abbr, expansion) -> None:
+def dict_add(app, abbr, expansion, by) -> None:
     """Read ABBR as EXPANSION, e.g. `loa dict add HTX "hợp tác xã"`.
 
     A station entry overrides the built-in reading of the same abbreviation.
     """
-    from ..speech.abbreviations import BUILTIN, add_user_abbreviation
+    from ..text import lexicon
+    from ..usecases.files import Dictionary
 
-    previous = add_user_abbreviation(app.settings.dictionary_path, abbr, expansion)
+    previous = Dictionary(app.station()).add(abbr, expansion)
     # show what was stored (stripped, NFC), not what was typed
     abbr = unicodedata.normalize("NFC", abbr.strip())
     expansion = unicodedata.normalize("NFC", expansion.strip())
     line = f"{abbr} → {expansion}"
     if previous is not None and previous != expansion:
         line += f" (was: {previous})"
-    elif previous is None and abbr in BUILTIN and BUILTIN[abbr] != expansion:
-        line += f" (instead of the built-in: {BUILTIN[abbr]})"
+    elif previous is None:
+        builtin = lexicon.BUILTIN.get(abbr) or lexicon.lookup(abbr)
+        if builtin is not None and builtin != expansion:
+            line += f" (instead of the built-in: {builtin})"
     click.echo(line)
 
 
 @dict_.command("remove")
 @click.argument("abbr")
+@by_option
 @click.pass_obj
-def dict_remove(app, abbr) -> None:
+def dict_remove(app, abbr, by) -> None:
     """Forget the station's reading of ABBR."""
-    from ..speech.abbreviations import remove_user_abbreviation
+    from ..usecases.files import Dictionary
 
-    remove_user_abbreviation(app.settings.dictionary_path, abbr)
+    Dictionary(app.station()).remove(abbr)
     click.echo(f"removed {unicodedata.normalize('NFC', abbr.strip())}")
 
 
@@ -103,11 +109,12 @@ def dict_remove(app, abbr) -> None:
 @click.pass_obj
 def dict_list(app, builtin, as_json) -> None:
     """List the station's abbreviations (and the built-in ones with --builtin)."""
-    from ..speech.abbreviations import BUILTIN, load_user_dictionary
+    from ..text.lexicon import builtin_entries
+    from ..text.userdict import load_user_dictionary
 
     entries = {}
     if builtin:
-        entries.update({k: (v, "built-in") for k, v in BUILTIN.items()})
+        entries.update({k: (v, "built-in") for k, v in builtin_entries().items()})
     entries.update(
         {k: (v, "station") for k, v in load_user_dictionary(app.settings.dictionary_path).items()}
     )

@@ -5,15 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..clock import SystemClock
 from ..domain import Programme
 from ..errors import LoaError
 from .reconcile import clock_jumped
-
-if TYPE_CHECKING:
-    from .app import Daemon
 
 log = logging.getLogger("loabroadcast.daemon")
 
@@ -24,8 +21,8 @@ FULL_REPLAN_S = 60.0  # ticks re-plan from scratch this often (new days enter th
 
 
 class Jobs:
-    def __init__(self, daemon: Daemon):
-        self.d = daemon
+    def __init__(self, daemon: Any):
+        self.d = daemon  # the daemon.app.Daemon whose jobs these are (not imported: a circle)
         self._threads: list[threading.Thread] = []
         self._plan_version: int | None = None
         self._offset: float | None = None
@@ -156,9 +153,9 @@ class Jobs:
                 seen.add(item.message_id)
                 if d.stop.is_set():
                     return
-                try:
-                    message = d.station.message(item.message_id)
-                    if d.renderer.current(message) is None:
+                try:  # the version that airs, never an edit waiting for approval
+                    message = d.station.approved_message(item.message_id)
+                    if message is not None and d.renderer.current(message) is None:
                         d.renderer.render(message)
                 except LoaError as err:
                     d.health.report(f"render of message {item.message_id}: {err}")

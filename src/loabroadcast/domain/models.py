@@ -86,26 +86,44 @@ class Block:
 
 @dataclass(frozen=True)
 class Slot:
+    """A daily slot (``day`` None) or a one-off session on ``day`` (``loa calendar extra``)."""
+
     code: str
     start: time
     end: time
     weekdays: frozenset[int] = frozenset(range(7))  # 0 = Monday
     name: str = ""
+    day: date | None = None
 
     @property
     def length_s(self) -> float:
         return (_seconds(self.end) - _seconds(self.start)) * 1.0
 
+    @property
+    def one_off(self) -> bool:
+        return self.day is not None
+
     def runs_on(self, day: date) -> bool:
+        if self.day is not None:
+            return day == self.day
         return day.weekday() in self.weekdays
 
     def overlaps(self, other: Slot) -> bool:
-        if not (self.weekdays & other.weekdays):
+        if not self._shares_a_day(other):
             return False
         return self.start < other.end and other.start < self.end
 
+    def _shares_a_day(self, other: Slot) -> bool:
+        if self.day is not None:
+            return other.runs_on(self.day)
+        if other.day is not None:
+            return self.runs_on(other.day)
+        return bool(self.weekdays & other.weekdays)
+
     @property
     def days_label(self) -> str:
+        if self.day is not None:
+            return f"{self.day.day:02d}/{self.day.month:02d}/{self.day.year}"
         if self.weekdays == frozenset(range(7)):
             return "daily"
         if self.weekdays == frozenset(range(5)):
@@ -138,6 +156,8 @@ class Message:
     approved_by: str | None = None
     approved_at: datetime | None = None
     rejected_reason: str | None = None
+    version: int = 1  # the version this object shows (domain.versions)
+    approved_version: int | None = None  # the version that airs, None when none does
 
     def valid_on(self, day: date) -> bool:
         if self.valid_from and day < self.valid_from:
@@ -161,14 +181,30 @@ class RenderRecord:
     created_at: datetime | None = None
 
 
+class QuietKind(enum.StrEnum):
+    HOLIDAY = "holiday"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """Why an occurrence airs emergencies only: a holiday's name or the officer's reason."""
+
+    kind: QuietKind
+    reason: str = ""
+    entry_id: int | None = None  # the DayOff that silenced it
+
+
 @dataclass(frozen=True)
 class Occurrence:
-    """One day's run of a slot."""
+    """One day's run of a slot; ``quiet`` when the calendar silences it (``domain.calendar``)."""
 
     slot: Slot
     day: date
     start: datetime
     end: datetime
+    quiet: Quiet | None = None
+    clock_change: str | None = None  # "gap" | "fold": the clocks change in or around it
 
     @property
     def length_s(self) -> float:
@@ -230,3 +266,7 @@ class Airing:
     title: str | None = None
     underruns: int | None = None  # the sound card ran dry this often while it aired
     extra: dict = field(default_factory=dict)
+    version: int | None = None  # the message version that aired (domain.versions)
+    approved_by: str | None = None  # who approved that version
+    written_by: str | None = None  # who made that version
+    requested_by: str | None = None  # who ordered it, for a play-now

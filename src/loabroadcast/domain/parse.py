@@ -10,6 +10,10 @@ from .models import WEEKDAYS
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+#: Dates an officer may type: wide enough for any real schedule or log, far enough from
+#: ``date.min``/``date.max`` that a day or a year added to them never overflows.
+MIN_DATE = date(1970, 1, 1)
+MAX_DATE = date(2999, 12, 31)
 _DAY_ALIASES = {
     "t2": 0, "t3": 1, "t4": 2, "t5": 3, "t6": 4, "t7": 5, "cn": 6,
 }  # fmt: skip
@@ -31,7 +35,8 @@ def parse_time_of_day(text: str) -> time:
 
 
 def parse_weekdays(text: str) -> frozenset[int]:
-    """``daily``, ``weekdays``, ``weekend`` or a list like ``mon,wed,fri`` (t2…t7, cn too)."""
+    """``daily``, ``weekdays``, ``weekend`` or a list like ``mon,wed,fri`` (t2…t7, cn too);
+    a part may be a range, ``mon-fri`` or ``t2-t6``."""
     key = text.strip().lower()
     if key in ("daily", "all", "hang-ngay"):
         return frozenset(range(7))
@@ -39,18 +44,27 @@ def parse_weekdays(text: str) -> frozenset[int]:
         return frozenset(range(5))
     if key == "weekend":
         return frozenset({5, 6})
-    days = set()
+    days: set[int] = set()
     for part in key.split(","):
-        part = part.strip()
-        if part in WEEKDAYS:
-            days.add(WEEKDAYS.index(part))
-        elif part in _DAY_ALIASES:
-            days.add(_DAY_ALIASES[part])
+        first, dash, last = part.strip().partition("-")
+        if dash:
+            a, b = _weekday(first), _weekday(last)
+            days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
         else:
-            raise ValueError(
-                f"unknown day {part!r}: use daily, weekdays, weekend or mon,tue,wed,thu,fri,sat,sun"
-            )
+            days.add(_weekday(first))
     return frozenset(days)
+
+
+def _weekday(name: str) -> int:
+    name = name.strip()
+    if name in WEEKDAYS:
+        return WEEKDAYS.index(name)
+    if name in _DAY_ALIASES:
+        return _DAY_ALIASES[name]
+    raise ValueError(
+        f"unknown day {name!r}: use daily, weekdays, weekend, mon,tue,wed,thu,fri,sat,sun "
+        "or a range like mon-fri"
+    )
 
 
 def parse_date(text: str) -> date:

@@ -12,9 +12,11 @@ The language is chosen once per process (``set_language``): ``loa --lang``, else
 ``LOA_LANG``, else ``[ui] language`` in ``loa.toml``, else Vietnamese. A locale variable
 (``LANG``) alone never switches: many Vietnamese station PCs run an English OS.
 
-Catalogs live in ``loabroadcast/locale/<lang>/LC_MESSAGES/loabroadcast.mo`` (compiled
+Catalogs live in ``loabroadcast/locale/<lang>/LC_MESSAGES/<domain>.mo`` (compiled
 from the ``.po`` sources beside them), loaded with ``importlib.resources`` so an
-installed wheel finds them. Messages missing from a catalog show in English.
+installed wheel finds them. Two domains: ``loabroadcast`` (our text) and ``click``
+(click's own words, see ``i18n/clickhelp.py``); the second is the first's fallback.
+Messages missing from a catalog show in English. ``scripts/i18n`` maintains them.
 
 Only the standard library is imported here: every command starts by choosing a language.
 """
@@ -25,6 +27,7 @@ import gettext as _gettext
 from importlib import resources
 
 DOMAIN = "loabroadcast"
+DOMAINS = (DOMAIN, "click")  # looked up in this order
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 
@@ -63,12 +66,19 @@ def catalog() -> _gettext.NullTranslations:
 def _load(lang: str) -> _gettext.NullTranslations:
     if lang == "en":
         return _gettext.NullTranslations()
-    mo = resources.files("loabroadcast") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    try:
-        with mo.open("rb") as handle:
-            return _gettext.GNUTranslations(handle)
-    except (FileNotFoundError, NotADirectoryError, OSError):
-        return _gettext.NullTranslations()
+    found: _gettext.NullTranslations | None = None
+    for domain in DOMAINS:
+        mo = resources.files("loabroadcast") / "locale" / lang / "LC_MESSAGES" / f"{domain}.mo"
+        try:
+            with mo.open("rb") as handle:
+                translations = _gettext.GNUTranslations(handle)
+        except (FileNotFoundError, NotADirectoryError, OSError):
+            continue
+        if found is None:
+            found = translations
+        else:
+            found.add_fallback(translations)
+    return found or _gettext.NullTranslations()
 
 
 def _(message: str) -> str:
@@ -89,7 +99,32 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
 
 
+class Lazy:
+    """A message id translated each time it is used (``str()``, ``%``, ``format``): for
+    text fixed at import time, before the language is chosen (a click decorator's
+    ``message=``). Not a ``str``: pass it only where it is formatted or printed."""
+
+    __slots__ = ("msgid",)
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    def __str__(self) -> str:
+        return _(self.msgid)
+
+    def __mod__(self, values: object) -> str:
+        return _(self.msgid) % values
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return _(self.msgid).format(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.msgid!r})"
+
+
 __all__ = [
+    "DOMAINS",
+    "Lazy",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "N_",

@@ -135,12 +135,14 @@ class Follower:
         live.info = {**self.meta(p, live.slot), "scheduled_at": p.item.start.isoformat(),
                      "started_at": started.isoformat()}  # fmt: skip
         self.on_air.show(live.info)
+        version = {} if p.version_id is None else {"message_version_id": p.version_id}
         self.ledger.playing(
             p.key,
             started,
             zones=",".join(str(z) for z in sorted(p.zones)),
             sink=self.on_air.sink.name,
             render_sha256=p.audio.sha256 if p.audio else None,
+            **version,  # the version that airs, when the claim could not tell it
         )
 
     def finish(self, live: Live, outcome: Outcome) -> Outcome:

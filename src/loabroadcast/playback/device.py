@@ -43,8 +43,8 @@ from dataclasses import dataclass
 
 from ..errors import PlaybackError
 from ..i18n import N_
+from .playfile import PlayOutcome, play_file
 from .realtime import request_realtime
-from .sinks import PlayOutcome, play_file
 from .stream import REALTIME, AirStream
 
 log = logging.getLogger("loabroadcast.playback")

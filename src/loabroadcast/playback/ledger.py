@@ -39,13 +39,25 @@ class Ledger:
         )
 
     @staticmethod
-    def claim_fields(item: ProgrammeItem, slot: str | None, day: date | None) -> dict[str, Any]:
+    def claim_fields(
+        item: ProgrammeItem,
+        slot: str | None,
+        day: date | None,
+        *,
+        version_id: int | None = None,
+        request_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A claim's columns; ``version_id``: the message version the item airs, read when
+        it is claimed (None: the store could not tell; it is filled in when the row is
+        written), ``request_id``: a play-now's request."""
         return {
             "message_id": item.message_id,
             "slot_code": slot,
             "occurrence_date": day,
             "scheduled_at": item.start,
             "blocks": ",".join(item.blocks),
+            "message_version_id": version_id,
+            "play_request_id": request_id,
         }
 
     def claim(self, key: str, fields: dict[str, Any]) -> Any:

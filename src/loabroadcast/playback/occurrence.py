@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..domain import AiringStatus, ProgrammeItem
 from ..errors import LoaError
@@ -29,9 +29,6 @@ from .airing import Live
 from .mixer import CueState
 from .outcome import Outcome
 from .prepare import BUSY, SETTLED, Prepared
-
-if TYPE_CHECKING:
-    from .player import Player
 
 log = logging.getLogger("loabroadcast.player")
 
@@ -43,8 +40,8 @@ class _Standing:
 
 
 class OccurrenceRun:
-    def __init__(self, player: Player, slot: str, day: date, end: datetime):
-        self.p = player
+    def __init__(self, player: Any, slot: str, day: date, end: datetime):
+        self.p = player  # the playback.player.Player that runs it (not imported: a circle)
         self.slot = slot
         self.day = day
         self.end = end
@@ -52,6 +49,7 @@ class OccurrenceRun:
         # keys of this run: "claimed" | "airing" | "done" | "preempted"
         self.mine: dict[str, str] = {}
         self.attempt: dict[int, int] = {}  # message -> the attempt this run airs next
+        self.version: dict[str, int | None] = {}  # key -> the message version it claimed
         self.rate = player.on_air.rate
 
     # -- claims --------------------------------------------------------------------------
@@ -88,8 +86,12 @@ class OccurrenceRun:
             return _Standing(len(statuses) - 1, "free" if status == "claimed" else "done")
         return _Standing(len(statuses) - 1, "done")  # another daemon's
 
-    def claim(self, items: list[ProgrammeItem], wait_s: float) -> list[ProgrammeItem]:
-        """Claim every item of ``items`` that is free; the items this run may air."""
+    def claim(
+        self, items: list[ProgrammeItem], wait_s: float, versions: dict | None = None
+    ) -> list[ProgrammeItem]:
+        """Claim every item of ``items`` that is free, each with the message version it
+        airs (``versions``: read by the caller, else read here); the items this run may
+        air."""
         states = self.p.prep.states(self.prefix, wait_s)
         free, ours = [], []
         for item in items:
@@ -98,13 +100,24 @@ class OccurrenceRun:
                 ours.append(item)
             elif standing.state == "free":
                 free.append((item, standing.attempt))
-        entries = [
-            self.p.ledger.claim(
-                occurrence_key(self.slot, self.day, item.message_id, attempt),
-                self.p.ledger.claim_fields(item, self.slot, self.day),
-            )
-            for item, attempt in free
-        ]
+        if versions is None and free:
+            versions = self.p.prep.airing_versions([i.message_id for i, _ in free], wait_s)
+        versions = versions or {}
+        claimable = []
+        for item, attempt in free:
+            if item.message_id in versions and versions[item.message_id] is None:
+                log.info("message %s of %s %s has no approved version any more: not aired",
+                         item.message_id, self.slot, self.day)  # fmt: skip
+                continue
+            found = versions.get(item.message_id)
+            claimable.append((item, attempt, found[0] if found else None))
+        free = [(item, attempt) for item, attempt, _ in claimable]
+        entries = []
+        for item, attempt, version_id in claimable:
+            key = occurrence_key(self.slot, self.day, item.message_id, attempt)
+            self.version[key] = version_id
+            fields = self.p.ledger.claim_fields(item, self.slot, self.day, version_id=version_id)
+            entries.append(self.p.ledger.claim(key, fields))
         verdicts = self.p.ledger.verdicts(entries, wait_s)
         for (item, attempt), verdict in zip(free, verdicts, strict=True):
             key = occurrence_key(self.slot, self.day, item.message_id, attempt)
@@ -144,7 +157,8 @@ class OccurrenceRun:
                                  self.attempt.get(item.message_id, 0))  # fmt: skip
             if self.mine.get(key) != "claimed":
                 continue
-            prepared = Prepared(item, key, self.attempt.get(item.message_id, 0))
+            attempt = self.attempt.get(item.message_id, 0)
+            prepared = Prepared(item, key, attempt, version_id=self.version.get(key))
             return self.p.prep.ready(prepared, wait_s)
         return None
 

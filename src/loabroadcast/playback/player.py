@@ -87,13 +87,17 @@ class Player:
         late = [i for i in programme.items if now > i.start + self.cfg.grace or now >= occ.end]
         run = OccurrenceRun(self, slot, day, occ.end)
         states = self.prep.states(run.prefix, self.cfg.claim_wait_s)
+        due = [i for i in programme.items if i not in late]
+        wait_s = self._claim_wait(due[0].start if due else now)
+        # the version each item airs, read once: it goes into every claim and missed row
+        versions = self.prep.airing_versions([i.message_id for i in programme.items], wait_s)
         for item in late:
             if run._standing(item.message_id, states).state == "free":
-                self.log_missed(item, slot, day)
+                found = versions.get(item.message_id)
+                self.log_missed(item, slot, day, found[0] if found else None)
         if now >= occ.end:
             return
-        due = [i for i in programme.items if i not in late]
-        if not run.claim(due, self._claim_wait(due[0].start if due else now)):
+        if not run.claim(due, wait_s, versions):
             return
         self.on_air.acquire()
         try:
@@ -110,12 +114,14 @@ class Player:
         budget = (first - self.clock.now()).total_seconds() - lead
         return max(0.1, min(self.cfg.claim_wait_s, budget))
 
-    def log_missed(self, item: ProgrammeItem, slot: str, day: date) -> None:
+    def log_missed(
+        self, item: ProgrammeItem, slot: str, day: date, version_id: int | None = None
+    ) -> None:
         key = occurrence_key(slot, day, item.message_id)
         if self.ledger.local(key) is not None:
             return
-        self.ledger.missed(key, self.ledger.claim_fields(item, slot, day),
-                           "the daemon was not running in time")  # fmt: skip
+        fields = self.ledger.claim_fields(item, slot, day, version_id=version_id)
+        self.ledger.missed(key, fields, "the daemon was not running in time")
         log.warning("missed: message %s of %s %s (daemon was down)", item.message_id, slot, day)
 
     # -- emergencies ---------------------------------------------------------------------
@@ -127,13 +133,17 @@ class Player:
             return Outcome.DUPLICATE
         now = self.clock.now()
         item = ProgrammeItem(message_id, "", Priority.EMERGENCY, tuple(blocks), now, 0.0, True)
+        # the message's approved version (never an edit waiting for approval); an item
+        # without one fails in one line, logged
         p = self.prep.ready(Prepared(item, key, 0), self.cfg.next_wait_s)
         if p.message is not None and not blocks:
             item = ProgrammeItem(message_id, p.message.title, p.message.priority,
                                  p.message.blocks, now, 0.0, True)  # fmt: skip
             p.item = item
             p.zones = self.prep.zones(item.blocks, self.cfg.next_wait_s)
-        self.ledger.claim(key, self.ledger.claim_fields(item, None, None))
+        fields = self.ledger.claim_fields(item, None, None, version_id=p.version_id,
+                                          request_id=request_id)  # fmt: skip
+        self.ledger.claim(key, fields)
         if p.error is not None:
             return self.follower.failed_before_air(p, None, str(p.error))
         self.on_air.raise_urgent()

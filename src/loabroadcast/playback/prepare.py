@@ -6,6 +6,11 @@ here, ahead, by a store worker with a deadline: when the store does not answer i
 read, the messages, renders and zones seen before), and the item airs as planned.
 Audio is read once and verified in memory against the approved render
 (:func:`~loabroadcast.playback.pcm.load_air_audio`): those bytes, and only those, air.
+
+What airs of a message is its approved version, never the working copy (an edit waiting
+for approval does not air): the version is read when the item is claimed, its row id goes
+into the claim (and so into the as-run row, even one written back from the journal later),
+and the item airs that version's title, blocks and audio.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import AiringStatus, Message, Programme, ProgrammeItem, RenderRecord
-from ..errors import AudioChanged, AudioError, LoaError, StoreError
+from ..errors import AudioChanged, AudioError, Conflict, LoaError, StoreError
 from ..i18n import N_
 from .pcm import AirAudio, load_air_audio
 
@@ -42,7 +47,8 @@ class Prepared:
     item: ProgrammeItem
     key: str
     attempt: int
-    message: Message | None = None
+    version_id: int | None = None  # the message version claimed (None: not known then)
+    message: Message | None = None  # that version, as a message
     audio: AirAudio | None = None
     zones: frozenset[int] = frozenset()
     error: LoaError | None = None  # it cannot air: logged failed with this reason
@@ -76,7 +82,8 @@ class Preparer:
         self.on_error = on_error
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="store-read")
         self._plans: dict[tuple[str, date], Programme] = {}
-        self._messages: dict[int, Message] = {}
+        self._airing: dict[int, tuple[int, Message] | None] = {}  # message -> what airs
+        self._versions: dict[int, Message] = {}  # version id -> that version (frozen)
         self._renders: dict[int, RenderRecord] = {}
         self._zone_of: dict[str, int | None] = {}
 
@@ -131,25 +138,46 @@ class Preparer:
             log.warning("zones from memory: %s", err)
         return frozenset(z for z in (self._zone_of.get(code) for code in blocks) if z)
 
-    def message(self, message_id: int, wait_s: float | None = None) -> Message:
+    def airing_versions(
+        self, message_ids, wait_s: float | None = None
+    ) -> dict[int, tuple[int, Message] | None]:
+        """message id -> (version id, that version) of the version that airs now, None
+        when none does; read in one go, from memory when the store does not answer (an id
+        missing from the answer: not known at all)."""
+        ids = list(dict.fromkeys(message_ids))
         try:
-            message = self.ask(self.station.message, message_id, wait_s=wait_s)
-        except StoreError as err:
-            if message_id in self._messages:
-                log.warning("message %s from memory: %s", message_id, err)
-                return self._messages[message_id]
-            raise
-        self._messages[message_id] = message
-        return message
+            found = self.ask(lambda: [self.station.airing_version(m) for m in ids], wait_s=wait_s)
+        except LoaError as err:
+            log.warning("approved versions of %s from memory: %s", ids, err)
+            return {m: self._airing[m] for m in ids if m in self._airing}
+        for mid, answer in zip(ids, found, strict=True):
+            self._remember(mid, answer)
+        return dict(zip(ids, found, strict=True))
+
+    def _remember(self, message_id: int, answer: tuple[int, Message] | None) -> None:
+        self._airing[message_id] = answer
+        if answer is not None:
+            self._versions[answer[0]] = answer[1]
+
+    def version(self, version_id: int, wait_s: float | None = None) -> Message:
+        """Message version ``version_id`` (what a claim recorded); versions are frozen, so
+        one read is kept."""
+        if version_id not in self._versions:
+            self._versions[version_id] = self.ask(
+                self.station.version_message, version_id, wait_s=wait_s
+            )
+        return self._versions[version_id]
 
     def warm(self, message_ids) -> None:
-        """Remember these messages and their approved renders: what airs if the store is
-        gone when their time comes."""
-        for message_id in message_ids:
+        """Remember the approved versions of these messages and their renders: what airs
+        if the store is gone when their time comes."""
+        for message_id, found in self.airing_versions(message_ids).items():
+            if found is None:
+                continue
             try:
-                self._current(self.message(message_id), None)
+                self._current(found[1], None)
             except LoaError as err:
-                log.warning("cannot read message %s ahead: %s", message_id, err)
+                log.warning("cannot read the audio of message %s ahead: %s", message_id, err)
 
     # -- audio ---------------------------------------------------------------------------
 
@@ -158,7 +186,7 @@ class Preparer:
         cannot air)."""
         mid = prepared.item.message_id
         try:
-            prepared.message = self.message(mid, wait_s)
+            prepared.message = self._airs(prepared, wait_s)
             prepared.zones = self.zones(prepared.item.blocks or prepared.message.blocks, wait_s)
             prepared.audio = self.audio(prepared.message, wait_s)
         except AudioChanged as err:
@@ -167,6 +195,25 @@ class Preparer:
         except (LoaError, OSError) as err:
             prepared.error = err if isinstance(err, LoaError) else AudioError(str(err))
         return prepared
+
+    def _airs(self, prepared: Prepared, wait_s: float | None) -> Message:
+        """The version ``prepared`` claimed, or (none recorded) the one that airs now."""
+        if prepared.version_id is not None:
+            return self.version(prepared.version_id, wait_s)
+        mid = prepared.item.message_id
+        try:
+            found = self.ask(self.station.airing_version, mid, wait_s=wait_s)
+        except StoreError as err:
+            if mid not in self._airing:
+                raise
+            log.warning("approved version of message %s from memory: %s", mid, err)
+            found = self._airing[mid]
+        else:
+            self._remember(mid, found)
+        if found is None:
+            raise Conflict(N_("message {id} has no approved version to air"), id=mid)
+        prepared.version_id, message = found
+        return message
 
     def audio(self, message: Message, wait_s: float | None = None) -> AirAudio:
         """The approved audio of ``message``, read once and verified; rendered again when

@@ -16,7 +16,6 @@ import os
 import re
 import threading
 import wave
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -25,20 +24,8 @@ from ..clock import Clock, SystemClock
 from ..errors import InvalidInput, PlaybackError
 from ..i18n import N_
 from .mixer import Cue
-from .pcm import load_air_audio
+from .playfile import OnStart, PlayOutcome, play_file
 from .stream import REALTIME, AirStream, PacedStream
-
-OnStart = Any  # Callable[[float], None]: called with the first frame's instant
-
-
-@dataclass(frozen=True)
-class PlayOutcome:
-    """What happened to one ``play`` call. ``first_frame_monotonic`` is the instant the
-    first frame reached the card, on the stream's monotonic scale; None if nothing played."""
-
-    completed: bool
-    played_s: float
-    first_frame_monotonic: float | None
 
 
 @runtime_checkable
@@ -65,37 +52,6 @@ class Sink(Protocol):
 
     def close(self) -> None:
         """Release the device; calling it again does nothing."""
-
-
-def play_file(
-    sink, wav: Path, stop: threading.Event, on_start: OnStart | None, meta: dict | None
-) -> PlayOutcome:
-    """``Sink.play`` for every sink: one stream, one cue as soon as possible."""
-    audio = load_air_audio(Path(wav))
-    if stop.is_set():
-        return PlayOutcome(False, 0.0, None)
-    stream = sink.open_stream(audio.rate)
-    try:
-        cue = stream.add(Cue(audio.reader(), meta={"path": str(wav), **(meta or {})}))
-        announced = False
-        while not stream.wait(cue, 0.01):
-            if cue.started is not None and not announced:
-                announced = True
-                if on_start is not None:
-                    on_start(cue.started)
-            if stop.is_set():
-                stream.cut()
-                stream.wait(cue, 2.0)
-                break
-        if not cue.completed:
-            stream.check()  # a dead card is an error, not a short item
-        if cue.started is not None and not announced and on_start is not None:
-            on_start(cue.started)
-        if cue.completed and cue.ended is not None:  # the last frames reach the card
-            stream.sleep_until(cue.ended, threading.Event())
-    finally:
-        stream.close()
-    return PlayOutcome(cue.completed, cue.played_s(audio.rate), cue.started)
 
 
 # --------------------------------------------------------------------------- Null

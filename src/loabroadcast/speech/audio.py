@@ -1,7 +1,8 @@
 """Audio file helpers built on ffmpeg: probe, import, decode, loudness, atomic writes, hashing.
 
 Loudness is *measured* here by ffmpeg's ``ebur128`` (the independent reference) and
-*normalised* in numpy by :mod:`loabroadcast.speech.loudness` (imported only when needed).
+*normalised* in numpy by :mod:`loabroadcast.speech.limiter`, which builds on this module
+(never the other way round).
 Every ffmpeg/ffprobe call is an argv list with a timeout. Failures become one-line
 ``AudioError``s; outputs are written to a temporary file in the destination folder and
 moved into place with ``os.replace``, so a failed call never leaves a partial file.
@@ -95,11 +96,12 @@ def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT_S, what: str 
 # --- probing and importing ---------------------------------------------------------------------
 
 
-def probe_duration(path: Path | str) -> float:
-    """Duration in seconds (WAV read directly, anything else through ffprobe)."""
+def probe_duration(path: Path | str, shown: Path | str | None = None) -> float:
+    """Duration in seconds (WAV read directly, anything else through ffprobe); errors name
+    ``shown`` (e.g. the file the officer gave, of which ``path`` is a copy)."""
     path = Path(path)
     if not path.is_file():
-        raise AudioError(f"audio file not found: {path}")
+        raise AudioError(f"audio file not found: {shown or path}")
     if path.suffix.lower() == ".wav":
         with contextlib.suppress(AudioError):
             return read_wav_info(path).duration_s
@@ -108,13 +110,14 @@ def probe_duration(path: Path | str) -> float:
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=60, check=False)
     except (subprocess.TimeoutExpired, OSError) as exc:
-        raise AudioError(f"cannot probe {path}: {exc}") from None
+        raise AudioError(f"cannot probe {shown or path}: {exc}") from None
     out = proc.stdout.decode("utf-8", "replace").strip()
     try:
         return float(out)
     except ValueError:
-        reason = _last_line(proc.stderr.decode("utf-8", "replace"))
-        raise AudioError(f"cannot read audio file {path}: {reason}") from None
+        reason = _last_line(proc.stderr.decode("utf-8", "replace")).replace(str(path), "")
+        reason = reason.strip(" :") or "not audio ffmpeg can read"
+        raise AudioError(f"cannot read audio file {shown or path}: {reason}") from None
 
 
 def _check_source(src: Path) -> None:
@@ -198,27 +201,3 @@ def measure_loudness(path: Path | str) -> Loudness:
     what = f"cannot measure loudness of {path}"
     stderr = run_ffmpeg(["-i", str(path), "-af", _EBUR128, "-f", "null", "-"], what=what)
     return _parse_ebur128(stderr, what)
-
-
-def loudnorm(
-    src: Path | str,
-    dst: Path | str,
-    target_lufs: float = -16.0,
-    true_peak: float = -1.0,
-    sample_rate: int = 44100,
-) -> Loudness:
-    """Normalise ``src`` to ``target_lufs`` integrated with true peak ≤ ``true_peak`` dBTP.
-
-    Decodes ``src`` to mono at ``sample_rate`` and normalises it in numpy (see
-    :func:`loabroadcast.speech.loudness.normalise`: one gain, a look-ahead true-peak limiter
-    where that gain would exceed the peak limit, the output measured again). Writes mono
-    16-bit WAV; returns the loudness of the written samples (rounded to 0.1, −inf for
-    silence, which is only converted).
-    """
-    from . import loudness  # numpy: imported when needed, not by every user of this module
-
-    src, dst = Path(src), Path(dst)
-    signal = loudness.load_mono(src, sample_rate)
-    result = loudness.normalise(signal, sample_rate, target_lufs, true_peak)
-    loudness.write_wav(dst, result.samples, sample_rate)
-    return result.loudness

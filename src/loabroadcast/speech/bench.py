@@ -1,12 +1,14 @@
 """Micro-benchmark of the offline speech path (called by scripts/bench; prints nothing).
 
 Measures (a) a cold espeak-ng render and programme assembly of the long CCHC sample
-message, (b) the same render again as a cache hit, and (c) many different messages
-rendered offline by a small thread pool.
+message, (b) the same render again as a cache hit, (c) many different messages
+rendered offline by a small thread pool, and (d) the long sample read by an installed
+Piper voice (``bench_piper``).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 from ..config import SpeechSettings
 from ..domain.models import Message
 from .cache import RenderCache
+from .engines import get_engine
 from .engines.espeak import EspeakEngine
 from .render import render_message
 
@@ -45,7 +48,7 @@ _TOPICS = (
 def _spoken(text: str) -> tuple[str, bool]:
     """``text`` through the project's normaliser when it is available (else as it is)."""
     try:
-        from .normalize import normalize
+        from ..text import normalize
     except ImportError:
         return text, False
     try:
@@ -114,4 +117,40 @@ def bench_speech(
         "batch_s": round(batch, 2),
         "batch_per_message_s": round(batch / max(1, messages), 3),
         "batch_audio_s": round(sum(durations), 1),
+    }
+
+
+def bench_piper(tmp_dir: Path | str, model: Path | str, text: str | None = None) -> dict[str, Any]:
+    """The long CCHC sample rendered (speech, chimes, loudness) with Piper voice ``model``
+    installed in a voices folder under ``tmp_dir``, as ``[speech] piper_voice`` names it.
+
+    Keys: ``piper_voice``, ``piper_load_s`` (loading the model), ``piper_render_s`` (the
+    whole render, load included), ``piper_audio_s`` and ``piper_rtf`` (render / audio).
+    """
+    root, model = Path(tmp_dir), Path(model)
+    name = model.name.removesuffix(".onnx")
+    folder = root / "voices" / name
+    folder.mkdir(parents=True)
+    for source in (model, model.with_name(model.name + ".json")):
+        os.symlink(source.resolve(), folder / source.name)
+    settings = SpeechSettings(engine="piper", piper_voice=name)
+    engine = get_engine("piper", settings, root / "voices")
+    normalised = False
+    if text is None:
+        text, normalised = _spoken(CCHC_TEXT)
+    cache = RenderCache(root / "cache-piper")
+    message = Message(id=1, title="CCHC 2022", repeat=1)
+    started = time.perf_counter()
+    engine.load()  # timed apart
+    loaded = time.perf_counter() - started
+    record = render_message(message, text, settings, cache, engine)
+    elapsed = time.perf_counter() - started
+    return {
+        "piper_voice": record.voice,
+        "piper_engine": record.engine,
+        "piper_normalised": normalised,
+        "piper_load_s": round(loaded, 3),
+        "piper_render_s": round(elapsed, 3),
+        "piper_audio_s": round(record.duration_s, 2),
+        "piper_rtf": round(elapsed / record.duration_s, 4),
     }

@@ -31,6 +31,7 @@ from typing import Any
 from ..atomic import atomic_path, atomic_write_text
 from ..clock import Clock, SystemClock
 from ..errors import AudioError, SpeechError
+from ..i18n import N_
 from .audio import sha256_file
 from .engines.base import Engine
 
@@ -69,10 +70,17 @@ def make_key(kind: str, **fields: Any) -> str:
 
 
 def speech_key(text: str, engine: Engine) -> str:
-    """Cache key of ``text`` spoken by ``engine`` (name, voice, speed)."""
+    """Cache key of ``text`` spoken by ``engine`` (name, voice, speed, and its ``tuning``
+    when it has one: pace and pauses)."""
     speed = round(float(getattr(engine, "speed", 1.0)), 3)
+    tuning = getattr(engine, "tuning", None)
     return make_key(
-        "speech", text=canonical_text(text), engine=engine.name, voice=engine.voice, speed=speed
+        "speech",
+        text=canonical_text(text),
+        engine=engine.name,
+        voice=engine.voice,
+        speed=speed,
+        **({"tuning": tuning} if tuning else {}),
     )
 
 
@@ -82,7 +90,14 @@ class RenderCache:
     def __init__(self, root: Path | str, clock: Clock | None = None):
         self.root = Path(root)
         self.clock = clock or SystemClock()
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise AudioError(
+                N_("cannot write the render cache {folder}: {reason}"),
+                folder=str(self.root),
+                reason=err.strerror or str(err),
+            ) from None
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -142,6 +157,18 @@ class RenderCache:
         ``voice``, ``fallback``, ``detail``, anything else JSON-able). Nothing is left behind
         when it (or the write) fails.
         """
+        try:
+            return self._store(key, kind, produce)
+        except OSError as err:  # a full disk, a read-only folder: one line, nothing left
+            raise AudioError(
+                N_("cannot write the render cache {folder}: {reason}"),
+                folder=str(self.root),
+                reason=err.strerror or str(err),
+            ) from None
+
+    def _store(
+        self, key: str, kind: str, produce: Callable[[Path], Mapping[str, Any]]
+    ) -> CachedAudio:
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path) as tmp:

@@ -1,6 +1,6 @@
-"""Loudness in numpy: ITU-R BS.1770-4 / EBU R128 integrated loudness, true peak, resampling,
-a look-ahead true-peak limiter and 16-bit PCM files, so a programme is normalised without
-running ffmpeg (which stays the independent reference: ``audio.measure_loudness``).
+"""Loudness in numpy: ITU-R BS.1770-4 / EBU R128 integrated loudness, true peak and
+resampling, measured in bounded memory, so a programme is measured without running ffmpeg
+(which stays the independent reference: ``audio.measure_loudness``).
 
 * **K-weighting** is applied in the frequency domain: the exact response of the two
   BS.1770 biquads (pre-filter shelf and RLB high-pass, the standard's 48 kHz coefficients,
@@ -8,35 +8,52 @@ running ffmpeg (which stays the independent reference: ``audio.measure_loudness`
   spectrum of 2^16-sample chunks (overlap-add, with ~0.1 s of tail for the filters'
   impulse response to die out): the IIR filters' output to within float32 rounding, at
   ~40 ms per minute of audio.
-* **Gating**: 400 ms blocks every 100 ms, absolute gate −70 LUFS, relative gate −10 LU.
+* **Gating**: 400 ms blocks every 100 ms, absolute gate −70 LUFS, relative gate −10 LU,
+  computed from the K-weighted energy of each 100 ms step: so a stream is measured from its
+  step energies, never held whole.
 * **True peak**: the peak of the signal oversampled 4× by a Kaiser-windowed sinc
   interpolator (32 taps per phase; phase 0 is the signal itself).
-* **Normalisation** (:func:`normalise`): one gain to the target loudness; where that gain
-  would push the true peak over the ceiling, a look-ahead limiter lowers the gain around
-  those peaks only (falling at a constant dB/ms ahead of a peak, recovering exponentially
-  with a 50 ms time constant after it; computed on ~1 ms blocks and interpolated linearly
-  per sample, so the gain is never above what any sample needs). The gain is raised until
-  the limited programme meets the target (at most 10 dB beyond the plain gain: past that
-  the programme stays quieter and a warning is logged); the written 16-bit samples are
-  measured again and, should the gain ramps overshoot the peak ceiling, trimmed linearly.
+* :class:`StreamMeter` measures a stream fed a chunk at a time: the K-weighted energy and
+  the true peak of every ~1 ms block (what the limiter in :mod:`.limiter` works on), the
+  very values the whole-array functions give.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 import math
-import wave
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import AudioError
-from ..wavfile import open_wav
-from .audio import Loudness, atomic_path, decode_pcm16
+from .audio import Loudness, decode_pcm16
+from .pcm import (  # re-exported: the interpolator and 16-bit conversions live in pcm
+    WavSource,
+    from_pcm16,
+    interpolate,
+    to_pcm16,
+    upsample,
+)
 
-log = logging.getLogger("loabroadcast.speech")
+__all__ = [
+    "Loudness",
+    "StreamMeter",
+    "block_peaks",
+    "block_size",
+    "from_pcm16",
+    "gated_loudness",
+    "hop_size",
+    "integrated_loudness",
+    "k_weighted_energies",
+    "load_mono",
+    "measure",
+    "read_wav",
+    "resample",
+    "to_pcm16",
+    "true_peak",
+    "upsample",
+]
 
 # ITU-R BS.1770-4 K-weighting at 48 kHz: (b0, b1, b2), (1, a1, a2) of each stage.
 K_WEIGHTING_48K = (
@@ -54,19 +71,11 @@ SILENCE_LUFS = -69.0  # quieter than this is treated as silence: nothing to norm
 _OFFSET = -0.691  # the BS.1770 constant: a 997 Hz full-scale sine reads −3.01 LUFS
 _FFT_SIZE = 1 << 16
 _INTERP_HALF_TAPS = 16
-_KAISER_BETA = 8.0
-_FFT_RESAMPLE_MAX = 1 << 23  # longer files are resampled by ffmpeg (bounded memory)
-
-# Limiter (on ~1 ms blocks): how fast the gain falls ahead of a peak and recovers after it,
-# and the margin kept under the true-peak limit for the difference between this meter and
-# others (ffmpeg oversamples to 192 kHz with another filter).
-ATTACK_DB_PER_S = 1500.0
-RELEASE_S = 0.05  # time constant of the exponential recovery
-PEAK_MARGIN_DB = 0.3
-_SMOOTH_BLOCKS = 2
-_MAX_MAKEUP_DB = 10.0  # at most this much gain beyond the plain linear gain
-_TOLERANCE_LU = 0.05
-_APPLY_CHUNK = 1 << 20
+#: Longer signals are resampled by ffmpeg (an FFT of the whole would take memory).
+FFT_RESAMPLE_MAX = 1 << 21
+#: At most this many limiter blocks per programme: a longer one gets longer blocks, so that
+#: the per-block arrays (energy, peak, gain: 4 bytes each) stay under ~50 MB.
+MAX_BLOCKS = 1 << 22
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -85,11 +94,16 @@ def hop_size(rate: int) -> int:
     return max(1, round(rate / 10))
 
 
-def block_size(rate: int) -> int:
-    """The limiter's block, ~1 ms: the divisor of :func:`hop_size` nearest ``rate / 1000``."""
+def block_size(rate: int, frames: int = 0) -> int:
+    """The limiter's block: the divisor of :func:`hop_size` nearest ``rate / 1000`` (~1 ms),
+    or, for a programme of more than :data:`MAX_BLOCKS` of those, the smallest divisor that
+    keeps it to that many blocks."""
     hop, want = hop_size(rate), max(1.0, rate / 1000)
-    divisors = [d for d in range(1, int(2 * want) + 2) if hop % d == 0]
-    return min(divisors, key=lambda d: (abs(d - want), d))
+    divisors = [d for d in range(1, hop + 1) if hop % d == 0]
+    block = min((d for d in divisors if d <= 2 * want + 1), key=lambda d: (abs(d - want), d))
+    if frames > MAX_BLOCKS * block:
+        block = next((d for d in divisors if d * MAX_BLOCKS >= frames), hop)
+    return block
 
 
 def _smooth_length(n: int) -> int:
@@ -140,26 +154,58 @@ def _k_plan(rate: int, block: int) -> tuple[int, int, np.ndarray]:
     return size, chunk, response.astype(np.complex64)
 
 
+class KWeighting:
+    """K-weighted energy of consecutive ``block``-sample blocks of a stream fed a chunk at a
+    time (the filter starts at rest, as an IIR filter would; a final partial block is
+    dropped): the values :func:`k_weighted_energies` gives for the whole."""
+
+    def __init__(self, rate: int, block: int, frames: int):
+        self.block = block
+        self.size, self.chunk, self.response = _k_plan(rate, block)
+        self.energies = np.zeros(frames // block, dtype=np.float32)
+        self._buffer = np.empty(self.chunk, dtype=np.float32)
+        self._fill = 0
+        self._done = 0  # blocks written
+        self._carry = np.zeros(0, dtype=np.float32)
+
+    def feed(self, x: np.ndarray) -> None:
+        x = np.asarray(x, dtype=np.float32)
+        while len(x):
+            take = min(len(x), self.chunk - self._fill)
+            self._buffer[self._fill : self._fill + take] = x[:take]
+            self._fill += take
+            x = x[take:]
+            if self._fill == self.chunk:
+                self._process(self._buffer)
+                self._fill = 0
+
+    def finish(self) -> np.ndarray:
+        if self._fill:
+            self._process(self._buffer[: self._fill])
+            self._fill = 0
+        return self.energies
+
+    def _process(self, seg: np.ndarray) -> None:
+        y = np.fft.irfft(np.fft.rfft(seg, self.size) * self.response, self.size)
+        y = y.astype(np.float32, copy=False)
+        y[: len(self._carry)] += self._carry
+        self._carry = y[len(seg) :].copy()
+        whole = min(len(seg) // self.block, len(self.energies) - self._done)
+        if whole > 0:
+            squares = np.square(y[: whole * self.block], dtype=np.float64)
+            sums = squares.reshape(whole, self.block).sum(axis=1)
+            self.energies[self._done : self._done + whole] = sums
+            self._done += whole
+
+
 def k_weighted_energies(x: np.ndarray, rate: int, block: int) -> np.ndarray:
     """Sum of squares of the K-weighted ``x`` over consecutive ``block``-sample blocks.
 
     The filter starts at rest (as an IIR filter would); a final partial block is dropped.
     """
-    x = np.asarray(x, dtype=np.float32)
-    size, chunk, response = _k_plan(rate, block)
-    energies = np.empty(len(x) // block, dtype=np.float64)
-    carry = np.zeros(0, dtype=np.float32)
-    for start in range(0, len(x), chunk):
-        seg = x[start : start + chunk]
-        y = np.fft.irfft(np.fft.rfft(seg, size) * response, size).astype(np.float32, copy=False)
-        y[: len(carry)] += carry
-        carry = y[len(seg) :].copy()
-        whole = len(seg) // block
-        if whole:
-            squares = np.square(y[: whole * block], dtype=np.float64)
-            first = start // block
-            energies[first : first + whole] = squares.reshape(whole, block).sum(axis=1)
-    return energies
+    meter = KWeighting(rate, block, len(x))
+    meter.feed(x)
+    return meter.finish().astype(np.float64)
 
 
 def gated_loudness(hop_energies: np.ndarray, hop: int) -> float:
@@ -178,79 +224,103 @@ def gated_loudness(hop_energies: np.ndarray, hop: int) -> float:
     return _OFFSET + _db(float(blocks[kept].mean()))
 
 
-def _hop_energies(block_energies: np.ndarray, rate: int, block: int) -> np.ndarray:
+def hop_energies(block_energies: np.ndarray, rate: int, block: int) -> np.ndarray:
+    """The energy of each whole 100 ms step (float64) from the energies of its blocks."""
     per_hop = hop_size(rate) // block
     whole = len(block_energies) // per_hop
-    return block_energies[: whole * per_hop].reshape(whole, per_hop).sum(axis=1)
+    steps = np.asarray(block_energies[: whole * per_hop], dtype=np.float64)
+    return steps.reshape(whole, per_hop).sum(axis=1)
 
 
 def integrated_loudness(x: np.ndarray, rate: int) -> float:
     """BS.1770-4 gated integrated loudness of mono ``x`` (floats, full scale ±1) in LUFS."""
     block = block_size(rate)
     energies = k_weighted_energies(x, rate, block)
-    return gated_loudness(_hop_energies(energies, rate, block), hop_size(rate))
+    return gated_loudness(hop_energies(energies, rate, block), hop_size(rate))
 
 
 # --- interpolation, true peak and resampling ---------------------------------------------------
 
 
-@functools.lru_cache(maxsize=8)
-def _phase_filters(factor: int) -> np.ndarray:
-    """Kaiser-windowed sinc filters for phases 1..factor-1 (rows); tap j weighs
-    ``x[n + j - half + 1]`` for the value at ``n + phase / factor``."""
-    half = _INTERP_HALF_TAPS
-    taps = np.arange(-half + 1, half + 1, dtype=np.float64)
-    rows = []
-    for phase in range(1, factor):
-        t = taps - phase / factor
-        window = np.i0(_KAISER_BETA * np.sqrt(np.clip(1.0 - (t / half) ** 2, 0.0, None)))
-        row = np.sinc(t) * window / np.i0(_KAISER_BETA)
-        rows.append(row / row.sum())
-    return np.array(rows, dtype=np.float32)
+class TruePeaks:
+    """Per ``block`` samples of a stream fed a chunk at a time, the largest magnitude of the
+    signal oversampled 4× (the values between sample n and n + 1 count for n's block; a final
+    partial block counts): the values :func:`block_peaks` gives for the whole.
+    ``keep=False`` keeps only the highest."""
 
+    def __init__(self, block: int, frames: int, keep: bool = True):
+        self.block, self.frames = block, frames
+        self.peaks = np.zeros(-(-frames // block) if keep else 0, dtype=np.float32)
+        self.highest = 0.0
+        self._window = np.zeros(0, dtype=np.float32)  # samples from index _base on
+        self._base = 0
+        self._done = 0  # samples whose peaks are known
 
-def _phases(x: np.ndarray, factor: int, start: int, stop: int) -> list[np.ndarray]:
-    """The interpolated values at ``n + p / factor`` for n in [start, stop), p = 1..factor-1."""
-    half = _INTERP_HALF_TAPS
-    lo, hi = start - half + 1, stop + half
-    padded = x[max(lo, 0) : min(hi, len(x))]
-    if lo < 0 or hi > len(x):
-        before, after = max(0, -lo), max(0, hi - len(x))
-        padded = np.concatenate([np.zeros(before, x.dtype), padded, np.zeros(after, x.dtype)])
-    return [np.correlate(padded, row, "valid") for row in _phase_filters(factor)]
+    def feed(self, x: np.ndarray) -> None:
+        self._window = np.concatenate([self._window, np.asarray(x, dtype=np.float32)])
+        ready = self._base + len(self._window) - _INTERP_HALF_TAPS  # has all its context
+        stop = ready // self.block * self.block
+        if stop > self._done:
+            self._process(stop)
 
+    def finish(self) -> np.ndarray:
+        if self._done < self.frames:
+            self._process(self.frames)
+        return self.peaks
 
-def upsample(x: np.ndarray, factor: int) -> np.ndarray:
-    """``x`` at ``factor`` times the rate (band-limited interpolation, original samples kept)."""
-    x = np.asarray(x, dtype=np.float32)
-    out = np.empty((len(x), factor), dtype=np.float32)
-    out[:, 0] = x
-    for start in range(0, len(x), _FFT_SIZE):
-        stop = min(start + _FFT_SIZE, len(x))
-        for p, values in enumerate(_phases(x, factor, start, stop), start=1):
-            out[start:stop, p] = values
-    return out.reshape(-1)
+    def _process(self, stop: int) -> None:
+        start, base, window = self._done, self._base, self._window
+        high = np.abs(window[start - base : stop - base])
+        for values in interpolate(window, OVERSAMPLING, start - base, stop - base):
+            np.maximum(high, np.abs(values), out=high)
+        if len(high):
+            self.highest = max(self.highest, float(high.max()))
+        if len(self.peaks):
+            pad = -len(high) % self.block
+            if pad:
+                high = np.concatenate([high, np.zeros(pad, high.dtype)])
+            first = start // self.block
+            self.peaks[first : first + len(high) // self.block] = high.reshape(-1, self.block).max(
+                axis=1
+            )
+        self._done = stop
+        keep = max(0, stop - _INTERP_HALF_TAPS + 1 - base)  # the look-back of the next block
+        self._window, self._base = window[keep:], base + keep
 
 
 def block_peaks(x: np.ndarray, block: int) -> np.ndarray:
     """Per ``block`` samples, the largest magnitude of ``x`` oversampled 4× (the values
     between sample n and n + 1 count for n's block); a final partial block counts."""
     x = np.asarray(x, dtype=np.float32)
-    count = -(-len(x) // block)
-    peaks = np.zeros(count, dtype=np.float32)
-    step = max(block, _FFT_SIZE // block * block)
-    for start in range(0, len(x), step):
-        stop = min(start + step, len(x))
-        high = np.abs(x[start:stop])
-        for values in _phases(x, OVERSAMPLING, start, stop):
-            np.maximum(high, np.abs(values), out=high)
-        pad = -len(high) % block
-        if pad:
-            high = np.concatenate([high, np.zeros(pad, high.dtype)])
-        peaks[start // block : start // block + len(high) // block] = high.reshape(-1, block).max(
-            axis=1
-        )
-    return peaks
+    meter = TruePeaks(block, len(x))
+    for start in range(0, len(x), _FFT_SIZE):
+        meter.feed(x[start : start + _FFT_SIZE])
+    return meter.finish()
+
+
+class StreamMeter:
+    """Integrated loudness and true peak of a stream of ``frames`` samples at ``rate``, fed a
+    chunk at a time; with ``blocks=True`` the per-block energies and peaks are kept (for
+    the limiter)."""
+
+    def __init__(self, rate: int, frames: int, block: int | None = None, blocks: bool = True):
+        self.rate, self.frames = rate, frames
+        self.block = block or block_size(rate, frames)
+        self.k = KWeighting(rate, self.block, frames)
+        self.tp = TruePeaks(self.block, frames, keep=blocks)
+
+    def feed(self, x: np.ndarray) -> None:
+        self.k.feed(x)
+        self.tp.feed(x)
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        """(block energies, block peaks)."""
+        return self.k.finish(), self.tp.finish()
+
+    def loudness(self) -> Loudness:
+        energies = self.k.energies
+        lufs = gated_loudness(hop_energies(energies, self.rate, self.block), hop_size(self.rate))
+        return Loudness(lufs, _amplitude_db(self.tp.highest) if self.frames else float("-inf"))
 
 
 def true_peak(x: np.ndarray) -> float:
@@ -272,7 +342,7 @@ def resample(x: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray | None:
         return x
     if dst_rate % src_rate == 0 and dst_rate // src_rate <= 8:
         return upsample(x, dst_rate // src_rate)
-    if len(x) > _FFT_RESAMPLE_MAX:
+    if len(x) > FFT_RESAMPLE_MAX:
         return None
     common = math.gcd(src_rate, dst_rate)
     up, down = dst_rate // common, src_rate // common
@@ -293,220 +363,23 @@ def resample(x: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray | None:
     return y[:wanted].astype(np.float32)
 
 
-# --- limiter and normalisation -----------------------------------------------------------------
+# --- PCM files ---------------------------------------------------------------------------------
 
 
-def _sliding_min(values: np.ndarray, half: int) -> np.ndarray:
-    """Minimum over ``[n - half, n + half]`` (inside the array), in O(n) (van Herk/Gil-Werman)."""
-    if half <= 0 or len(values) == 0:
-        return values.copy()
-    width = 2 * half + 1
-    total = -(-(len(values) + 2 * half) // width) * width
-    padded = np.full(total, np.inf)
-    padded[half : half + len(values)] = values
-    rows = padded.reshape(-1, width)
-    prefix = np.minimum.accumulate(rows, axis=1).reshape(-1)
-    suffix = np.minimum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].reshape(-1)
-    n = len(values)
-    return np.minimum(suffix[:n], prefix[width - 1 : width - 1 + n])
+def read_wav(path: Path | str) -> tuple[np.ndarray, int]:
+    """(mono float samples, rate) of an integer PCM WAV file (channels averaged), whole.
 
-
-def _box_mean(values: np.ndarray, half: int) -> np.ndarray:
-    """Mean over ``[n - half, n + half]``, the ends extended with the edge values."""
-    if half <= 0 or len(values) == 0:
-        return values.copy()
-    padded = np.pad(values, half, mode="edge")
-    sums = np.concatenate([[0.0], np.cumsum(padded)])
-    return (sums[2 * half + 1 :] - sums[: -2 * half - 1]) / (2 * half + 1)
-
-
-def limiter_envelope(needed_db: np.ndarray, attack_db: float, release_blocks: float) -> np.ndarray:
-    """Gain (dB, ≤ 0) per block, never above ``needed_db`` there (nor, so that it can be
-    interpolated, above its neighbours' needs).
-
-    Ahead of a block that needs a cut the gain falls at ``attack_db`` per block (look-ahead);
-    after it the cut decays exponentially, by a factor e every ``release_blocks`` blocks
-    (deep cuts for clicks recover as fast as shallow ones). Both are closed forms over
-    running minima/maxima, so no per-sample loop: ``att[n] = min over k ≥ n of
-    needed[k] + (k − n)·attack`` and, with ``c = −needed`` and ``λ = 1/release``,
-    ``log(−rel[n]) = max over k ≤ n of log c[k] − (n − k)·λ``. Corners are then rounded.
+    ``AudioError`` when it is not a WAV the ``wave`` module reads (e.g. float WAV).
     """
-    n = len(needed_db)
-    if n == 0 or not (needed_db < 0).any():
-        return np.zeros(n)
-    index = np.arange(n, dtype=np.float64)
-    ahead = needed_db + index * attack_db
-    attacked = np.minimum.accumulate(ahead[::-1])[::-1] - index * attack_db
-    decay = 1.0 / max(release_blocks, 1e-9)
-    with np.errstate(divide="ignore"):
-        depth = np.log(np.maximum(-needed_db, 0.0))  # −inf where no cut is needed
-    released = -np.exp(np.maximum.accumulate(depth + index * decay) - index * decay)
-    envelope = np.minimum(np.minimum(released, attacked), 0.0)
-    envelope = _box_mean(_sliding_min(envelope, _SMOOTH_BLOCKS), _SMOOTH_BLOCKS)
-    return _sliding_min(envelope, 1)
-
-
-@dataclass(frozen=True)
-class Normalised:
-    """The normalised programme as 16-bit samples, and its measured loudness."""
-
-    samples: np.ndarray  # int16
-    loudness: Loudness
-    gain_db: float  # the linear gain applied (before limiting)
-    limited_db: float  # the deepest limiter gain reduction (≤ 0)
-
-
-def to_pcm16(x: np.ndarray) -> np.ndarray:
-    """Floats (full scale ±1) to 16-bit samples, rounded and clipped."""
-    return np.clip(np.rint(np.asarray(x, dtype=np.float32) * 32768.0), -32768, 32767).astype(
-        np.int16
-    )
-
-
-def from_pcm16(samples: np.ndarray) -> np.ndarray:
-    return np.asarray(samples, dtype=np.float32) / np.float32(32768.0)
+    source = WavSource(path)
+    chunks = list(source.chunks())
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    return samples, source.rate
 
 
 def measure(x: np.ndarray, rate: int) -> Loudness:
     """Integrated loudness and true peak of ``x`` (unrounded)."""
     return Loudness(integrated_loudness(x, rate), true_peak(x))
-
-
-def normalise(
-    x: np.ndarray, rate: int, target_lufs: float = -16.0, true_peak_db: float = -1.0
-) -> Normalised:
-    """``x`` (mono floats) brought to ``target_lufs`` with its true peak ≤ ``true_peak_db``.
-
-    The returned loudness is measured on the 16-bit samples and rounded to 0.1, like an
-    EBU R128 meter's display. A signal quieter than −69 LUFS is only converted.
-    """
-    x = np.asarray(x, dtype=np.float32)
-    block = block_size(rate)
-    energies = k_weighted_energies(x, rate, block)
-    hop = hop_size(rate)
-    measured = gated_loudness(_hop_energies(energies, rate, block), hop)
-    if not math.isfinite(measured) or measured < SILENCE_LUFS:
-        samples = to_pcm16(x)
-        peak = true_peak(from_pcm16(samples))
-        return Normalised(samples, Loudness(float("-inf"), _rounded(peak)), 0.0, 0.0)
-
-    ceiling = true_peak_db - PEAK_MARGIN_DB
-    peaks = block_peaks(x, block)
-    with np.errstate(divide="ignore"):
-        peaks_db = 20.0 * np.log10(peaks.astype(np.float64))
-    linear = target_lufs - measured
-    gain, envelope = _makeup(energies, peaks_db, linear, target_lufs, ceiling, rate, block)
-    samples = _apply(x, envelope, gain, block)
-    written = from_pcm16(samples)
-    peak = true_peak(written)
-    if peak > true_peak_db - PEAK_MARGIN_DB / 2:  # the gain ramps overshot: trim linearly
-        samples = to_pcm16(written * np.float32(10.0 ** ((ceiling - peak) / 20.0)))
-        written = from_pcm16(samples)
-        peak = true_peak(written)
-    loudness = integrated_loudness(written, rate)
-    if loudness < target_lufs - 0.5:
-        log.warning(
-            "programme loudness %.1f LUFS stays below the %.1f LUFS target: reaching it "
-            "would take more than %.0f dB of gain into the true-peak limiter",
-            loudness,
-            target_lufs,
-            _MAX_MAKEUP_DB,
-        )
-    return Normalised(
-        samples,
-        Loudness(_rounded(loudness), _rounded(peak)),
-        gain_db=gain,
-        limited_db=float(envelope.min()) if len(envelope) else 0.0,
-    )
-
-
-def _apply(x: np.ndarray, envelope_db: np.ndarray, gain_db: float, block: int) -> np.ndarray:
-    """``x`` times the gain and the limiter envelope (interpolated linearly between block
-    centres), as 16-bit samples; done in chunks to bound memory."""
-    centres = (np.arange(len(envelope_db)) + 0.5) * block - 0.5
-    gains = np.power(10.0, envelope_db / 20.0)
-    scale = np.float32(10.0 ** (gain_db / 20.0))
-    samples = np.empty(len(x), dtype=np.int16)
-    for start in range(0, len(x), _APPLY_CHUNK):
-        stop = min(start + _APPLY_CHUNK, len(x))
-        per_sample = np.interp(np.arange(start, stop), centres, gains).astype(np.float32)
-        samples[start:stop] = to_pcm16(x[start:stop] * (per_sample * scale))
-    return samples
-
-
-def _makeup(
-    energies: np.ndarray,
-    peaks_db: np.ndarray,
-    linear: float,
-    target_lufs: float,
-    ceiling: float,
-    rate: int,
-    block: int,
-) -> tuple[float, np.ndarray]:
-    """The gain (dB) and limiter envelope that bring the limited programme to the target.
-
-    Limiting only lowers loudness, so the gain lies between the plain linear gain and
-    that plus :data:`_MAX_MAKEUP_DB`; it is found by the secant method on the loudness of
-    the block energies weighted by the gain (K-weighting commutes with a gain this slow).
-    """
-    attack = ATTACK_DB_PER_S * block / rate
-    release = RELEASE_S * rate / block
-    highest = linear + _MAX_MAKEUP_DB
-    hop = hop_size(rate)
-
-    def attempt(gain: float) -> tuple[float, np.ndarray]:
-        envelope = limiter_envelope(np.minimum(ceiling - gain - peaks_db, 0.0), attack, release)
-        weights = np.power(10.0, (gain + envelope[: len(energies)]) / 10.0)
-        return gated_loudness(_hop_energies(energies * weights, rate, block), hop), envelope
-
-    gain = linear
-    reached, envelope = attempt(gain)
-    previous: tuple[float, float] | None = None
-    for _ in range(8):
-        error = target_lufs - reached
-        if abs(error) <= _TOLERANCE_LU or (gain >= highest and error > 0):
-            break
-        slope = 1.0
-        if previous is not None and gain != previous[0]:
-            slope = min(1.0, max(0.05, (reached - previous[1]) / (gain - previous[0])))
-        previous = (gain, reached)
-        gain = min(highest, max(linear, gain + error / slope))
-        reached, envelope = attempt(gain)
-    return gain, envelope
-
-
-def _rounded(value: float) -> float:
-    return round(value, 1) if math.isfinite(value) else value
-
-
-# --- PCM files ---------------------------------------------------------------------------------
-
-
-def read_wav(path: Path | str) -> tuple[np.ndarray, int]:
-    """(mono float samples, rate) of an integer PCM WAV file (channels averaged).
-
-    ``AudioError`` when it is not a WAV the ``wave`` module reads (e.g. float WAV).
-    """
-    with open_wav(path) as wav:
-        channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-        data = wav.readframes(wav.getnframes())
-    if width == 1:
-        ints = np.frombuffer(data, dtype=np.uint8).astype(np.float32) - 128.0
-    elif width == 2:
-        ints = np.frombuffer(data, dtype="<i2").astype(np.float32)
-    elif width == 3:
-        raw = np.frombuffer(data[: len(data) // 3 * 3], dtype=np.uint8).reshape(-1, 3)
-        joined = raw[:, 0].astype(np.int32) | raw[:, 1].astype(np.int32) << 8
-        joined |= raw[:, 2].astype(np.int8).astype(np.int32) << 16
-        ints = joined.astype(np.float32)
-    elif width == 4:
-        ints = np.frombuffer(data, dtype="<i4").astype(np.float32)
-    else:
-        raise AudioError(f"{path}: unsupported WAV sample width {width}")
-    scaled = ints / np.float32(2.0 ** (8 * width - 1))
-    if channels > 1:
-        scaled = scaled[: len(scaled) // channels * channels].reshape(-1, channels).mean(axis=1)
-    return scaled.astype(np.float32, copy=False), rate
 
 
 def load_mono(path: Path | str, rate: int) -> np.ndarray:
@@ -524,13 +397,3 @@ def load_mono(path: Path | str, rate: int) -> np.ndarray:
             if resampled is not None:
                 return resampled
     return from_pcm16(np.frombuffer(decode_pcm16(path, rate), dtype="<i2"))
-
-
-def write_wav(path: Path | str, samples: np.ndarray, rate: int) -> None:
-    """Write 16-bit mono ``samples`` to ``path`` as a PCM WAV, atomically."""
-    data = np.asarray(samples, dtype="<i2").tobytes()
-    with atomic_path(Path(path)) as tmp, wave.open(str(tmp), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(data)

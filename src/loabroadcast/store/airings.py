@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, delete, exc, func, select, update
+from sqlalchemy import Engine, delete, event, exc, func, select, update
 
 from ..domain import Airing, AiringStatus
 from ..errors import Conflict, StoreError, first_line
@@ -18,6 +19,7 @@ from .models import (
     DaemonStateRow,
     JournalMarkRow,
     MessageRow,
+    MessageVersionRow,
     PlanState,
     PlayRequestRow,
 )
@@ -29,6 +31,35 @@ SETTLED = {
     AiringStatus.INTERRUPTED,
     AiringStatus.MISSED,
 }
+
+
+@event.listens_for(AiringRow, "before_insert")
+def _point_to_the_version(_mapper, connection, target: AiringRow) -> None:
+    """Every as-run row points to the message version that airs (and a play-now's to its
+    request), read in the transaction of its own insert: a claim, a missed item, a row
+    written back later alike. A row given its version keeps it."""
+    if target.message_version_id is None and target.message_id is not None:
+        target.message_version_id = connection.scalar(
+            select(MessageVersionRow.id)
+            .join(MessageRow, MessageRow.id == MessageVersionRow.message_id)
+            .where(MessageRow.id == target.message_id)
+            .where(MessageVersionRow.number == MessageRow.approved_version)
+        )
+    if target.play_request_id is None:
+        request = play_request_of(target.occurrence_key or "")
+        if request is not None:
+            target.play_request_id = connection.scalar(
+                select(PlayRequestRow.id).where(PlayRequestRow.id == request)
+            )
+
+
+_PLAY_NOW = re.compile(r"(?:^|/)play-now/(\d+)/")
+
+
+def play_request_of(key: str) -> int | None:
+    """The play-now request an occurrence key names (``…play-now/ID/MESSAGE``), if any."""
+    found = _PLAY_NOW.search(key)
+    return int(found[1]) if found else None
 
 
 def occurrence_key(slot: str, day: date, message_id: int, attempt: int = 0) -> str:
@@ -306,11 +337,14 @@ def _dead_here(instance: str) -> bool:
 
 def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
     """The as-run log of a station day (local), oldest first; all days when ``day`` is None;
-    only rows matching ``where`` when given."""
+    only rows matching ``where`` when given. Each with the version that aired (number,
+    who made and approved it) and who ordered a play-now."""
     with db.read_session(engine) as s:
         query = (
-            select(AiringRow, MessageRow.title)
+            select(AiringRow, MessageRow.title, MessageVersionRow, PlayRequestRow.requested_by)
             .join(MessageRow, MessageRow.id == AiringRow.message_id)
+            .outerjoin(MessageVersionRow, MessageVersionRow.id == AiringRow.message_version_id)
+            .outerjoin(PlayRequestRow, PlayRequestRow.id == AiringRow.play_request_id)
             .where(*where)
             .order_by(func.coalesce(AiringRow.started_at, AiringRow.scheduled_at), AiringRow.id)
         )
@@ -319,7 +353,7 @@ def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
             query = query.where(AiringRow.scheduled_at >= start).where(
                 AiringRow.scheduled_at < start + timedelta(days=1)
             )
-        return [repo.to_airing(row, title) for row, title in s.execute(query)]
+        return [repo.to_airing(*found) for found in s.execute(query)]
 
 
 def daemon_rows(engine: Engine) -> list[DaemonStateRow]:
@@ -351,7 +385,37 @@ def _verdict(s, data: dict) -> str:
     return OURS if owner == data["instance"] else TAKEN
 
 
-_CLAIM_FIELDS = ("message_id", "slot_code", "occurrence_date", "scheduled_at", "blocks")
+# the version and the play-now request are the ones the player read when it claimed (the
+# insert listener fills them in only when the journal line has none)
+_CLAIM_FIELDS = (
+    "message_id",
+    "slot_code",
+    "occurrence_date",
+    "scheduled_at",
+    "blocks",
+    "message_version_id",
+    "play_request_id",
+)
+
+
+_LINKS = {"message_version_id": MessageVersionRow, "play_request_id": PlayRequestRow}
+
+
+def _columns(s, data: dict) -> dict:
+    """The claim's columns of a journal line; a version or request it names that the
+    database does not hold (a restored backup) is left to the insert listener rather than
+    stopping the journal at a foreign key."""
+    columns = {k: data.get(k) for k in _CLAIM_FIELDS}
+    return columns | dict.fromkeys(_unknown_links(s, columns))
+
+
+def _unknown_links(s, values: dict) -> list[str]:
+    """The links of ``values`` to rows the database does not hold."""
+    return [
+        name
+        for name, row in _LINKS.items()
+        if values.get(name) is not None and s.get(row, values[name]) is None
+    ]
 
 
 def _apply_claim(s, data: dict) -> str:
@@ -369,7 +433,7 @@ def _apply_claim(s, data: dict) -> str:
             status=AiringStatus.CLAIMED.value,
             claimed_by=data["instance"],
             created_at=data["now"],
-            **{k: data.get(k) for k in _CLAIM_FIELDS},
+            **_columns(s, data),
         )
     )
     s.flush()  # a concurrent claim of another daemon fails here (unique key): TAKEN
@@ -387,7 +451,7 @@ def _apply_missed(s, data: dict) -> None:
             claimed_by=data["instance"],
             created_at=data["now"],
             error=data.get("error"),
-            **{k: data.get(k) for k in _CLAIM_FIELDS},
+            **_columns(s, data),
         )
     )
 
@@ -396,6 +460,8 @@ def _apply_update(s, data: dict) -> None:
     values = dict(data["values"])
     if "status" in values:
         values["status"] = AiringStatus(values["status"]).value
+    for name in _unknown_links(s, values):
+        del values[name]
     key, instance = data["key"], data["instance"]
     alternative = duplicate_key(key, instance)
     changed = s.execute(
@@ -418,7 +484,6 @@ def _apply_update(s, data: dict) -> None:
             station=claim.get("station") or "",
             claimed_by=instance,
             created_at=_parsed(claim)["now"],
-            **{k: _parsed(claim).get(k) for k in _CLAIM_FIELDS},
-            **{"status": AiringStatus.PLAYING.value, **values},
+            **(_columns(s, _parsed(claim)) | {"status": AiringStatus.PLAYING.value} | values),
         )
     )

@@ -86,5 +86,5 @@ def _db_errors() -> Iterator[None]:
             f"the change conflicts with the data (another user may have made it first): "
             f"{first_line(err.orig or err)}"
         ) from err
-    except exc.OperationalError as err:
+    except exc.DBAPIError as err:  # operational (locked, disk full, gone), data, internal
         raise StoreError(f"database error: {first_line(err.orig or err)}") from err

@@ -79,6 +79,23 @@ class SlotRow(Base):
     start: Mapped[str] = mapped_column(String(8))
     end: Mapped[str] = mapped_column(String(8))
     weekdays: Mapped[str] = mapped_column(String(7), default="0123456")
+    on_day: Mapped[date | None] = mapped_column(Date)  # a one-off session (calendar extra)
+
+
+class CalendarEntryRow(Base):
+    """The officer's calendar: a quiet range (kind ``off``: ``slots`` comma-joined codes,
+    empty for all) or a one-off session (kind ``extra``: its dated slot is ``slot_id``)."""
+
+    __tablename__ = "calendar_entries"
+    __table_args__ = (UniqueConstraint("slot_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    slots: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class MessageBlockRow(Base):
@@ -119,8 +136,10 @@ class MessageRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
-    # sha256 of the recording (``audio_path``) as it was when the message was approved
-    recording_sha256: Mapped[str | None] = mapped_column(String(64))
+    # the working copy is version ``version``; ``approved_version`` airs (message_versions,
+    # whose ``recording_sha256`` is the sha256 of each version's recording)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    approved_version: Mapped[int | None] = mapped_column(Integer)
     # why the daemon refused to air it (a changed recording), None when nothing is wrong
     flagged: Mapped[str | None] = mapped_column(Text)
 
@@ -147,6 +166,7 @@ class RenderRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int | None] = mapped_column(Integer)  # of the message, rendered
 
 
 class AiringRow(Base):
@@ -171,6 +191,9 @@ class AiringRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the approved version when claimed (filled by store.airings), the play-now request
+    message_version_id: Mapped[int | None] = mapped_column(ForeignKey("message_versions.id"))
+    play_request_id: Mapped[int | None] = mapped_column(ForeignKey("play_requests.id"))
     underruns: Mapped[int | None] = mapped_column(Integer)  # the card ran dry this often
 
 
@@ -215,3 +238,49 @@ class PlayRequestRow(Base):
     picked_by: Mapped[str | None] = mapped_column(String(200))
     picked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MessageVersionRow(Base):
+    """A frozen version of a message: made by an add or an edit, approved at most once."""
+
+    __tablename__ = "message_versions"
+    __table_args__ = (UniqueConstraint("message_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    audio_path: Mapped[str | None] = mapped_column(Text)
+    recording_sha256: Mapped[str | None] = mapped_column(String(64))
+    all_blocks: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocks: Mapped[str] = mapped_column(Text, default="")  # codes, comma-joined
+    slots: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    repeat: Mapped[int] = mapped_column(Integer, default=1)
+    max_airings: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(300))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejected_by: Mapped[str | None] = mapped_column(String(100))
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejected_reason: Mapped[str | None] = mapped_column(Text)
+    render_sha256: Mapped[str | None] = mapped_column(String(64))  # the audio approved
+
+
+class AuditRow(Base):
+    """The audit trail, append-only: the database refuses UPDATE and DELETE (triggers of
+    migration 0017). ``before``/``after``: JSON of the changed fields."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    command: Mapped[str] = mapped_column(String(100))
+    object: Mapped[str] = mapped_column(String(200), index=True)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

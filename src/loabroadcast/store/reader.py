@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -98,7 +98,7 @@ class Reader:
         if not self._qmark:
             sql = sql.replace("?", "%s")
         if self.dialect == "sqlite":  # stored as SQLAlchemy stores them: ISO text
-            params = [p.isoformat() if type(p) is date else p for p in params]
+            params = [_sqlite_value(p) for p in params]
         cur = self._conn.cursor()
         try:
             cur.execute(sql, tuple(params))
@@ -114,6 +114,19 @@ class Reader:
         else:
             sql = "SELECT 1 FROM information_schema.tables WHERE table_name = ?"
         return bool(self.rows(sql, (name,)))
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A parameter as SQLAlchemy stores it on SQLite: dates as ISO text, aware instants
+    as naive UTC text with microseconds (``models.UTCDateTime``), so text order is time
+    order."""
+    if type(value) is date:
+        return value.isoformat()
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in a query; pass an aware datetime")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
 
 
 def sqlite_file(url: str) -> Path | None:

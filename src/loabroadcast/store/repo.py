@@ -21,6 +21,7 @@ from .models import (
     AiringRow,
     BlockRow,
     MessageRow,
+    MessageVersionRow,
     PlanState,
     RenderRow,
     SlotRow,
@@ -59,7 +60,7 @@ def block_by_code(session: Session, code: str) -> BlockRow | None:
 
 
 def to_slot(row: SlotRow) -> Slot:
-    return records.slot(row.code, row.name, row.start, row.end, row.weekdays)
+    return records.slot(row.code, row.name, row.start, row.end, row.weekdays, row.on_day)
 
 
 def slot_rows(session: Session) -> list[SlotRow]:
@@ -84,17 +85,35 @@ def all_block_codes(session: Session) -> tuple[str, ...]:
 
 
 def latest_renders(
-    session: Session, message_ids: Iterable[int] | None = None
+    session: Session, message_ids: Iterable[int] | None = None, version: int | None = None
 ) -> dict[int, RenderRow]:
+    """The newest render of each message (of its ``version`` when given)."""
     newest = select(func.max(RenderRow.id)).group_by(RenderRow.message_id)
+    if version is not None:
+        newest = newest.where(RenderRow.version == version)
     query = select(RenderRow).where(RenderRow.id.in_(newest))
     if message_ids is not None:
         query = query.where(RenderRow.message_id.in_(list(message_ids)))
     return {r.message_id: r for r in session.scalars(query)}
 
 
-def render_row(record: RenderRecord, created_at: datetime) -> RenderRow:
+def latest_version_renders(
+    session: Session, message_ids: Iterable[int]
+) -> dict[tuple[int, int | None], RenderRow]:
+    """The newest render of each version of the messages, by (message id, version)."""
+    ids = list(message_ids)
+    newest = (
+        select(func.max(RenderRow.id))
+        .where(RenderRow.message_id.in_(ids))
+        .group_by(RenderRow.message_id, RenderRow.version)
+    )
+    query = select(RenderRow).where(RenderRow.id.in_(newest))
+    return {(r.message_id, r.version): r for r in session.scalars(query)}
+
+
+def render_row(record: RenderRecord, created_at: datetime, version: int | None = None) -> RenderRow:
     return RenderRow(
+        version=version,
         message_id=record.message_id,
         key=record.key,
         path=str(record.path),
@@ -137,7 +156,12 @@ def played_counts(session: Session) -> dict[int, int]:
 # airings ------------------------------------------------------------------
 
 
-def to_airing(row: AiringRow, title: str | None = None) -> Airing:
+def to_airing(
+    row: AiringRow,
+    title: str | None = None,
+    version: MessageVersionRow | None = None,
+    requested_by: str | None = None,
+) -> Airing:
     return Airing(
         id=row.id,
         occurrence_key=row.occurrence_key,
@@ -152,6 +176,10 @@ def to_airing(row: AiringRow, title: str | None = None) -> Airing:
         sink=row.sink,
         render_sha256=row.render_sha256,
         error=row.error,
-        title=title,
+        title=version.title if version is not None else title,  # the title that aired
         underruns=row.underruns,
+        version=version.number if version is not None else None,
+        approved_by=version.approved_by if version is not None else None,
+        written_by=version.created_by if version is not None else None,
+        requested_by=requested_by,
     )

@@ -14,8 +14,8 @@ from ..errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0003_i10"
-KNOWN = ("0001", "0002", "0003_i10")
+HEAD = "0018"
+KNOWN = ("0001", "0002", "0014", "0017", "0018")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

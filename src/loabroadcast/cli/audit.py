@@ -1,0 +1,87 @@
+"""``loa audit``: who did what, when (the audit trail)."""
+
+from __future__ import annotations
+
+import click
+
+from ..i18n import _
+from .output import echo_json, shorten, table
+from .params import DATE, OBJECT
+
+VALUE_WIDTH = 40  # a long text is cut in the table; --json has all of it
+
+
+@click.command()
+@click.option("--from", "first", type=DATE, help="First station day (YYYY-MM-DD or dd/mm/yyyy).")
+@click.option("--until", type=DATE, help="Last station day (inclusive).")
+@click.option(
+    "--object",
+    "obj",
+    type=OBJECT,
+    help="Only this object: msg:12, block:K1, slot:sang, calendar:3, dict:HTX…",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def audit(app, first, until, obj, as_json) -> None:
+    """The audit trail: every change to the station, who made it and with which command.
+
+    Each line shows the changed fields, before → after. Nothing can change or remove
+    a line of it.
+
+    \b
+    loa audit --object msg:12
+    loa audit --from 2026-12-03 --until 2026-12-03 --json
+    """
+    from ..usecases.audit import AuditTrail
+
+    station = app.station()
+    entries = AuditTrail(station).entries(first, until, obj)
+    tz = station.tz
+    if as_json:
+        echo_json(
+            [
+                {
+                    "id": e.id,
+                    "at": e.at.astimezone(tz).isoformat(timespec="milliseconds"),
+                    "actor": e.actor,
+                    "command": e.command,
+                    "object": e.object,
+                    "before": e.before,
+                    "after": e.after,
+                }
+                for e in entries
+            ]
+        )
+        return
+    if not entries:
+        click.echo(_("nothing in the audit trail"))
+        return
+    rows = [
+        (e.at.astimezone(tz), e.actor, e.command, e.object, change(e.before, e.after))
+        for e in entries
+    ]
+    headers = [_("when"), _("who"), _("command"), _("object"), _("change")]
+    click.echo(table(headers, rows))
+
+
+def change(before: dict | None, after: dict | None) -> str:
+    """``field: old → new; …``; a created object lists what it holds, a removed one what
+    it held."""
+    if before is None:
+        return _("created: {fields}").format(fields=_fields(after or {}))
+    if after is None:
+        return _("removed: {fields}").format(fields=_fields(before))
+    keys = dict.fromkeys([*before, *after])
+    return "; ".join(f"{k}: {_value(before.get(k))} → {_value(after.get(k))}" for k in keys)
+
+
+def _fields(values: dict) -> str:
+    return ", ".join(f"{k}={_value(v)}" for k, v in values.items()) or "-"
+
+
+def _value(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        value = ",".join(str(v) for v in value)
+    return shorten(" ".join(str(value).split()), VALUE_WIDTH)

@@ -1,0 +1,119 @@
+"""A message draft checked and copied onto its row: title, text or recording, blocks,
+slots, dates, priority, repeats (moved here from ``services.Station``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain import parse as p
+from ..drafts import MessageDraft
+from ..errors import InvalidInput
+from ..i18n import N_
+from ..recordings import take_in
+from ..store import repo
+from ..store.models import MessageRow
+from ..userfiles import find_control
+from .base import StationContext
+from .stations import lookup
+
+MAX_TEXT_CHARS = 20_000
+
+
+class Applied:
+    """What copying a draft did: text warnings, and the sha256 of a new recording."""
+
+    def __init__(self, warnings: tuple[str, ...] = (), recording_sha256: str | None = None):
+        self.warnings = warnings
+        self.recording_sha256 = recording_sha256
+
+
+def apply(ctx: StationContext, s, row: MessageRow, d: MessageDraft, creating: bool) -> Applied:
+    """Copy the given fields of ``d`` onto ``row``, validating each."""
+    done = Applied()
+    if d.title is not None:
+        title = p.nfc(d.title).strip()
+        if not title:
+            raise InvalidInput("--title is empty")
+        row.title = title
+    if d.text is not None:
+        row.text = check_text(ctx, d.text)
+        row.audio_path = None
+        row.audio_duration_s = None
+        done.warnings = ctx.text_warnings(row.text)
+    if d.audio is not None:
+        row.audio_path, row.audio_duration_s, done.recording_sha256 = store_audio(ctx, d.audio)
+        row.text = None
+    if d.blocks is not None:
+        if [b.lower() for b in d.blocks] == ["all"]:
+            row.all_blocks = True
+            row.blocks = []
+        else:
+            row.all_blocks = False
+            row.blocks = [lookup(s, repo.block_by_code, c, "block") for c in d.blocks]
+    if d.slots is not None:
+        row.slots = [lookup(s, repo.slot_by_code, c, "slot") for c in d.slots]
+    if d.priority is not None:
+        row.priority = int(d.priority)
+    if d.repeat is not None:
+        if not 1 <= d.repeat <= 10:
+            raise InvalidInput("--repeat must be between 1 and 10")
+        row.repeat = d.repeat
+    if d.max_airings is not None:
+        if d.max_airings < 1:
+            raise InvalidInput("--max-airings must be at least 1")
+        row.max_airings = d.max_airings
+    if d.valid_from is not None:
+        row.valid_from = d.valid_from
+    if d.valid_until is not None:
+        row.valid_until = d.valid_until
+    if row.valid_from and row.valid_until and row.valid_until < row.valid_from:
+        raise InvalidInput(
+            f"--until {row.valid_until:%d/%m/%Y} is before --from {row.valid_from:%d/%m/%Y}"
+        )
+    if creating and row.valid_until and row.valid_until < ctx.today():
+        raise InvalidInput(f"--until {row.valid_until:%d/%m/%Y} is already past")
+    if d.category is not None:
+        row.category = p.nfc(d.category).strip() or None
+    if d.source is not None:
+        row.source = p.nfc(d.source).strip() or None
+    return done
+
+
+def check_text(ctx: StationContext, text: str) -> str:
+    text = p.nfc(text).strip()
+    if not text:
+        raise InvalidInput("the message text is empty")
+    found = find_control(text)
+    if found is not None:
+        line, column, char = found
+        raise InvalidInput(
+            N_(
+                "the message text holds a control character ({code}) at line {line}, "
+                "column {column}: only text, newlines and tabs can be read aloud"
+            ),
+            code=f"U+{ord(char):04X}",
+            line=line,
+            column=column,
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(
+            f"the message text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
+        )
+    from ..text.normalize import normalize
+
+    spoken = normalize(text, ctx.user_dictionary()).text
+    if not spoken.strip(" .,;:!?-\n"):
+        raise InvalidInput("the message text has nothing to read aloud")
+    if len(spoken) > MAX_TEXT_CHARS:
+        raise InvalidInput(
+            f"read aloud, the text has {len(spoken):,} characters (numbers and abbreviations "
+            f"spelled out); the limit is {MAX_TEXT_CHARS:,}: split it into two messages"
+        )
+    return text
+
+
+def store_audio(ctx: StationContext, source: Path) -> tuple[str, float, str]:
+    """Copy a recorded announcement into the station folder (read once, hashed on the way,
+    bounded memory); returns (path, seconds, sha256)."""
+    path, seconds, digest = take_in(source, ctx.settings.home / "recordings")
+    return str(path), seconds, digest

@@ -1,0 +1,419 @@
+"""Announcements from draft to approval, with their versions and audit rows.
+
+Every add or edit that changes a message makes a new version (``domain.versions``);
+approving approves the newest and makes it the one that airs. A message edited after
+approval is a draft again but airs its approved version until the edit is approved (or
+rejected: then the approved version airs on, and the working copy goes back to it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from ..domain import Message, MessageStatus, Priority
+from ..domain import parse as p
+from ..domain.audit import find_approver
+from ..domain.versions import MessageVersion
+from ..drafts import MessageDraft, Saved
+from ..errors import Conflict, InvalidInput, LoaError, NotFound
+from ..i18n import N_, _
+from ..store import db, repo, versions
+from ..store.models import BlockRow, MessageRow, SlotRow
+from . import drafting
+from .base import StationContext
+from .work import Actor, UnitOfWork
+
+
+class Messages:
+    """The messages of one station."""
+
+    def __init__(self, ctx: StationContext):
+        self.ctx = ctx
+
+    # writing ------------------------------------------------------------------
+
+    def add(self, draft: MessageDraft) -> Saved:
+        if not draft.title or not p.nfc(draft.title).strip():
+            raise InvalidInput("--title is empty")
+        if (draft.text is None) == (draft.audio is None):
+            raise InvalidInput("give the message either a text or an audio file")
+        if not draft.blocks:
+            raise InvalidInput("--blocks is required (block codes, or 'all')")
+        if not draft.slots:
+            raise InvalidInput("--slots is required (slot codes)")
+        draft = replace(
+            draft,
+            priority=draft.priority or Priority.NORMAL,
+            repeat=1 if draft.repeat is None else draft.repeat,
+        )
+        with self.ctx.work("msg add", draft.by) as uow:
+            s, now = uow.session, uow.now
+            row = MessageRow(
+                status=MessageStatus.DRAFT.value,
+                created_at=now,
+                created_by=uow.actor.name,
+                updated_at=now,
+            )
+            done = drafting.apply(self.ctx, s, row, draft, creating=True)
+            s.add(row)
+            s.flush()
+            versions.snapshot(
+                s, row, by=uow.actor.name, now=now, recording_sha256=done.recording_sha256
+            )
+            uow.record(f"msg:{row.id}", None, state(row, done.recording_sha256))
+            return Saved(self._message(s, row), done.warnings)
+
+    def edit(self, message_id: int, draft: MessageDraft) -> Saved:
+        with self.ctx.work("msg edit", draft.by) as uow:
+            s = uow.session
+            row = self._row(s, message_id)
+            if row.status in (MessageStatus.CANCELLED, MessageStatus.EXPIRED):
+                raise Conflict(f"message {message_id} is {row.status}; it cannot be edited")
+            if draft.text is not None and draft.audio is not None:
+                raise InvalidInput("give either a text or an audio file, not both")
+            before = state(row)
+            previous = versions.get(s, row.id, row.version)
+            done = drafting.apply(self.ctx, s, row, draft, creating=False)
+            sha = done.recording_sha256
+            if sha is None and previous is not None and previous.audio_path == row.audio_path:
+                sha = previous.recording_sha256
+            if content(state(row, sha)) == content(before | _sha(previous)):
+                s.expire(row)  # nothing changed: no new version, no audit row
+                row = self._row(s, message_id)
+                note = _("nothing changed in message {id}").format(id=message_id)
+                return Saved(self._message(s, row), done.warnings, (note,))
+            row.updated_at = uow.now
+            notes = self._back_to_draft(row)
+            versions.snapshot(s, row, by=uow.actor.name, now=uow.now, recording_sha256=sha)
+            if row.approved_version is not None and row.status == MessageStatus.DRAFT.value:
+                notes += (
+                    _(
+                        "message {id} keeps airing version {approved} until version {new} "
+                        "is approved"
+                    ).format(id=message_id, approved=row.approved_version, new=row.version),
+                )
+            uow.record(f"msg:{message_id}", before | _sha(previous), state(row, sha))
+            return Saved(self._message(s, row), done.warnings, notes)
+
+    def _back_to_draft(self, row: MessageRow) -> tuple[str, ...]:
+        if row.status == MessageStatus.DRAFT.value:
+            return ()
+        was = row.status
+        row.status = MessageStatus.DRAFT.value
+        row.rejected_reason = None
+        if was == MessageStatus.APPROVED.value:
+            return ()  # the approved version airs on: said by the caller
+        return (f"message {row.id} was {was}; it is a draft again",)
+
+    def approve(self, message_id: int, by: str | None = None) -> Saved:
+        actor = self.ctx.actor.named(by)
+        actor = replace(actor, name=self.approver(actor))  # as [roles] spells it
+        approver = actor.name
+        with self.ctx.work("msg approve", actor=actor) as uow:
+            s = uow.session
+            row = self._row(s, message_id)
+            if row.status == MessageStatus.APPROVED.value:
+                return Saved(
+                    self._message(s, row), (), (f"message {message_id} is already approved",)
+                )
+            before = state(row)
+            approve_row(self.ctx, uow, row, approver)
+            uow.record(f"msg:{message_id}", before, state(row))
+            warnings = self.ctx.text_warnings(row.text) if row.text else ()
+            saved = Saved(self._message(s, row), warnings)
+        if not self.ctx.settings.speech.render_on_approve:
+            return saved
+        from ..rendering import Renderer
+
+        try:
+            record = Renderer(self.ctx).render(saved.message)
+        except LoaError as err:
+            note = f"audio not rendered yet ({err}); `loa render` or the daemon will retry"
+            return replace(saved, notes=(note,))
+        engine = record.engine + (" (fallback)" if record.fallback else "")
+        return replace(saved, notes=(f"rendered {record.duration_s:.1f} s of audio with {engine}",))
+
+    def approver(self, actor: Actor) -> str:
+        """The name an approval is recorded under; with ``[roles] approvers`` set, only
+        one of them, named with ``--by``."""
+        approvers = self.ctx.settings.roles.approvers
+        if not approvers:
+            return actor.name
+        names = ", ".join(approvers)
+        if not actor.given:
+            raise Conflict(
+                N_("only an approver can approve: give --by NAME, one of {names}"), names=names
+            )
+        found = find_approver(actor.name, approvers)
+        if found is None:
+            raise Conflict(
+                N_("{name} is not an approver ([roles] approvers: {names})"),
+                name=actor.name,
+                names=names,
+            )
+        return found
+
+    def reject(self, message_id: int, reason: str, by: str | None = None) -> Saved:
+        reason = p.nfc(reason).strip()
+        if not reason:
+            raise InvalidInput("--reason is empty")
+        with self.ctx.work("msg reject", by) as uow:
+            s = uow.session
+            row = self._row(s, message_id)
+            if row.status not in (MessageStatus.DRAFT.value, MessageStatus.APPROVED.value):
+                raise Conflict(f"message {message_id} is {row.status}; it cannot be rejected")
+            before = state(row)
+            version = versions.get(s, row.id, row.version)
+            if version is not None:
+                version.rejected_by, version.rejected_at = uow.actor.name, uow.now
+                version.rejected_reason = reason
+            notes: tuple[str, ...] = ()
+            if row.status == MessageStatus.DRAFT.value and row.approved_version not in (
+                None,
+                row.version,
+            ):
+                rejected = row.version
+                self._restore(s, row, versions.get(s, row.id, row.approved_version))
+                notes = (
+                    _(
+                        "version {rejected} of message {id} is rejected; version {approved} airs on"
+                    ).format(rejected=rejected, id=message_id, approved=row.approved_version),
+                )
+            else:
+                row.status = MessageStatus.REJECTED.value
+                row.rejected_reason = reason
+                row.approved_at = None
+                row.approved_by = None
+                row.approved_version = None
+            uow.record(f"msg:{message_id}", before, state(row) | {"rejected": reason})
+            return Saved(self._message(s, row), (), notes)
+
+    def _restore(self, s, row: MessageRow, v) -> None:
+        """The working copy back to version ``v`` (approved, airing)."""
+        if row.audio_path != v.audio_path and v.audio_path:
+            from ..speech.audio import probe_duration
+
+            row.audio_duration_s = probe_duration(v.audio_path)
+        for name in (
+            "title",
+            "text",
+            "audio_path",
+            "all_blocks",
+            "valid_from",
+            "valid_until",
+            "priority",
+            "repeat",
+            "max_airings",
+            "category",
+            "source",
+        ):
+            setattr(row, name, getattr(v, name))
+        codes = [c for c in v.blocks.split(",") if c]
+        row.blocks = list(s.scalars(select(BlockRow).where(BlockRow.code.in_(codes))))
+        codes = [c for c in v.slots.split(",") if c]
+        row.slots = list(s.scalars(select(SlotRow).where(SlotRow.code.in_(codes))))
+        row.status = MessageStatus.APPROVED.value
+        row.version = v.number
+        row.updated_at = self.ctx.now()
+
+    def cancel(self, message_id: int, by: str | None = None) -> Message:
+        with self.ctx.work("msg cancel", by) as uow:
+            s = uow.session
+            row = self._row(s, message_id)
+            if row.status == MessageStatus.CANCELLED.value:
+                raise Conflict(f"message {message_id} is already cancelled")
+            before = state(row)
+            row.status = MessageStatus.CANCELLED.value
+            uow.record(f"msg:{message_id}", before, state(row))
+            return self._message(s, row)
+
+    def expire(self) -> int:
+        """Mark messages whose last day has passed (and their approved version's) as
+        expired."""
+        today = self.ctx.today()
+        with self.ctx.work("expire") as uow:
+            s = uow.session
+            rows = s.scalars(
+                select(MessageRow)
+                .where(MessageRow.status.in_(versions.AIRING_STATUSES))
+                .where(MessageRow.valid_until < today)
+            ).all()
+            expired = 0
+            for row in rows:
+                airing = versions.get(s, row.id, row.approved_version)
+                if (
+                    row.status == MessageStatus.DRAFT.value
+                    and airing is not None
+                    and (airing.valid_until is None or airing.valid_until >= today)
+                ):
+                    continue  # the approved version still airs
+                before = state(row)
+                row.status = MessageStatus.EXPIRED.value
+                uow.record(f"msg:{row.id}", before, state(row))
+                expired += 1
+            return expired
+
+    def flag(self, message_id: int, reason: str) -> None:
+        """Mark a message whose approved version the daemon refused to air (a changed
+        recording); approving a version of it again clears the flag."""
+        with self.ctx.work("flag") as uow:
+            row = self._row(uow.session, message_id)
+            if row.flagged == reason:
+                return
+            uow.record(
+                f"msg:{message_id}", {"flagged": row.flagged}, {"flagged": reason}, plan=False
+            )
+            row.flagged = reason
+
+    # reading ------------------------------------------------------------------
+
+    def flagged(self) -> list[tuple[int, str, str]]:
+        """(id, title, reason) of messages on air whose approved version the daemon
+        refused to air."""
+        with db.read_session(self.ctx.engine) as s:
+            rows = s.execute(
+                select(MessageRow.id, MessageRow.title, MessageRow.flagged)
+                .where(MessageRow.flagged.is_not(None))
+                .where(MessageRow.status.in_(versions.AIRING_STATUSES))
+                .order_by(MessageRow.id)
+            )
+            return [tuple(r) for r in rows]
+
+    def message(self, message_id: int) -> Message:
+        """The working copy (the newest version, approved or not)."""
+        with db.read_session(self.ctx.engine) as s:
+            return self._message(s, self._row(s, message_id))
+
+    def approved(self, message_id: int) -> Message | None:
+        """The version of ``message_id`` that airs (None when none does): what the player
+        renders and airs. ``NotFound`` for an unknown id."""
+        with db.read_session(self.ctx.engine) as s:
+            self._row(s, message_id)
+            return versions.approved_message(s, message_id)
+
+    def airing(self, message_id: int) -> tuple[int, Message] | None:
+        """(row id, message) of the version of ``message_id`` that airs; None when none
+        does. The id goes into the as-run row of the item that airs it."""
+        with db.read_session(self.ctx.engine) as s:
+            self._row(s, message_id)
+            return versions.approved_version(s, message_id)
+
+    def at_version(self, version_id: int) -> Message:
+        """Version ``version_id`` (an airing's ``message_version_id``) as a Message."""
+        with db.read_session(self.ctx.engine) as s:
+            found = versions.message_of(s, version_id)
+        if found is None:
+            raise NotFound(N_("no message version {id}"), id=version_id)
+        return found
+
+    def versions(self, message_id: int) -> list[MessageVersion]:
+        with db.read_session(self.ctx.engine) as s:
+            self._row(s, message_id)
+        return self.ctx.listings.versions(message_id)
+
+    # helpers --------------------------------------------------------------------
+
+    def _row(self, s, message_id: int) -> MessageRow:
+        row = s.get(MessageRow, message_id)
+        if row is None:
+            raise NotFound(f"no message {message_id}")
+        return row
+
+    def _message(self, s, row: MessageRow) -> Message:
+        return repo.to_message(row, repo.all_block_codes(s) if row.all_blocks else ())
+
+
+def approve_row(ctx: StationContext, uow: UnitOfWork, row: MessageRow, approver: str) -> None:
+    """Approve the working copy's version of draft ``row`` (it airs from now on)."""
+    message_id = row.id
+    if row.status == MessageStatus.REJECTED.value:
+        raise Conflict(
+            f"message {message_id} was rejected; edit it (it becomes a draft) and approve it again"
+        )
+    if row.status != MessageStatus.DRAFT.value:
+        raise Conflict(f"message {message_id} is {row.status}; it cannot be approved")
+    if row.valid_until and row.valid_until < ctx.today():
+        raise Conflict(
+            f"message {message_id} ended on {row.valid_until:%d/%m/%Y}; "
+            "change --until to approve it"
+        )
+    version = versions.get(uow.session, row.id, row.version)
+    if version is None:  # cannot be after migration 0017; say so rather than air unversioned
+        raise Conflict(N_("message {id} has no version to approve"), id=message_id)
+    if version.audio_path:
+        check_recording(message_id, version)
+    version.approved_by, version.approved_at = approver, uow.now
+    row.status = MessageStatus.APPROVED.value
+    row.approved_version = row.version
+    row.approved_at = uow.now
+    row.approved_by = approver
+    row.flagged = None  # a version approved anew: what the daemon refused airs no more
+
+
+def check_recording(message_id: int, version) -> None:
+    """Approval freezes the recording of the version approved: refuse one whose file
+    changed since it was added (its sha256 was taken while it was copied in)."""
+    from ..speech.audio import sha256_file
+
+    actual = sha256_file(version.audio_path)
+    if version.recording_sha256 is None:
+        version.recording_sha256 = actual  # added before its sha256 was kept: this one
+    elif actual != version.recording_sha256:
+        raise Conflict(
+            N_("message {id}: the recording {path} changed since it was added; add it again "
+               "with `loa msg edit {id} --audio FILE`"),
+            id=message_id,
+            path=version.audio_path,
+        )  # fmt: skip
+
+
+# The fields of a message the audit trail follows (``state``); ``content`` ones make a
+# new version when they change.
+CONTENT = (
+    "title",
+    "text",
+    "recording",
+    "recording_sha256",
+    "blocks",
+    "slots",
+    "valid_from",
+    "valid_until",
+    "priority",
+    "repeat",
+    "max_airings",
+    "category",
+    "source",
+)
+
+
+def state(row: MessageRow, recording_sha256: str | None = None) -> dict:
+    """What the audit trail keeps of a message: its content and where it stands."""
+    return {
+        "title": row.title,
+        "text": row.text,
+        "recording": row.audio_path,
+        "recording_sha256": recording_sha256 if row.audio_path else None,
+        "blocks": "all" if row.all_blocks else versions.block_codes(row),
+        "slots": versions.slot_codes(row),
+        "valid_from": row.valid_from,
+        "valid_until": row.valid_until,
+        "priority": Priority(row.priority).label,
+        "repeat": row.repeat,
+        "max_airings": row.max_airings,
+        "category": row.category,
+        "source": row.source,
+        "status": row.status,
+        "version": row.version,
+        "approved_version": row.approved_version,
+        "approved_by": row.approved_by,
+    }
+
+
+def content(values: dict) -> dict:
+    return {k: values.get(k) for k in CONTENT}
+
+
+def _sha(version) -> dict:
+    return {"recording_sha256": version.recording_sha256 if version is not None else None}
