@@ -133,8 +133,9 @@ def test_a_claim_held_by_another_daemon_is_taken(station, mid, tmp_path):
         j.open()
     a = claim(first, KEY, "d1", mid)
     b = claim(second, KEY, "d2", mid)
-    wa, wb = writer_for(station, first, "d1"), writer_for(station, second, "d2")
+    wa = writer_for(station, first, "d1")
     assert first.wait_verdict(a, 10) == OURS
+    wb = writer_for(station, second, "d2")  # d1's claim is in: d2's comes second
     assert second.wait_verdict(b, 10) == TAKEN
     wa.close()
     wb.close()
