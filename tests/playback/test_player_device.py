@@ -38,6 +38,15 @@ def test_device_vanishing_fails_the_item_and_the_next_one_plays(throwaway_pulse,
         station.approve(mid)
     sink = DeviceSink()
     sink.open()
+    back = threading.Event()  # the card is there (cleared while it is gone)
+    back.set()
+    open_stream = sink.open_stream
+
+    def open_when_back(rate):  # the next item's stream waits for the card to come back
+        back.wait(20)
+        return open_stream(rate)
+
+    sink.open_stream = open_when_back
     rig = make_rig(station, SystemClock(), sink=sink, instance="device-test",
                    zones=RecordingZones(channels=2), preroll_s=0.0, postroll_s=0.0)  # fmt: skip
     player = rig.player
@@ -48,10 +57,12 @@ def test_device_vanishing_fails_the_item_and_the_next_one_plays(throwaway_pulse,
         time.sleep(0.02)
     assert player.on_air.now_playing is not None, "the first item never went on air"
     time.sleep(0.5)
+    back.clear()
     throwaway_pulse.proc.kill()  # the sound card is gone
     while player.on_air.now_playing is not None and time.monotonic() < deadline + 5:
         time.sleep(0.02)
     throwaway_pulse.relaunch()  # ...and back before the next item
+    back.set()
     runner.join(30)
     rig.flush()
     rig.close()
