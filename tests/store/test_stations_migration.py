@@ -1,7 +1,7 @@
-"""Migration 0016_i16 on SQLite and PostgreSQL: a database of schema 0017, with rows in
-every table, becomes one station (the folder's code and name) with every row and id
-intact; going back gives the 0017 schema exactly, with the same rows; the audit trail
-stays append-only throughout."""
+"""Migration 0020 (issue 16's stations, after 0018) on SQLite and PostgreSQL: a database
+of schema 0018, with rows in every table, becomes one station (the folder's code and
+name) with every row and id intact; going back gives the 0018 schema exactly, with the
+same rows; the audit trail stays append-only throughout."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ import sqlalchemy as sa
 from loabroadcast.errors import Conflict
 from loabroadcast.services import MessageDraft, Station, folder_station, init_station
 from loabroadcast.store import db, schema
-from loabroadcast.store.airings import AsRun
+from loabroadcast.store.airings import AsRun, occurrence_key
+from loabroadcast.store.models import JournalMarkRow
 from loabroadcast.usecases.calendar import CalendarBook
 from loabroadcast.usecases.work import Actor
 
-TABLES_0017 = (
+TABLES_0018 = (
     "airings",
     "audit_log",
     "blocks",
     "calendar_entries",
     "daemon_state",
+    "journal_marks",
     "message_blocks",
     "message_slots",
     "message_versions",
@@ -76,7 +78,7 @@ def _schema(engine) -> dict:
     return found
 
 
-def _rows(engine, tables=TABLES_0017, without=("station_id",)) -> dict[str, list]:
+def _rows(engine, tables=TABLES_0018, without=("station_id",)) -> dict[str, list]:
     """Every row of each table (its columns but ``without``), in id order."""
     found = {}
     with engine.connect() as conn:
@@ -112,33 +114,35 @@ def _a_busy_station(settings, clock) -> None:
     st.cancel(ids[2])
     asrun = AsRun(st.engine, "Khe Sanh", "pc:1:x", station_id=st.station_id)
     asrun.heartbeat(clock.now(), host="pc", pid=1, sink="null", tick_s=10.0)
-    key = f"default/sang/{st.today().isoformat()}/{ids[1]}"
+    key = occurrence_key("sang", st.today(), ids[1])
     rid = asrun.claim(key, now=clock.now(), message_id=ids[1], slot_code="sang")
-    asrun.update(rid, status="played", started_at=clock.now(), ended_at=clock.now())
+    asrun.update(rid, status="played", started_at=clock.now(), ended_at=clock.now(), underruns=0)
+    with db.write_session(st.engine) as s:  # a daemon's journal written back up to line 7
+        s.add(JournalMarkRow(journal="a" * 32, seq=7, applied_at=clock.now()))
     st.play_now(ids[1], by="Trưởng thôn")
     st.close()
 
 
-def test_a_0017_database_becomes_one_station_with_every_row(settings, clock, db_kind):
+def test_a_0018_database_becomes_one_station_with_every_row(settings, clock, db_kind):
     settings = replace(settings, station_code="khe-sanh", station="Đài truyền thanh Khe Sanh")
     settings.home.mkdir(parents=True)
     engine = db.make_engine(settings.database_url)
-    _migrate(engine, "upgrade", "0017")
-    as_made = _schema(engine)  # what 0017 itself made
+    _migrate(engine, "upgrade", "0018")
+    as_made = _schema(engine)  # what 0018 itself made
     _migrate(engine, "upgrade", "head", folder_station(settings))
     _a_busy_station(settings, clock)
-    _migrate(engine, "downgrade", "0017")
+    _migrate(engine, "downgrade", "0018")
     assert _schema(engine) == as_made
     before = _rows(engine)
-    assert all(before[t] for t in TABLES_0017), [t for t in TABLES_0017 if not before[t]]
+    assert all(before[t] for t in TABLES_0018), [t for t in TABLES_0018 if not before[t]]
 
     _migrate(engine, "upgrade", "head", folder_station(settings))
     assert _rows(engine) == before
     with engine.connect() as conn:
         stations = conn.execute(sa.text("SELECT id, code, name FROM stations")).all()
         assert stations == [(1, "khe-sanh", "Đài truyền thanh Khe Sanh")]
-        for table in (*TABLES_0017, "message_stations"):
-            if table in ("message_blocks", "message_slots"):
+        for table in (*TABLES_0018, "message_stations"):
+            if table in ("message_blocks", "message_slots", "journal_marks"):
                 continue
             owners = conn.execute(sa.text(f"SELECT DISTINCT station_id FROM {table}")).all()
             assert owners == [(1,)], table
@@ -168,6 +172,6 @@ def test_going_back_refuses_a_district(pg_settings, clock):
     st.close()
     engine = db.make_engine(pg_settings.database_url)
     with pytest.raises(RuntimeError, match="holds 2 stations: it cannot go back"):
-        _migrate(engine, "downgrade", "0017")
+        _migrate(engine, "downgrade", "0018")
     assert schema.current_revision(engine) == schema.HEAD
     engine.dispose()

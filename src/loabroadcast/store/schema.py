@@ -14,8 +14,8 @@ from ..errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0016_i16"
-KNOWN = ("0001", "0002", "0014", "0017", "0016_i16")
+HEAD = "0020"
+KNOWN = ("0001", "0002", "0014", "0017", "0018", "0020")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

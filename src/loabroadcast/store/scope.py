@@ -42,9 +42,17 @@ RULES: dict[str, str] = {
 }
 
 #: tables with no station of their own: the stations themselves, link tables scoped by
-#: their ends, and bookkeeping
+#: their ends, and bookkeeping (a journal's mark: a journal is one station folder's, and
+#: its lines are written back to that station's rows)
 UNSCOPED = frozenset(
-    {"stations", "message_stations", "message_blocks", "message_slots", "alembic_version"}
+    {
+        "stations",
+        "message_stations",
+        "message_blocks",
+        "message_slots",
+        "alembic_version",
+        "journal_marks",
+    }
 )
 
 

@@ -95,6 +95,13 @@ def to_version(row: MessageVersionRow, airing: int | None) -> MessageVersion:
 def approved_message(session: Session, scope: Scope, message_id: int) -> Message | None:
     """The version of ``message_id`` that airs at the station, as a Message; None when
     none does (or the message is not sent there)."""
+    found = approved_version(session, scope, message_id)
+    return None if found is None else found[1]
+
+
+def approved_version(session: Session, scope: Scope, message_id: int) -> tuple[int, Message] | None:
+    """(row id, Message) of the version of ``message_id`` that airs at the station; None
+    when none does (or the message is not sent there)."""
     found = session.execute(
         select(MessageVersionRow, MessageRow.approved_version)
         .join(MessageRow, MessageRow.id == MessageVersionRow.message_id)
@@ -104,7 +111,7 @@ def approved_message(session: Session, scope: Scope, message_id: int) -> Message
     ).first()
     if found is None:
         return None
-    return _message(session, scope, *found)
+    return found[0].id, _message(session, scope, *found)
 
 
 def message_of(session: Session, scope: Scope, version_id: int) -> Message | None:

@@ -39,7 +39,8 @@ from ..store import report_reads as reads
 from ..store.reader import Reader
 from ..store.stations import StationRef
 
-PLAY_NOW_KEY = "/play-now/"  # occurrence keys of play-now airings: STATION/play-now/REQ/MSG
+# occurrence keys of play-now airings: play-now/REQ/MSG (before schema 0018: STATION/play-…)
+PLAY_NOW_KEY = "play-now/"
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def district_log(reports: Reports, period: Period) -> PeriodLog:
 def _request_id(key: str) -> int | None:
     """The play-now request an airing answered, from its occurrence key."""
     head, found, rest = key.rpartition(PLAY_NOW_KEY)
-    if not found:
+    if not found or (head and not head.endswith("/")):
         return None
     number = rest.split("/", 1)[0]
     return int(number) if number.isdigit() else None

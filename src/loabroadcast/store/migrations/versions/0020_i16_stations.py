@@ -1,7 +1,7 @@
 """stations (issue 16): a district's database holds many; every per-station row says whose
 
-Revision ID: 0016_i16
-Revises: 0017
+Revision ID: 0020
+Revises: 0018
 Create Date: 2026-11-30
 
 A ``stations`` table; blocks, slots, calendar entries, messages (the station that wrote
@@ -29,8 +29,8 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from alembic import context, op
 
-revision = "0016_i16"
-down_revision = "0017"
+revision = "0020"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
