@@ -100,3 +100,14 @@ def test_a_listener_listens_again_after_its_link_drops(two):
     finally:
         listener.close()
     assert not listener.listening.is_set()
+
+
+def test_a_link_to_the_server_gives_up_in_seconds_unless_the_url_says_otherwise():
+    from loabroadcast.store.reader import LINK_DEFAULTS, link_options
+
+    assert link_options("postgresql+psycopg://loa@db.huyen.example/loa") == LINK_DEFAULTS
+    own = link_options(
+        "postgresql+psycopg://loa@db/loa?sslmode=verify-full&connect_timeout=30&keepalives_idle=60"
+    )
+    assert "connect_timeout" not in own and "keepalives_idle" not in own
+    assert own["tcp_user_timeout"] == LINK_DEFAULTS["tcp_user_timeout"]

@@ -23,8 +23,12 @@ BUSY_TIMEOUT_MS = 15_000
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
+    from .reader import link_options
+
     try:
-        return create_engine(url, pool_pre_ping=True)
+        libpq = url.startswith(("postgresql://", "postgresql+psycopg://", "postgresql+psycopg2://"))
+        options = link_options(url) if libpq else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=options)
     except (exc.ArgumentError, ImportError, exc.NoSuchModuleError) as err:
         raise StoreError(f"cannot use database URL {_redact(url)}: {err}") from None
 

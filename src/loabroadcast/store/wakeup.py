@@ -86,7 +86,9 @@ class Listener:
     def _listen(self) -> None:
         import psycopg
 
-        self._conn = psycopg.connect(self.conninfo, autocommit=True)
+        from .reader import link_options
+
+        self._conn = psycopg.connect(self.conninfo, autocommit=True, **link_options(self.conninfo))
         self._conn.execute(f"LISTEN {self.channel}")
         self.connections += 1
         self.listening.set()
