@@ -4,7 +4,13 @@ Each ``start_*`` step acquires one thing and registers its ``stop_*``; :meth:`Da
 runs the steps in order and, whatever happens, the registered stops in reverse (Mopidy's
 shape). The order matters: the instance lock first (one daemon per station folder), the
 status file, the relays all off before anything else, the sink, the store, the journal
-(replayed before anything airs), the player, then the scheduler.
+(replayed before anything airs), the player, the scheduler, then (on PostgreSQL) the
+wake-up listener.
+
+A daemon is its station folder's station's (``[station] code``): it plans, claims and
+airs only that station's occurrences, takes only its play-now requests, and its
+heartbeats, journal lines and status carry it. Several daemons of one station (a standby
+PC) share its claims, so none airs an occurrence another has.
 """
 
 from __future__ import annotations
@@ -80,6 +86,7 @@ class Daemon:
                 self.start_journal,
                 self.start_player,
                 self.start_scheduler,
+                self.start_wakeup,
             ):
                 step()
             log.info(
@@ -345,12 +352,29 @@ class Daemon:
     def stop_scheduler(self) -> None:
         self.scheduler.shutdown(wait=False)
 
+    def start_wakeup(self) -> None:
+        """On a district's PostgreSQL database, LISTEN on the station's channel: a play-now
+        or a change of plan wakes the poll at once (:mod:`loabroadcast.store.wakeup`). The
+        poll goes on at its interval (the safety net); on SQLite it is all there is."""
+        from ..store.reader import psycopg_conninfo
+        from ..store.wakeup import Listener
+
+        conninfo = psycopg_conninfo(self.settings.database_url)
+        if conninfo is None:
+            return
+        self.listener = Listener(conninfo, self.station.station_id, self.jobs.wake).start()
+        self._on_stop(self.stop_wakeup)
+
+    def stop_wakeup(self) -> None:
+        self.listener.close()
+
     # -- status --------------------------------------------------------------------------
 
     def status(self) -> dict:
         last = self.health.last_error()
         journal = getattr(self, "journal", None)
         return {
+            "station": self.settings.station_code,
             "pid": os.getpid(),
             "instance": self.instance,
             "host": socket.gethostname(),

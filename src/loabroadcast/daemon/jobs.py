@@ -28,6 +28,8 @@ class Jobs:
         self._offset: float | None = None
         self._day: date | None = None
         self._ticks = 0
+        self._polling = threading.Lock()
+        self._poll_again = threading.Event()
 
     @property
     def threads(self) -> list[threading.Thread]:
@@ -63,7 +65,27 @@ class Jobs:
     # -- the poll and the tick -----------------------------------------------------------
 
     def poll(self) -> None:
-        """Twice a second, one cheap read: has the plan changed, is an emergency waiting?"""
+        """Twice a second, one cheap read: has the plan changed, is an emergency waiting?
+
+        Also run at once when the database wakes the daemon (:meth:`wake`). Polls never
+        overlap: one asked for while another runs makes that one read once more, so a
+        wake-up that lands during a read is never lost."""
+        self._poll_again.set()
+        while self._poll_again.is_set() and self._polling.acquire(blocking=False):
+            try:
+                while self._poll_again.is_set():
+                    self._poll_again.clear()
+                    self._poll_once()
+            finally:
+                self._polling.release()
+
+    def wake(self, what: str) -> None:
+        """The database says a play-now waits or the plan changed (``what``, a hint): poll
+        now rather than at the next interval."""
+        log.debug("woken: %s", what)
+        self.poll()
+
+    def _poll_once(self) -> None:
         try:
             version, pending = self.d.asrun.poll_state()
             if version != self._plan_version:

@@ -170,7 +170,8 @@ class Preparer:
 
     def warm(self, message_ids) -> None:
         """Remember the approved versions of these messages and their renders: what airs
-        if the store is gone when their time comes."""
+        if the store is gone when their time comes (the blocks' zones too)."""
+        self.zones(())
         for message_id, found in self.airing_versions(message_ids).items():
             if found is None:
                 continue
