@@ -67,7 +67,11 @@ class LiveStation:
     LONG = LONG
     MEDIUM = MEDIUM
 
-    def add(self, title: str, text: str, slots: str, blocks="all", priority="normal") -> int:
+    def add(
+        self, title: str, text: str, slots: str, blocks="all", priority="normal", stations=None
+    ) -> int:
+        """An approved message (rendered here); ``stations``: "S1,S2" or "all" it is sent
+        to (a district's database; each other station renders it itself)."""
         draft = MessageDraft(
             title=title,
             text=text,
@@ -76,6 +80,7 @@ class LiveStation:
             priority=__import__("loabroadcast.domain", fromlist=["Priority"]).Priority.parse(
                 priority
             ),
+            **({"stations": stations.split(",")} if stations else {}),
         )
         mid = self.station.add_message(draft).message.id
         self.station.approve(mid, "test")
@@ -168,11 +173,21 @@ def short_chimes(home: Path, seconds: float = 0.15) -> tuple[Path, Path]:
 
 
 def make_live(
-    folder: Path, home: Path, *, name: str = "test", db_url: str | None = None, blocks=True
+    folder: Path,
+    home: Path,
+    *,
+    name: str = "test",
+    db_url: str | None = None,
+    blocks=True,
+    code: str | None = None,
 ) -> LiveStation:
     """A station folder ``home`` (relays logged to ``folder``/relays.log, the file sink in
-    ``folder``/out), optionally on a shared database ``db_url``."""
-    settings = load_settings(home, env={"LOA_DB_URL": db_url} if db_url else {})
+    ``folder``/out), optionally on a shared database ``db_url``, of station ``code`` (a
+    district's database must hold it already: ``loa station add``)."""
+    env = {"LOA_DB_URL": db_url} if db_url else {}
+    if code:
+        env["LOA_STATION"] = code
+    settings = load_settings(home, env=env)
     init_station(settings)
     relay_log = folder / "relays.log"
     relay = folder / "relay.sh"
@@ -181,7 +196,7 @@ def make_live(
     chime_in, chime_out = short_chimes(home)
     db = f'db_url = "{db_url}"\n' if db_url else ""
     (home / "loa.toml").write_text(
-        f'[station]\nname = "{name}"\n{db}\n'
+        f'[station]\nname = "{name}"\n{db}' + (f'code = "{code}"\n' if code else "") + "\n"
         f'[speech]\nengine = "espeak"\nchime_in = "{chime_in}"\nchime_out = "{chime_out}"\n\n'
         "[schedule]\nitem_gap_s = 0.5\ngrace_minutes = 15\n\n"
         f'[zones]\ndriver = "command"\non = ["{relay}", "on", "{{zone}}"]\n'
