@@ -13,6 +13,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .domain import AiringStatus
+from .presence import LockState
+
+#: the presence of a station that is not this folder's: only its heartbeats tell
+NOT_HERE = {"lock": LockState(False, None), "file": None}
 
 
 def station_status(station, horizon: int = 5) -> dict:
@@ -27,7 +31,7 @@ def station_status(station, horizon: int = 5) -> dict:
     from .store.models import AiringRow
 
     now = station.now()
-    here = presence_here(station.settings.home)
+    here = presence_here(station.settings.home) if _folders_own(station) else NOT_HERE
     rows = daemon_rows(station.engine, station.scope)
     live = [r for r in rows if _alive(r, now, here)]
     mine = next((r for r in live if here["lock"].held and r.pid == here["lock"].pid), None)
@@ -106,6 +110,14 @@ def station_status(station, horizon: int = 5) -> dict:
             for mid, title, reason in station.flagged()
         ],
     }
+
+
+def _folders_own(station) -> bool:
+    """Whether ``station`` is this folder's own (its lock and status file tell of it), not
+    another station of the district's database read with ``--station``."""
+    if station.engine.dialect.name == "sqlite":  # one station: the folder's
+        return True
+    return station.station.code == station.settings.station_code
 
 
 def presence_here(home: Path) -> dict:

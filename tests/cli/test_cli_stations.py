@@ -213,6 +213,30 @@ def test_log_and_report_of_one_station_or_all(district):
     assert [r[0] for r in csv.reader(io.StringIO(theirs))][1:] == [""]  # nothing at xa-b
 
 
+def test_the_folders_daemon_is_not_another_stations(district):
+    """The office's own daemon (its lock held, its status file written) says nothing of a
+    commune's: `loa status --station xa-a` reads only xa-a's heartbeats."""
+    from loabroadcast.presence import InstanceLock, StatusFile
+
+    home = district.settings.home
+    lock = InstanceLock(home).acquire()
+    status = StatusFile(home).open()
+    try:
+        status.write({"station": "huyen", "host": "office", "sink": "null",
+                      "now_playing": {"message_id": 1, "title": "Tin huyện"},
+                      "last_error": {"text": "the office's trouble", "at": None}})  # fmt: skip
+        own = json.loads(district("huyen", "status", "--json").stdout)
+        assert own["daemon"]["running"] and own["daemon"]["lock_held"]
+        assert own["now_playing"]["title"] == "Tin huyện"
+        theirs = json.loads(district("huyen", "status", "--station", "xa-a", "--json").stdout)
+        assert theirs["station"] == "xa-a"
+        assert not theirs["daemon"]["running"] and not theirs["daemon"]["lock_held"]
+        assert theirs["now_playing"] is None and theirs["last_error"] is None
+    finally:
+        status.close()
+        lock.release()
+
+
 def test_bad_input_is_one_line(district):
     assert one_error_line(district("huyen", "station", "add", "xa-a", "again")) == (
         "loa: error: station xa-a already exists"
