@@ -172,6 +172,9 @@ def test_every_listing_is_the_stations_own(district, clock):
     assert a.approved_message(mine) is not None
     with pytest.raises(NotFound):
         a.approved_message(theirs)
+    # a message its daemon refused is flagged where loa status shows it, not elsewhere
+    b.flag(theirs, "the recording changed after approval")
+    assert [f[0] for f in b.flagged()] == [theirs] and a.flagged() == []
     # each audit trail is its own station's
     assert {e.actor for e in AuditTrail(a).entries()} >= {"Cán bộ A"}
     assert "Cán bộ B" not in {e.actor for e in AuditTrail(a).entries()}

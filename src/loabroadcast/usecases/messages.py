@@ -340,6 +340,7 @@ class Messages:
         with db.read_session(self.ctx.engine) as s:
             rows = s.execute(
                 select(MessageRow.id, MessageRow.title, MessageRow.flagged)
+                .where(self.ctx.scope.orm(MessageRow))
                 .where(MessageRow.flagged.is_not(None))
                 .where(MessageRow.status.in_(versions.AIRING_STATUSES))
                 .order_by(MessageRow.id)
