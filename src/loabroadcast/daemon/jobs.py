@@ -183,6 +183,7 @@ class Jobs:
                     d.health.report(f"render of message {item.message_id}: {err}")
                     log.error("cannot render message %s: %s", item.message_id, err)
         d.prep.warm(seen)
+        log.info("ready ahead: %d message(s) held to air without the database", len(seen))
 
     def log_missed_while_down(self, last_seen: datetime | None) -> None:
         """Items whose time passed while no daemon ran (beyond grace) are logged missed."""
