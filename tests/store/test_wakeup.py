@@ -103,7 +103,7 @@ def test_a_listener_listens_again_after_its_link_drops(two):
 
 
 def test_a_link_to_the_server_gives_up_in_seconds_unless_the_url_says_otherwise():
-    from loabroadcast.store.reader import LINK_DEFAULTS, link_options
+    from loabroadcast.store.link import LINK_DEFAULTS, link_options
 
     assert link_options("postgresql+psycopg://loa@db.huyen.example/loa") == LINK_DEFAULTS
     own = link_options(

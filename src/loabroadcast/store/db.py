@@ -23,7 +23,7 @@ BUSY_TIMEOUT_MS = 15_000
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    from .reader import link_options
+    from .link import link_options
 
     try:
         libpq = url.startswith(("postgresql://", "postgresql+psycopg://", "postgresql+psycopg2://"))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..errors import StoreError, first_line
+from .link import link_options
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -159,27 +160,6 @@ def psycopg_conninfo(url: str) -> str | None:
     if not url.startswith(prefix):
         return None
     return "postgresql://" + url[len(prefix) :]
-
-
-#: libpq settings a station's link to a district's server gets unless its URL says
-#: otherwise: a server out of reach (a commune on 4G) fails a connection within seconds,
-#: and a link that dies silently is noticed in about half a minute, not after TCP's
-#: quarter of an hour; the daemon airs from what it holds meanwhile.
-LINK_DEFAULTS = {
-    "connect_timeout": 5,
-    "keepalives_idle": 10,
-    "keepalives_interval": 5,
-    "keepalives_count": 3,
-    "tcp_user_timeout": 20_000,  # ms
-}
-
-
-def link_options(url: str) -> dict[str, int]:
-    """The :data:`LINK_DEFAULTS` that the query of ``url`` does not set."""
-    from urllib.parse import parse_qs, urlsplit
-
-    given = parse_qs(urlsplit(url).query)
-    return {key: value for key, value in LINK_DEFAULTS.items() if key not in given}
 
 
 def _open_psycopg(conninfo: str):

@@ -86,7 +86,7 @@ class Listener:
     def _listen(self) -> None:
         import psycopg
 
-        from .reader import link_options
+        from .link import link_options
 
         self._conn = psycopg.connect(self.conninfo, autocommit=True, **link_options(self.conninfo))
         self._conn.execute(f"LISTEN {self.channel}")
