@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidInput
+from .errors import InvalidInput, os_reason
 from .i18n import N_
 from .settings_rules import SECTIONS, Problem, check_env, check_table
 
@@ -148,7 +148,7 @@ class Settings:
         try:
             return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput(f"unknown timezone {self.timezone!r}") from None
+            raise InvalidInput(N_("unknown timezone {name!r}"), name=self.timezone) from None
 
     @property
     def database_url(self) -> str:
@@ -207,7 +207,7 @@ def _read_config(path: Path) -> dict[str, Any] | None:
         return None  # no settings file (yet): `loa init` writes one
     except OSError as err:
         raise InvalidInput(
-            N_("cannot read {file}: {reason}"), file=str(path), reason=err.strerror or str(err)
+            N_("cannot read {file}: {reason}"), file=str(path), reason=os_reason(err)
         ) from None
     if len(raw) > MAX_CONFIG_BYTES:
         raise InvalidInput(N_("{file} is larger than 1 MB: not a settings file"), file=str(path))
@@ -220,7 +220,9 @@ def _read_config(path: Path) -> dict[str, Any] | None:
             byte=err.start + 1,
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
+        raise InvalidInput(
+            N_("{file}: not valid TOML ({reason})"), file=str(path), reason=str(exc)
+        ) from None
 
 
 def _raise(where: str, problem: Problem) -> None:

@@ -163,7 +163,7 @@ class Renderer:
                 if approved is None:
                     row = s.get(MessageRow, mid)
                     if row is None:
-                        raise NotFound(f"no message {mid}")
+                        raise NotFound(N_("no message {id}"), id=mid)
                     approved = repo.to_message(
                         row, repo.all_block_codes(s) if row.all_blocks else ()
                     )

@@ -19,7 +19,7 @@ from .config import Settings
 from .domain import Block, Message, Programme, Slot
 from .domain.versions import MessageVersion
 from .drafts import MessageDraft, Saved
-from .errors import LoaError, StoreError, first_line
+from .errors import LoaError, StoreError, first_line, os_reason
 from .i18n import N_
 from .store import db, repo
 from .usecases.base import StationContext
@@ -46,7 +46,11 @@ def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | 
     except OSError as err:
         with contextlib.suppress(OSError):
             probe.unlink()
-        raise StoreError(f"cannot write to station folder {home}: {err.strerror}") from None
+        raise StoreError(
+            N_("cannot write to station folder {home}: {reason}"),
+            home=str(home),
+            reason=os_reason(err),
+        ) from None
     created = False
     if not settings.config_path.exists():
         try:  # all of it or nothing, even on a full disk
@@ -55,7 +59,7 @@ def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | 
             raise StoreError(
                 N_("cannot write {file}: {reason}"),
                 file=str(settings.config_path),
-                reason=err.strerror or str(err),
+                reason=os_reason(err),
             ) from None
         created = True
     from .store import schema
@@ -67,7 +71,9 @@ def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | 
         except LoaError:
             raise
         except Exception as err:  # noqa: BLE001 - a driver or migration error, in one line
-            raise StoreError(f"cannot migrate the database: {first_line(err)}") from err
+            raise StoreError(
+                N_("cannot migrate the database: {reason}"), reason=first_line(err)
+            ) from err
         if before != after or created:
             _record_init(settings, engine, actor, before, after, created)
     finally:

@@ -66,17 +66,24 @@ class LazyGroup(click.Group):
         except LoaError as err:
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"loa: error: {err}", err=True)
+            click.echo(error_line(str(err)), err=True)
             ctx.exit(err.exit_code)
         except Exception as err:
             line = edge_error(err)  # a full disk, a vanished database: one line, not a traceback
             if line is None or ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"loa: error: {line}", err=True)
+            click.echo(error_line(line), err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("loa: interrupted", err=True)
+            click.echo(_("loa: interrupted"), err=True)
             ctx.exit(130)
+
+
+def error_line(text: str) -> str:
+    """``loa: error: …`` (``loa: lỗi: …`` in Vietnamese): scripts should read the exit
+    status (1, 2 for bad usage), or run ``loa --lang en``, rather than the words."""
+    # TRANSLATORS: the start of every error line, before the reason
+    return _("loa: error: {reason}").format(reason=text)
 
 
 _DRIVERS = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")

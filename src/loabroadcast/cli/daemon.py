@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from ..i18n import _, pgettext
 from .output import echo_json, table, vn_date
 from .params import CODES, DATE, ID
 
@@ -69,7 +70,11 @@ def daemon(app, sink, tick) -> None:
 def play_now(app, message_id, blocks, approve, by) -> None:
     """Emergency (phát ngay): the daemon cuts in within a second, everywhere it is sent."""
     request = app.station().play_now(message_id, blocks, approve=approve, by=by)
-    click.echo(f"queued play-now request {request} for message {message_id}")
+    click.echo(
+        _("queued play-now request {request} for message {id}").format(
+            request=request, id=message_id
+        )
+    )
 
 
 @click.command()
@@ -206,10 +211,11 @@ def devices(as_json) -> None:
             ]
         )
     elif not found:
-        click.echo("no sound output devices found")
+        click.echo(_("no sound output devices found"))
     else:
         rows = [(d.index, d.name, d.channels, "*" if d.default else "") for d in found]
-        click.echo(table(["index", "name", "channels", "default"], rows))
+        headers = [_("index"), _("name"), _("channels"), pgettext("device", "default")]
+        click.echo(table(headers, rows))
 
 
 @click.group()

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from ..i18n import dates
+from ..i18n import _, dates
+from ..i18n import english as _english
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WIDE = re.compile(
@@ -88,6 +89,13 @@ def vn_date(day: date) -> str:
     return dates.day(day)
 
 
+def english(lines: Sequence[Any]) -> list:
+    """Notes and warnings as ``--json`` gives them: in English (``i18n.said``)."""
+    return [_english(line) for line in lines]
+
+
 def warn(lines: Sequence[str]) -> None:
+    """Each line on stderr after ``warning:`` (``cảnh báo:``)."""
     for line in lines:
-        click.echo(f"warning: {line}", err=True)
+        # TRANSLATORS: a warning line on stderr
+        click.echo(_("warning: {text}").format(text=line), err=True)

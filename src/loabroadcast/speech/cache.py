@@ -30,7 +30,7 @@ from typing import Any
 
 from ..atomic import atomic_path, atomic_write_text
 from ..clock import Clock, SystemClock
-from ..errors import AudioError, SpeechError
+from ..errors import AudioError, SpeechError, os_reason
 from ..i18n import N_
 from .audio import sha256_file
 from .engines.base import Engine
@@ -96,7 +96,7 @@ class RenderCache:
             raise AudioError(
                 N_("cannot write the render cache {folder}: {reason}"),
                 folder=str(self.root),
-                reason=err.strerror or str(err),
+                reason=os_reason(err),
             ) from None
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -163,7 +163,7 @@ class RenderCache:
             raise AudioError(
                 N_("cannot write the render cache {folder}: {reason}"),
                 folder=str(self.root),
-                reason=err.strerror or str(err),
+                reason=os_reason(err),
             ) from None
 
     def _store(
@@ -174,7 +174,7 @@ class RenderCache:
         with atomic_path(path) as tmp:
             produced = dict(produce(tmp))
             if not tmp.is_file() or tmp.stat().st_size <= 44:
-                raise SpeechError(f"render produced no audio ({kind})")
+                raise SpeechError(N_("render produced no audio ({kind})"), kind=kind)
             meta = {
                 "format": FORMAT_VERSION,
                 "key": key,
@@ -208,7 +208,7 @@ class RenderCache:
         """``text`` spoken by ``engine``; a hit does not run the engine."""
         spoken = canonical_text(text)
         if not spoken:
-            raise SpeechError("nothing to speak (empty text)")
+            raise SpeechError(N_("nothing to speak (empty text)"))
 
         def produce(tmp: Path) -> dict[str, Any]:
             result = engine.synthesize(spoken, tmp)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 
-from ...errors import LoaError, first_line
+from ...errors import LoaError, first_line, os_reason
 from ...i18n import N_, _
 from .index import MAX_INDEX_BYTES, RemoteFile, VoiceIndex, VoiceIndexError, index_url, parse_index
 
@@ -184,7 +184,7 @@ def _transfer(
             fh = open(part, mode)  # noqa: SIM115 - closed below, after fsync
         except OSError as exc:
             raise DownloadError(
-                N_("cannot write {path}: {reason}"), path=part, reason=exc.strerror or exc
+                N_("cannot write {path}: {reason}"), path=part, reason=os_reason(exc)
             ) from None
         with fh:
             got = have
@@ -199,7 +199,7 @@ def _transfer(
                     fh.write(block)
                 except OSError as exc:
                     raise DownloadError(
-                        N_("cannot write {path}: {reason}"), path=part, reason=exc.strerror or exc
+                        N_("cannot write {path}: {reason}"), path=part, reason=os_reason(exc)
                     ) from None
                 got += len(block)
                 report(len(block))
