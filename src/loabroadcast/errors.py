@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import errno
 
-from .i18n import N_, Lazy
+from .i18n import N_
 
-# What the operating system says, in words an officer reads (strerror is English)
+# What the operating system says, in words an officer reads (strerror is English, and
+# Python never translates it)
 OS_REASONS = {
     errno.ENOSPC: N_("the disk is full"),
     errno.EDQUOT: N_("the disk quota is used up"),
@@ -32,13 +33,30 @@ OS_REASONS = {
 }
 
 
+class OsReason:
+    """Why the operating system refused: its own words in English (``strerror``), ours in
+    Vietnamese for the errors an officer meets (a full disk, no permission)."""
+
+    __slots__ = ("msgid", "english")
+
+    def __init__(self, msgid: str, english: str) -> None:
+        self.msgid, self.english = msgid, english
+
+    def __str__(self) -> str:
+        from .i18n import gettext, language
+
+        return self.english if language() == "en" else gettext(self.msgid)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def os_reason(err: OSError) -> object:
-    """Why the operating system refused, for a ``{reason}`` parameter: a known errno in
-    the reader's language (English kept for logs), else the system's own words."""
+    """Why the operating system refused, for a ``{reason}`` parameter (see ``OsReason``);
+    the system's own words for an errno we do not word."""
+    text = err.strerror or str(err)
     msgid = OS_REASONS.get(err.errno) if isinstance(err.errno, int) else None
-    if msgid is not None:
-        return Lazy(msgid)
-    return err.strerror or str(err)
+    return OsReason(msgid, text) if msgid is not None else text
 
 
 def first_line(err: BaseException) -> str:

@@ -54,7 +54,7 @@ def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | 
     created = False
     if not settings.config_path.exists():
         try:  # all of it or nothing, even on a full disk
-            atomic_write_text(settings.config_path, config_mod.DEFAULT_CONFIG)
+            atomic_write_text(settings.config_path, config_mod.default_config())
         except OSError as err:
             raise StoreError(
                 N_("cannot write {file}: {reason}"),

@@ -25,12 +25,12 @@ class Problem:
         self.code, self.params = code, params
         self.table, self.key = at  # where: the table and the key (None: the file itself)
 
-    def __str__(self) -> str:
-        return fill(gettext(self.code), self.params, fallback=self.code)
+    def __str__(self) -> str:  # always formatted: an id may hold "{{zone}}" and no field
+        return fill(gettext(self.code), self.params or {"": ""}, fallback=self.code)
 
     @property
     def english(self) -> str:
-        return fill(self.code, self.params, english=True)
+        return fill(self.code, self.params or {"": ""}, english=True)
 
     def __repr__(self) -> str:
         return f"Problem({self.table!r}, {self.key!r}, {str(self)!r})"

@@ -93,12 +93,12 @@ def edge_error(err: Exception) -> str | None:
     """The line shown for an error no layer turned into a ``LoaError``: the operating
     system's (ENOSPC, EROFS, EIO…) and the database driver's. None for anything else (a
     bug: its traceback is worth seeing)."""
-    from ..errors import first_line
+    from ..errors import first_line, os_reason
     from ..i18n import _
 
     if isinstance(err, OSError) and err.strerror:
         where = f": {err.filename}" if err.filename else ""
-        return _("{reason}{where}").format(reason=err.strerror, where=where)
+        return _("{reason}{where}").format(reason=os_reason(err), where=where)
     if any(c.__module__.split(".")[0] in _DRIVERS for c in type(err).__mro__):
         cause = getattr(err, "orig", None) or err
         return _("database error: {reason}").format(reason=first_line(cause))

@@ -70,6 +70,13 @@ def catalog() -> _gettext.NullTranslations:
     return _catalog
 
 
+def catalog_for(lang: str) -> _gettext.NullTranslations:
+    """The catalog of ``lang`` (``vi``, ``en``), whatever language is current: for a file
+    written in a language chosen for it (``loa.toml``)."""
+    code = check_language(lang)
+    return catalog() if code == _language else _load(code)
+
+
 def _load(lang: str) -> _gettext.NullTranslations:
     if lang == "en":
         return _gettext.NullTranslations()
@@ -222,6 +229,7 @@ __all__ = [
     "pgettext",
     "said",
     "catalog",
+    "catalog_for",
     "check_language",
     "gettext",
     "language",
