@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import click
 
 from ..errors import InvalidInput
-from ..i18n import N_, _
+from ..i18n import N_, _, pgettext
 from .output import echo_json, table, warn
 from .params import by_option
 
@@ -132,7 +132,7 @@ def dict_list(app, builtin, as_json) -> None:
     else:
         click.echo(
             table(
-                [_("abbr"), _("expansion"), _("source")],
+                [_("abbr"), _("expansion"), pgettext("dictionary", "source")],
                 [(k, v, sources[s]) for k, (v, s) in sorted(entries.items())],
             )
         )

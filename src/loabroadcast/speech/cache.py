@@ -138,10 +138,11 @@ class RenderCache:
             return None
         if actual != meta["sha256"]:
             log.warning(
-                "render cache: %s changed on disk (sha256 %s…, recorded %s…); rendering again",
-                path,
-                actual[:12],
-                str(meta["sha256"])[:12],
+                N_(
+                    "render cache: %(path)s changed on disk (sha256 %(now)s…, recorded "
+                    "%(then)s…); rendering again"
+                ),
+                {"path": path, "now": actual[:12], "then": str(meta["sha256"])[:12]},
             )
             return None
         return _entry(key, path, meta, hit=True)

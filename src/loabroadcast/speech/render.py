@@ -131,7 +131,10 @@ def render_message(
 
     entry = cache.get_or_create(key, "programme", produce, force=force)
     if not entry.hit:
-        log.info("rendered message %s: %s (%s)", message.id, entry.path.name, entry.engine)
+        log.info(
+            N_("rendered message %(id)s: %(file)s (%(engine)s)"),
+            {"id": message.id, "file": entry.path.name, "engine": entry.engine},
+        )
     return _record(message.id, entry)
 
 

@@ -97,7 +97,10 @@ class AutoEngine:
                         with self._lock:
                             self._failed[index] = (time.monotonic(), reason)
                     nxt = self.engines[index + 1].name
-                    log.warning("%s failed, trying %s: %s", engine.name, nxt, exc)
+                    log.warning(
+                        N_("%(engine)s failed, trying %(next)s: %(reason)s"),
+                        {"engine": engine.name, "next": nxt, "reason": exc},
+                    )
                 else:
                     if index == 0:
                         with self._lock:

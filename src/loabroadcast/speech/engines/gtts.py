@@ -184,7 +184,10 @@ class GTTSEngine:
                     raise EngineUnavailable(
                         N_("gTTS failed: {reason}"), reason=_describe(exc)
                     ) from None
-                log.info("gTTS: %s; retry %d in %.1f s", _describe(exc), attempt, wait)
+                log.info(
+                    N_("gTTS: %(reason)s; retry %(attempt)d in %(wait).1f s"),
+                    {"reason": _describe(exc), "attempt": attempt, "wait": wait},
+                )
                 self._sleep(wait)
 
     def _retry_wait(self, exc: BaseException, attempt: int, elapsed: float) -> float | None:
