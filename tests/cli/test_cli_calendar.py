@@ -134,7 +134,9 @@ def test_schedule_shows_quiet_days_and_airs_emergencies_only(town):
     assert [line.split()[1] for line in blocks[0].splitlines()[3:]] == [str(urgent)]
     assert blocks[1] == "Wednesday, 11/03/2026  chieu  17:00-17:15  (Quốc tang — no broadcast)"
     assert [line.split()[1] for line in blocks[2].splitlines()[3:]] == [str(urgent), str(normal)]
-    assert blocks[3].rstrip() == "Thursday, 12/03/2026  chieu  17:00-17:15  (quiet day — no broadcast)"
+    assert blocks[3].rstrip() == (
+        "Thursday, 12/03/2026  chieu  17:00-17:15  (quiet day — no broadcast)"
+    )
     data = json.loads(ok(town("schedule", "--date", "2026-03-11", "--json")))
     first = data["programmes"][0]
     assert first["quiet"] == {"kind": "off", "reason": "Quốc tang"}

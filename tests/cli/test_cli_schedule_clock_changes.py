@@ -25,7 +25,8 @@ def test_spring_forward_is_shown_with_a_note(berlin):
     )
     assert result.stdout.split("\n\n") == [
         f"Sunday, 28/03/2027  dem  03:00 (UTC+02:00)-03:15 (UTC+02:00)\n{note}\n  (nothing to air)",
-        f"Sunday, 28/03/2027  dst  03:15 (UTC+02:00)-03:20 (UTC+02:00)\n{note}\n  (nothing to air)\n",
+        f"Sunday, 28/03/2027  dst  03:15 (UTC+02:00)-03:20 (UTC+02:00)\n{note}\n"
+        "  (nothing to air)\n",
     ]
     data = json.loads(berlin("schedule", "--date", "2027-03-28", "--json").stdout)
     assert [(p["slot"], p["start"], p["end"], p["clock_change"]) for p in data["programmes"]] == [
