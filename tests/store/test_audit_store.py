@@ -410,7 +410,7 @@ def test_two_processes_writing_at_once_leave_a_consistent_trail(town, settings):
                     st.edit_message(mid, MessageDraft(title=f"{who} {i}"))  # a new title
                 elif i % 3 == 1:
                     saved = st.approve(mid)
-                    if any("already approved" in n for n in saved.notes):
+                    if any("already approved" in n.english for n in saved.notes):
                         continue
                 else:
                     st.play_now(mid)
