@@ -82,12 +82,20 @@ def days(slot: Slot) -> str:
     """The days a slot runs: ``hằng ngày``, ``T2-T6``, ``T2,T4,T6``, or its date."""
     if slot.day is not None:
         return dates.day(slot.day)
-    label = slot.days_label
+    return days_label(slot.days_label)
+
+
+def days_label(label: str) -> str:
+    """``Slot.days_label`` (``daily``, ``weekdays``, ``mon,wed``) in the reader's words;
+    anything else as it is."""
     if label == "daily":
         return _("daily")
     if label == "weekdays":
         return _("weekdays")
-    return ",".join(pgettext("weekday", SHORT_WEEKDAYS[d]) for d in sorted(slot.weekdays))
+    names = label.split(",")
+    if all(n in WEEKDAYS for n in names):
+        return ",".join(pgettext("weekday", SHORT_WEEKDAYS[WEEKDAYS.index(n)]) for n in names)
+    return label
 
 
 __all__ = [
@@ -96,6 +104,7 @@ __all__ = [
     "PRIORITIES",
     "airing_status",
     "days",
+    "days_label",
     "message_status",
     "priority",
     "status_word",

@@ -26,7 +26,7 @@ import click.parser
 import click.termui
 import click.types
 
-from . import _, gettext, ngettext
+from . import N_, _, gettext, ngettext
 from .helptext import first_sentence, translate_help, translate_text
 
 # The modules ``import click`` loads that say something to people (the same list is
@@ -77,7 +77,7 @@ class LoaHelpFormatter(click.HelpFormatter):
         # f-string: the id is ours
         if prefix is None:
             prefix = _("Usage:") + " "
-        super().write_usage(prog, args, prefix)
+        super().write_usage(prog, usage_args(args), prefix)
 
     def write_text(self, text: str) -> None:
         super().write_text(translate_text(text, _))
@@ -85,6 +85,23 @@ class LoaHelpFormatter(click.HelpFormatter):
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
         rows = [(first, translate_help(second, _)) for first, second in rows]
         super().write_dl(rows, col_max, col_spacing)
+
+
+# click's metavars in a usage line (Command.options_metavar, Group.subcommand_metavar)
+USAGE_METAVARS = (
+    # TRANSLATORS: in a usage line: "Cách dùng: loa msg add [TÙY CHỌN]"
+    N_("[OPTIONS]"),
+    # TRANSLATORS: in a usage line: "Cách dùng: loa [TÙY CHỌN] LỆNH [THAM SỐ]..."
+    N_("COMMAND [ARGS]..."),
+)
+
+
+def usage_args(args: str) -> str:
+    """A usage line's arguments with click's own metavars in the reader's words."""
+    for metavar in USAGE_METAVARS:
+        if metavar in args:
+            args = args.replace(metavar, _(metavar))
+    return args
 
 
 class LoaContext(click.Context):
