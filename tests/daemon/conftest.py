@@ -113,6 +113,7 @@ def live(tmp_path, request):
     station.add_block("K2", "Khối 2", 2)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
     env["LOA_HOME"] = str(home)
+    env["LOA_LANG"] = "en"  # the tests read English; test_i18n_* reads Vietnamese
     ls = LiveStation(home=home, env=env, out=tmp_path / "out", station=station)
     ls.relay_log = relay_log
     yield ls
