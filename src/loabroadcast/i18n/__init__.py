@@ -156,13 +156,19 @@ def _english_of(value: object) -> object:
 
 class Said(str):
     """A sentence in the current language that keeps its English (``.english``): notes
-    and warnings shown to people, given in English to programs (``--json``)."""
+    and warnings shown to people, given in English to programs (``--json``); its id and
+    parameters (``msgid``, ``params``) can be stored and shown again in another language
+    (``i18n.records``)."""
 
-    __slots__ = ("english",)
+    __slots__ = ("english", "msgid", "params")
 
-    def __new__(cls, shown: str, english: str) -> Said:
+    def __new__(
+        cls, shown: str, english: str, msgid: str | None = None, params: dict | None = None
+    ) -> Said:
         self = super().__new__(cls, shown)
         self.english = english
+        self.msgid = msgid
+        self.params = params
         return self
 
 
@@ -170,7 +176,7 @@ def said(message: str, /, **params: object) -> Said:
     """``message`` (an English id, extracted like ``_``) translated and filled now, with
     its English kept beside it."""
     shown = fill(_(message), params, fallback=message)
-    return Said(shown, fill(message, params, english=True))
+    return Said(shown, fill(message, params, english=True), message, params)
 
 
 class Lazy:
