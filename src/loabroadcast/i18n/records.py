@@ -23,9 +23,11 @@ def record(message: object) -> dict[str, Any] | None:
     """``{"id": …, "params": {…}}`` of a message object, None for anything else."""
     msgid = getattr(message, "code", None) or getattr(message, "msgid", None)
     if isinstance(message, Lazy):
-        return {"id": message.msgid, "context": message.context} if message.context else {
-            "id": message.msgid
-        }
+        return (
+            {"id": message.msgid, "context": message.context}
+            if message.context
+            else {"id": message.msgid}
+        )
     params = getattr(message, "params", None)
     if not isinstance(msgid, (str, tuple, list)) or not isinstance(params, dict):
         return None
