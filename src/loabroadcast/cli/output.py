@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -30,6 +31,11 @@ def width(text: str) -> int:
     return len(text) - len(_COMBINING.findall(text)) + len(_WIDE.findall(text))
 
 
+# labels and titles repeat down a column and from one table to the next ("thông thường",
+# a message on every day of a year's schedule): each measured once
+_width = functools.lru_cache(maxsize=8192)(width)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "") -> str:
     """Rows under headers, columns aligned by terminal width; built column by column
     (one pass per column, no call per cell) so 10,000-row listings print quickly."""
@@ -39,7 +45,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "
     padded = []
     rule = []
     for header, col in zip(headers, columns, strict=True):
-        sizes = [len(c) if c.isascii() else width(c) for c in col]
+        sizes = [len(c) if c.isascii() else _width(c) for c in col]
         w = max(width(header), *sizes) if sizes else width(header)
         padded.append(
             [header + " " * (w - width(header))]
