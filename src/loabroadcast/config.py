@@ -65,6 +65,8 @@ class SpeechSettings:
     true_peak_db: float = -1.0
     sample_rate: int = 44100
     render_on_approve: bool = True
+    chime_in: str | None = None  # a WAV of the station's own; None: the shipped chime
+    chime_out: str | None = None
     piper: PiperSettings = field(default_factory=PiperSettings)
     espeak: EspeakSettings = field(default_factory=EspeakSettings)
 
@@ -79,6 +81,8 @@ class ScheduleSettings:
 @dataclass(frozen=True)
 class PlaybackSettings:
     sink: str = "null"  # device[:NAME] | file:DIR | null
+    latency_s: float = 0.1  # audio the sound card keeps queued (a busy PC needs some)
+    prepare_s: float = 30.0  # a programme is settled (claims, verified audio) this early
 
 
 @dataclass(frozen=True)

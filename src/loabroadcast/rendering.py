@@ -16,7 +16,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from .domain import Message, MessageStatus, RenderRecord
-from .errors import Conflict, NotFound
+from .errors import AudioChanged, Conflict, NotFound
 from .i18n import N_
 from .store import db, repo, versions
 from .store.models import MessageRow, RenderRow
@@ -53,11 +53,41 @@ class Renderer:
         """Render one message (a cache hit is quick) and record it."""
         from .speech.render import render_message
 
+        if message.audio_path and message.status == MessageStatus.APPROVED:
+            self.check_recording(message)
         spoken = self.spoken(message.text) if message.text else None
         # a recording needs the engine only for a lead-in or reminder: built, not loaded
         engine = self.engine
         record = render_message(message, spoken, self.settings, self.cache, engine, force=force)
         return self._save(record, message)
+
+    def check_recording(self, message: Message) -> None:
+        """Refuse (``AudioChanged``) the recording of an approved version that is not the
+        one approved: its sha256 was taken when it was added, approval froze it (on the
+        version, ``message_versions.recording_sha256``)."""
+        from .speech.audio import sha256_file
+
+        with db.read_session(self.station.engine) as s:
+            version = versions.get(s, message.id, message.version)
+            approved = version.recording_sha256 if version is not None else None
+        path = str(message.audio_path)
+        actual = sha256_file(path)
+        if approved is None:
+            raise AudioChanged(
+                N_("message {id}: no approved sha256 for the recording {path}; add it again "
+                   "with `loa msg edit {id} --audio FILE` and approve it"),
+                id=message.id,
+                path=path,
+            )  # fmt: skip
+        if actual != approved:
+            raise AudioChanged(
+                N_("message {id}: the recording {path} changed since it was approved "
+                   "(sha256 {actual}…, approved {approved}…); refused"),
+                id=message.id,
+                path=path,
+                actual=actual[:12],
+                approved=approved[:12],
+            )  # fmt: skip
 
     def _save(self, record: RenderRecord, message: Message) -> RenderRecord:
         """Record a render of ``message``'s version; the same audio already recorded

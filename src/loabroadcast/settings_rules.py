@@ -241,6 +241,8 @@ SECTIONS: dict[str, dict[str, Rule]] = {
         "true_peak_db": number(-12.0, 0.0),
         "sample_rate": choice_of_numbers(*SAMPLE_RATES),
         "render_on_approve": boolean,
+        "chime_in": text(empty=False),
+        "chime_out": text(empty=False),
     },
     "speech.piper": {
         "length_scale": number(0.5, 3.0),
@@ -256,7 +258,11 @@ SECTIONS: dict[str, dict[str, Rule]] = {
         "item_gap_s": number(0.0, 60.0),
         "words_per_minute": number(30.0, 400.0),
     },
-    "playback": {"sink": sink},
+    "playback": {
+        "sink": sink,
+        "latency_s": number(0.01, 2.0),
+        "prepare_s": number(2.0, 600.0),
+    },
     "zones": {
         "driver": choice("none", "command", "serial"),
         "on": argv,

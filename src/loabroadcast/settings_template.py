@@ -81,6 +81,11 @@ def _lines(lang: str) -> list[tuple[str, str, str | None]]:
         _set('reminder = "Xin nhắc lại"'),
         _set("target_lufs = -16.0"),
         _note(N_("multiplies every engine's pace below (gTTS: < 0.8 reads slowly)"), "speed = 1.0"),
+        _note(
+            N_("the station's own chimes (default: shipped)"),
+            'chime_in = "/path/to/nhac-hieu-dau.wav"',
+        ),
+        _note("", 'chime_out = "/path/to/nhac-hieu-cuoi.wav"'),
         _blank(),
         _note(
             N_(
@@ -106,6 +111,14 @@ def _lines(lang: str) -> list[tuple[str, str, str | None]]:
         _blank(),
         _header("[playback]"),
         _set('sink = "null"', N_("device[:NAME] | file:DIR | null")),
+        _note(
+            N_("audio the sound card keeps queued (a busy PC needs some)"),
+            "latency_s = 0.1",
+        ),
+        _note(
+            N_("a programme is settled (claims, verified audio) this early"),
+            "prepare_s = 30.0",
+        ),
         _blank(),
         _header("[zones]"),
         _set('driver = "none"', N_("none | command | serial")),

@@ -136,9 +136,12 @@ class MessageRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
-    # the working copy is version ``version``; ``approved_version`` airs (message_versions)
+    # the working copy is version ``version``; ``approved_version`` airs (message_versions,
+    # whose ``recording_sha256`` is the sha256 of each version's recording)
     version: Mapped[int] = mapped_column(Integer, default=1)
     approved_version: Mapped[int | None] = mapped_column(Integer)
+    # why the daemon refused to air it (a changed recording), None when nothing is wrong
+    flagged: Mapped[str | None] = mapped_column(Text)
 
     blocks: Mapped[list[BlockRow]] = relationship(
         secondary="message_blocks", order_by=BlockRow.code, lazy="selectin"
@@ -191,6 +194,17 @@ class AiringRow(Base):
     # the approved version when claimed (filled by store.airings), the play-now request
     message_version_id: Mapped[int | None] = mapped_column(ForeignKey("message_versions.id"))
     play_request_id: Mapped[int | None] = mapped_column(ForeignKey("play_requests.id"))
+    underruns: Mapped[int | None] = mapped_column(Integer)  # the card ran dry this often
+
+
+class JournalMarkRow(Base):
+    """How far a station folder's local as-run journal has been written into the database:
+    entries up to ``seq`` are in, each applied in the transaction that moved the mark."""
+
+    __tablename__ = "journal_marks"
+    journal: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DaemonStateRow(Base):

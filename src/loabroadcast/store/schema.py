@@ -15,8 +15,8 @@ from ..i18n import N_
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0017"
-KNOWN = ("0001", "0002", "0014", "0017")
+HEAD = "0018"
+KNOWN = ("0001", "0002", "0014", "0017", "0018")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
