@@ -23,6 +23,7 @@ from .domain.versions import MessageVersion
 from .drafts import MessageDraft, Saved
 from .errors import LoaError, StoreError, first_line, os_reason
 from .i18n import N_
+from .i18n.records import shown
 from .store import db, repo
 from .store.models import MessageRow
 from .usecases.base import StationContext
@@ -203,7 +204,7 @@ class Station(StationContext):
                 return None
             r = repo.to_render(row)
             return {
-                "flagged": flagged,  # why the daemon refused to air it, None when it did not
+                "flagged": shown(flagged),  # why the daemon refused to air it, None when it did not
                 "engine": r.engine,
                 "voice": r.voice,
                 "fallback": r.fallback,

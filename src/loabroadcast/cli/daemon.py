@@ -9,8 +9,10 @@ import sys
 
 import click
 
+from .. import labels
 from ..errors import Conflict, LoaError
-from ..i18n import N_, _, ngettext, pgettext
+from ..i18n import N_, _, dates, ngettext, pgettext
+from ..i18n.records import english_of, shown
 from .output import echo_json, table, vn_date
 from .params import CODES, DATE, ID
 
@@ -100,23 +102,38 @@ def status(app, as_json) -> None:
     tz = station.tz
     if d["running"]:
         heartbeat = d["heartbeat_at"]
-        when = f", heartbeat {heartbeat.astimezone(tz):%H:%M:%S}" if heartbeat else ""
-        click.echo(f"daemon: running (pid {d['pid']} on {d['host']}, sink {d['sink']}){when}")
+        where = {"pid": d["pid"], "host": d["host"], "sink": d["sink"]}
+        if heartbeat:
+            click.echo(
+                _("daemon: running (pid {pid} on {host}, sink {sink}), heartbeat {time}").format(
+                    time=dates.clock(heartbeat.astimezone(tz), seconds=True), **where
+                )
+            )
+        else:
+            click.echo(_("daemon: running (pid {pid} on {host}, sink {sink})").format(**where))
     elif d["heartbeat_at"]:
         last = d["heartbeat_at"].astimezone(tz)
-        click.echo(f"daemon: NOT running (last heartbeat {last:%d/%m/%Y %H:%M:%S})")
+        click.echo(
+            _("daemon: NOT running (last heartbeat {moment})").format(
+                moment=dates.moment(last, seconds=True)
+            )
+        )
     else:
-        click.echo("daemon: NOT running (never started)")
+        click.echo(_("daemon: NOT running (never started)"))
     playing = data["now_playing"]
     click.echo(
-        f"on air: {playing['title']} ({playing['message_id']})" if playing else "on air: nothing"
+        _("on air: {title} ({id})").format(title=playing["title"], id=playing["message_id"])
+        if playing
+        else _("on air: nothing")
     )
     if data["next"]:
         rows = [
             (n["start"].astimezone(tz), n["slot"], n["message_id"], n["title"])
             for n in data["next"]
         ]
-        click.echo(table(["next", "slot", "id", "title"], rows))
+        # TRANSLATORS: loa status: the column of when the next items air
+        headers = [pgettext("status", "next"), _("slot"), _("id"), _("title")]
+        click.echo(table(headers, rows))
     backlog = d.get("journal_backlog") or 0
     if backlog:
         click.echo(
@@ -133,8 +150,7 @@ def status(app, as_json) -> None:
             )
         )
     if data["last_error"]:
-        err = data["last_error"]
-        click.echo(f"last error: {err['text']}")
+        click.echo(_("last error: {text}").format(text=data["last_error"]["text"]))
 
 
 def _presence_only(home, as_json: bool) -> None:
@@ -158,7 +174,8 @@ def _presence_only(home, as_json: bool) -> None:
                 "message_id")) if playing else _("on air: nothing")
         )  # fmt: skip
         if file.get("last_error"):
-            click.echo(_("last error: {text}").format(text=file["last_error"].get("text")))
+            text = shown(file["last_error"].get("text"))
+            click.echo(_("last error: {text}").format(text=text))
 
 
 @click.command()
@@ -176,7 +193,10 @@ def log(app, day, all_days, as_json) -> None:
         echo_json([airing_dict(a, station.tz) for a in airings])
         return
     if not airings:
-        click.echo("nothing in the log" + (f" for {vn_date(day)}" if day else ""))
+        if day:
+            click.echo(_("nothing in the log for {date}").format(date=vn_date(day)))
+        else:
+            click.echo(_("nothing in the log"))
         return
     tz = station.tz
 
@@ -191,33 +211,30 @@ def log(app, day, all_days, as_json) -> None:
             local(a.scheduled_at, "%d/%m/%Y %H:%M:%S"),
             local(a.started_at),
             local(a.ended_at),
-            a.slot or "play-now",
+            a.slot or _("play-now"),
             a.message_id,
             a.version or "-",
-            a.status.value,
+            labels.airing_status(a.status),
             ",".join(a.blocks) or "-",
             ",".join(str(z) for z in a.zones) or "-",
             (a.title or "") + (f" [{a.error}]" if a.error else ""),
         )
         for a in airings
     ]
-    click.echo(
-        table(
-            [
-                "scheduled",
-                "started",
-                "ended",
-                "slot",
-                "id",
-                "version",
-                "status",
-                "blocks",
-                "zones",
-                "title",
-            ],
-            rows,
-        )
-    )
+    headers = [
+        # TRANSLATORS: loa log: the columns of the as-run log
+        pgettext("log", "scheduled"),
+        pgettext("log", "started"),
+        pgettext("log", "ended"),
+        _("slot"),
+        _("id"),
+        _("version"),
+        _("status"),
+        _("blocks"),
+        _("zones"),
+        _("title"),
+    ]
+    click.echo(table(headers, rows))
 
 
 def airing_dict(a, tz) -> dict:
@@ -238,7 +255,7 @@ def airing_dict(a, tz) -> dict:
         "sink": a.sink,
         "render_sha256": a.render_sha256,
         "underruns": a.underruns,
-        "error": a.error,
+        "error": english_of(a.error),  # --json stays English
         "version": a.version,  # of the message: `loa msg show ID --versions`
         "written_by": a.written_by,
         "approved_by": a.approved_by,
@@ -283,7 +300,11 @@ def zone_test(app, number, seconds, sink) -> None:
     from ..zonetest import run_zone_test
 
     played = run_zone_test(app.settings, number, seconds, sink)
-    click.echo(f"zone {number}: played {played:.1f} s of test tone; all zones off")
+    click.echo(
+        _("zone {number}: played {seconds} s of test tone; all zones off").format(
+            number=number, seconds=f"{played:.1f}"
+        )
+    )
 
 
 @zone.command("all-off")

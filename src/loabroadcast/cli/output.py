@@ -83,11 +83,25 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    english = getattr(value, "english", None)  # a message object (i18n.Lazy, records)
+    if isinstance(english, str):
+        return english
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def _in_english(value: Any) -> Any:
+    """Sentences shown in the reader's language (``i18n.Said``, a ``str``) in English."""
+    if isinstance(value, dict):
+        return {k: _in_english(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_english(v) for v in value]
+    english = getattr(value, "english", None) if isinstance(value, str) else None
+    return english if isinstance(english, str) else value
+
+
 def echo_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=_default))
+    """``obj`` as JSON; ``--json`` stays English, whatever the language shown."""
+    click.echo(json.dumps(_in_english(obj), ensure_ascii=False, indent=2, default=_default))
 
 
 def vn_date(day: date) -> str:

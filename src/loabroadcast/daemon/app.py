@@ -20,6 +20,8 @@ from datetime import timedelta
 from ..clock import Clock, SystemClock
 from ..config import Settings
 from ..errors import LoaError
+from ..i18n import N_, NP_, said
+from ..i18n.records import shown, stored
 from ..presence import InstanceLock, StatusFile
 from ..store.airings import AsRun, instance_name
 from .health import Health
@@ -28,7 +30,7 @@ from .reconcile import Reconciler
 
 log = logging.getLogger("loabroadcast.daemon")
 
-INTERRUPTED_BY_CRASH = "the daemon stopped during this item (crash or power loss)"
+INTERRUPTED_BY_CRASH = stored(N_("the daemon stopped during this item (crash or power loss)"))
 STORE_LATE_S = 3.0  # as-run lines waiting this long for the database are reported
 
 
@@ -164,7 +166,7 @@ class Daemon:
                 stopped_at=None,
             )
         except LoaError as err:
-            self.health.report(f"heartbeat: {err}", "heartbeat")
+            self.health.report(said("heartbeat: {reason}", reason=err), "heartbeat")
             log.error("cannot write the heartbeat: %s", err)
         self._on_stop(self.stop_store)
 
@@ -220,7 +222,7 @@ class Daemon:
                 self.clock.now(), timedelta(seconds=3 * self.opt.tick_s)
             )
         except LoaError as err:
-            self.health.report(f"recovery: {err}", "store")
+            self.health.report(said("recovery after a stop: {reason}", reason=err), "store")
             log.error("cannot look for a crashed daemon's rows: %s", err)
             interrupted = released = 0
         if interrupted or released:
@@ -365,12 +367,19 @@ class Daemon:
             waited = journal.waiting_s()
             if waited >= STORE_LATE_S:
                 why = self.health.ongoing().get("store")
-                self.health.report(
-                    f"the database has taken no as-run writes for {waited:.0f} s "
-                    f"({journal.backlog} line(s) wait in the journal)"
-                    + (f": {why}" if why else ""),
-                    "journal",
+                late = said(
+                    NP_(
+                        "the database has taken no as-run writes for {s} s ({n} line waits "
+                        "in the journal)",
+                        "the database has taken no as-run writes for {s} s ({n} lines wait "
+                        "in the journal)",
+                    ),
+                    s=f"{waited:.0f}",
+                    n=journal.backlog,
                 )
+                if why:
+                    late = said("{late}: {reason}", late=late, reason=shown(why))
+                self.health.report(late, "journal")
             else:
                 self.health.clear("journal")
         self.status_file.write(self.status())

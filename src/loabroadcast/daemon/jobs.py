@@ -10,6 +10,7 @@ from typing import Any
 from ..clock import SystemClock
 from ..domain import Programme
 from ..errors import LoaError
+from ..i18n import dates, said
 from .reconcile import clock_jumped
 
 log = logging.getLogger("loabroadcast.daemon")
@@ -54,7 +55,9 @@ class Jobs:
         try:
             self.d.player.run_occurrence(slot, day)
         except LoaError as err:
-            self.d.health.report(f"programme {slot} {day}: {err}")
+            self.d.health.report(
+                said("programme {slot} {day}: {reason}", slot=slot, day=dates.day(day), reason=err)
+            )
             log.error("programme %s %s failed: %s", slot, day, err)
         finally:
             self.d.reconciler.running.discard(key)
@@ -74,7 +77,7 @@ class Jobs:
                 self._take_play_request()
             self.d.health.clear("poll")
         except LoaError as err:
-            self.d.health.report(str(err), "poll")
+            self.d.health.report(err, "poll")
             log.warning("poll failed: %s", err)
 
     def tick(self) -> None:
@@ -105,7 +108,7 @@ class Jobs:
             )
             d.health.clear("heartbeat")
         except LoaError as err:
-            d.health.report(f"heartbeat: {err}", "heartbeat")
+            d.health.report(said("heartbeat: {reason}", reason=err), "heartbeat")
             log.warning("tick failed: %s", err)
 
     # -- play-now ------------------------------------------------------------------------
@@ -129,13 +132,15 @@ class Jobs:
         try:
             status = self.d.player.play_request(request_id, message_id, blocks).request_status
         except LoaError as err:
-            self.d.health.report(f"play-now {request_id}: {err}")
+            self.d.health.report(
+                said("play-now request {request}: {reason}", request=request_id, reason=err)
+            )
             log.error("play-now %s failed: %s", request_id, err)
         finally:
             try:
                 self.d.asrun.finish_play_request(request_id, status, self.d.clock.now())
             except LoaError as err:
-                self.d.health.report(str(err))
+                self.d.health.report(err)
             self._forget()
 
     # -- ahead of air --------------------------------------------------------------------
@@ -158,7 +163,13 @@ class Jobs:
                     if message is not None and d.renderer.current(message) is None:
                         d.renderer.render(message)
                 except LoaError as err:
-                    d.health.report(f"render of message {item.message_id}: {err}")
+                    d.health.report(
+                        said(
+                            "cannot make the audio of message {id}: {reason}",
+                            id=item.message_id,
+                            reason=err,
+                        )
+                    )
                     log.error("cannot render message %s: %s", item.message_id, err)
         d.prep.warm(seen)
 

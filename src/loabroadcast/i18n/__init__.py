@@ -172,9 +172,15 @@ class Said(str):
         return self
 
 
-def said(message: str, /, **params: object) -> Said:
-    """``message`` (an English id, extracted like ``_``) translated and filled now, with
-    its English kept beside it."""
+def said(message: str | tuple[str, str], /, **params: object) -> Said:
+    """``message`` (an English id, extracted like ``_``; or a plural of ``NP_`` chosen by
+    ``params["n"]``) translated and filled now, with its English kept beside it."""
+    if isinstance(message, tuple):
+        n = params.get("n", 1)
+        n = n if isinstance(n, int) else 1
+        english = message[0] if n == 1 else message[1]
+        shown = fill(ngettext(message[0], message[1], n), params, fallback=english)
+        return Said(shown, fill(english, params, english=True), message, params)
     shown = fill(_(message), params, fallback=message)
     return Said(shown, fill(message, params, english=True), message, params)
 

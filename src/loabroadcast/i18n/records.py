@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import Lazy, fill, gettext, ngettext
+from . import Lazy, Said, fill, gettext, ngettext
 
 
 def record(message: object) -> dict[str, Any] | None:
@@ -52,6 +52,45 @@ def loads(text: str | None) -> Recorded | None:
     except ValueError:
         return None
     return recorded(data) if isinstance(data, dict) and "id" in data else None
+
+
+def keep(message: object) -> str | None:
+    """What a text column or a JSON file keeps of ``message``: its :func:`dumps` when it is
+    a message object, else its English (``.english``) or its text; None stays None."""
+    if message is None:
+        return None
+    found = dumps(message)
+    if found is not None:
+        return found
+    english = getattr(message, "english", None)
+    return english if isinstance(english, str) else str(message)
+
+
+def stored(msgid: str, /, **params: object) -> str:
+    """The kept form of ``msgid`` (marked with ``N_``) and its parameters, not translated
+    now: for a message written where no one reads it (the as-run log)."""
+    found: dict[str, Any] = {"id": msgid}
+    if params:
+        found["params"] = {str(k): _encode(v) for k, v in params.items()}
+    return json.dumps(found, ensure_ascii=False, sort_keys=True)
+
+
+def shown(text: str | None) -> str | None:
+    """Kept text read back: a stored message as a ``Said`` (this language, ``.english``
+    kept), plain old text (written before messages were stored) as it is."""
+    found = loads(text) if text and text.startswith("{") else None
+    if found is None:
+        return text
+    return Said(str(found), found.english, found.msgid, found.params)
+
+
+def english_of(text: str | None) -> str | None:
+    """Kept text in English (for ``--json`` and logs), plain old text as it is."""
+    found = getattr(text, "english", None)
+    if isinstance(found, str):
+        return found
+    found = loads(text) if text and text.startswith("{") else None
+    return text if found is None else found.english
 
 
 def _encode(value: object) -> Any:
@@ -138,4 +177,14 @@ def _fill(template: str, params: dict, fallback: str | None, english: bool = Fal
         return template
 
 
-__all__ = ["Recorded", "dumps", "loads", "record", "recorded"]
+__all__ = [
+    "Recorded",
+    "dumps",
+    "english_of",
+    "keep",
+    "loads",
+    "record",
+    "recorded",
+    "shown",
+    "stored",
+]

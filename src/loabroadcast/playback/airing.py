@@ -18,6 +18,7 @@ from typing import Any
 from ..clock import Clock
 from ..domain import AiringStatus
 from ..errors import PlaybackError
+from ..i18n import N_, Lazy, said
 from .ledger import Ledger
 from .mixer import Cue, CueState
 from .onair import PREEMPTED, SHUTDOWN, OnAir
@@ -38,7 +39,7 @@ class Live:
     slot: str | None
     logged: bool = False
     stamped: float | None = None  # when its progress was last stamped (monotonic)
-    error: str | None = None
+    error: object = None  # a message object (i18n.records keeps it) or text
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -108,7 +109,7 @@ class Follower:
             try:
                 live.stream.wait(live.cue, max(0.0, step))
             except PlaybackError as err:
-                live.error = str(err)
+                live.error = err
                 return Outcome.FAILED
             if live.logged and self.clock.monotonic() - live.stamped >= self.progress_s:
                 live.stamped = self.clock.monotonic()
@@ -159,8 +160,8 @@ class Follower:
             return outcome
         ended = live.stream.moment(cue.ended) if cue.ended is not None else self.clock.now()
         text = {
-            Outcome.PREEMPTED: "pre-empted by an emergency (phát ngay)",
-            Outcome.INTERRUPTED: "the daemon was stopped during this item",
+            Outcome.PREEMPTED: Lazy(N_("pre-empted by an emergency (phát ngay)")),
+            Outcome.INTERRUPTED: Lazy(N_("the daemon was stopped during this item")),
             Outcome.FAILED: live.error,
         }.get(outcome)
         values: dict[str, Any] = {"ended_at": ended, "error": text, "underruns": cue.underruns}
@@ -169,7 +170,7 @@ class Follower:
         status = outcome.airing_status or AiringStatus.FAILED
         self.ledger.ended(p.key, status, **values)
         if outcome is Outcome.FAILED:
-            self.on_error(f"message {p.item.message_id}: {text}")
+            self.on_error(said("message {id}: {reason}", id=p.item.message_id, reason=text))
         self.report(live, outcome)
         return outcome
 
@@ -194,7 +195,7 @@ class Follower:
             f": {live.error}" if live.error else "",
         )
 
-    def failed_before_air(self, p: Prepared, slot: str | None, error: str) -> Outcome:
+    def failed_before_air(self, p: Prepared, slot: str | None, error: object) -> Outcome:
         """An item that could not go on air at all (audio refused, relay stuck)."""
         now: datetime = self.clock.now()
         self.ledger.ended(
@@ -205,6 +206,6 @@ class Follower:
             zones=",".join(str(z) for z in sorted(p.zones)),
             error=error,
         )
-        self.on_error(f"message {p.item.message_id}: {error}")
+        self.on_error(said("message {id}: {reason}", id=p.item.message_id, reason=error))
         log.error("message %s failed (%s): %s", p.item.message_id, slot or "play-now", error)
         return Outcome.FAILED

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..clock import Clock, SystemClock
 from ..errors import LoaError
+from ..i18n import said
 
 log = logging.getLogger("loabroadcast.journal")
 
@@ -323,7 +324,7 @@ class JournalWriter:
             except LoaError as err:
                 failures += 1
                 self.healthy = False
-                self._on_error(f"as-run write waits: {err}")
+                self._on_error(said("the as-run log waits for the database: {reason}", reason=err))
                 log.warning("as-run write failed (%d): %s", failures, err)
                 self._stop.wait(RETRY_S[min(failures, len(RETRY_S)) - 1])
                 continue
