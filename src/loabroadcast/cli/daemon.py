@@ -292,7 +292,8 @@ def zone() -> None:
 
 @zone.command("test")
 @click.argument("number", type=click.IntRange(1, 64))
-@click.option("--seconds", type=click.FloatRange(0.5, 600), default=5.0, show_default=True)
+@click.option("--seconds", type=click.FloatRange(0.5, 600), default=5.0, show_default=True,
+              help="Seconds of test tone.")  # fmt: skip
 @click.option("--sink", help="device[:NAME] | file:DIR | null (default: [playback] sink).")
 @click.pass_obj
 def zone_test(app, number, seconds, sink) -> None:
