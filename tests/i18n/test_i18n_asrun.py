@@ -6,6 +6,7 @@ text written before messages were kept (plain English) reads back as it is."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from loabroadcast.config import load_settings
 from loabroadcast.daemon.health import Health
 from loabroadcast.domain import AiringStatus
 from loabroadcast.errors import PlaybackError
-from loabroadcast.i18n import N_, Lazy, said
+from loabroadcast.i18n import N_, Lazy, said, set_language
 from loabroadcast.i18n.records import keep
 from loabroadcast.services import Station
 from loabroadcast.store.airings import AsRun, occurrence_key
@@ -194,3 +195,33 @@ def test_plain_old_text_reads_back_as_it_is(loa, aired):
     assert out.splitlines()[-1].endswith(
         "Lịch cắt điện [trình phát tự động không chạy vào giờ phát]"
     )
+
+
+def test_the_daemons_log_lines_for_people_read_in_the_officers_words():
+    """``loa daemon`` writes INFO and above in the reader's language (a reason inside a
+    line too), with journald's level prefix; debug lines stay English."""
+    from loabroadcast.cli.daemon import JournalFormatter
+
+    formatter = JournalFormatter(journald=True)
+
+    def line(level: int, msg: str, args) -> str:
+        record = logging.LogRecord("loabroadcast.player", level, __file__, 1, msg, args, None)
+        return formatter.format(record)
+
+    failed = N_("message %(id)s failed (%(slot)s): %(reason)s")
+    args = {
+        "id": 7,
+        "slot": Lazy(N_("play-now")),
+        "reason": said("the sound device stopped taking audio"),
+    }
+    assert line(logging.ERROR, failed, args) == (
+        "<3>ERROR loabroadcast.player: message 7 failed (play-now): the sound device stopped "
+        "taking audio"
+    )
+    set_language("vi")
+    args["reason"] = said("the sound device stopped taking audio")  # said now, in Vietnamese
+    assert line(logging.ERROR, failed, args) == (
+        "<3>LỖI loabroadcast.player: tin 7 không phát được (phát ngay): thiết bị âm thanh "
+        "ngừng nhận âm thanh"
+    )
+    assert line(logging.DEBUG, "claim %s", ("k",)) == "<7>DEBUG loabroadcast.player: claim k"

@@ -12,13 +12,15 @@ import click
 from .. import labels
 from ..errors import Conflict, LoaError
 from ..i18n import N_, _, dates, ngettext, pgettext
+from ..i18n.logs import PeopleFormatter
 from ..i18n.records import english_of, shown
 from .output import echo_json, table, vn_date
 from .params import CODES, DATE, ID
 
 
-class JournalFormatter(logging.Formatter):
-    """One line per event; under systemd a ``<N>`` syslog prefix gives journald the level."""
+class JournalFormatter(PeopleFormatter):
+    """One line per event, INFO and above in the reader's language; under systemd a
+    ``<N>`` syslog prefix gives journald the level."""
 
     PRIORITY = {"DEBUG": 7, "INFO": 6, "WARNING": 4, "ERROR": 3, "CRITICAL": 2}
 

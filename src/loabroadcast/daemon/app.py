@@ -85,13 +85,13 @@ class Daemon:
             ):
                 step()
             log.info(
-                "daemon %s started: sink %s, zones %s", self.instance, self.sink.name,
-                self.zones.name,
-            )  # fmt: skip
+                N_("daemon %(instance)s started: sink %(sink)s, zones %(zones)s"),
+                {"instance": self.instance, "sink": self.sink.name, "zones": self.zones.name},
+            )
             while not self.stop.is_set():
                 self.write_status()
                 self.stop.wait(self.opt.status_s)
-            log.info("stopping")
+            log.info(N_("stopping"))
         finally:
             self.stop.set()
             while self._stops:
@@ -167,7 +167,7 @@ class Daemon:
             )
         except LoaError as err:
             self.health.report(said("heartbeat: {reason}", reason=err), "heartbeat")
-            log.error("cannot write the heartbeat: %s", err)
+            log.error(N_("cannot write the heartbeat: %(reason)s"), {"reason": err})
         self._on_stop(self.stop_store)
 
     def stop_store(self) -> None:
@@ -210,8 +210,9 @@ class Daemon:
             )  # fmt: skip
         if claimed or playing:
             log.warning(
-                "journal: %d claim(s) released, %d item(s) interrupted by the last stop",
-                len(claimed), len(playing),
+                N_("journal: claims released: %(claims)d; items interrupted by the last stop: "
+                   "%(items)d"),
+                {"claims": len(claimed), "items": len(playing)},
             )  # fmt: skip
         self.writer = JournalWriter(
             self.journal, self.asrun.apply, self.asrun.journal_mark, self._store_writes
@@ -227,8 +228,9 @@ class Daemon:
             interrupted = released = 0
         if interrupted or released:
             log.warning(
-                "recovered after a crash: %d item(s) interrupted, %d claim(s) released",
-                interrupted, released,
+                N_("recovered after a crash: items interrupted: %(items)d; claims released: "
+                   "%(claims)d"),
+                {"items": interrupted, "claims": released},
             )  # fmt: skip
 
     def _store_writes(self, text: str | None) -> None:
@@ -239,8 +241,10 @@ class Daemon:
 
     def stop_journal(self) -> None:
         if not self.writer.flush(3.0):
-            log.warning("%d as-run line(s) left in the journal for the next start",
-                        self.journal.backlog)  # fmt: skip
+            log.warning(
+                N_("as-run lines left in the journal for the next start: %(n)d"),
+                {"n": self.journal.backlog},
+            )
         self.writer.close(0.5)
         self.journal.close()
 
@@ -301,7 +305,7 @@ class Daemon:
         try:
             self.zones.all_off()
         except ZoneError as err:
-            log.error("cannot switch every zone off: %s", err)
+            log.error(N_("cannot switch every zone off: %(reason)s"), {"reason": err})
 
     def start_scheduler(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler

@@ -10,7 +10,7 @@ from typing import Any
 from ..clock import SystemClock
 from ..domain import Programme
 from ..errors import LoaError
-from ..i18n import dates, said
+from ..i18n import N_, dates, said
 from .reconcile import clock_jumped
 
 log = logging.getLogger("loabroadcast.daemon")
@@ -58,7 +58,10 @@ class Jobs:
             self.d.health.report(
                 said("programme {slot} {day}: {reason}", slot=slot, day=dates.day(day), reason=err)
             )
-            log.error("programme %s %s failed: %s", slot, day, err)
+            log.error(
+                N_("programme %(slot)s %(day)s failed: %(reason)s"),
+                {"slot": slot, "day": dates.day(day), "reason": err},
+            )
         finally:
             self.d.reconciler.running.discard(key)
             self._forget()
@@ -90,7 +93,10 @@ class Jobs:
             today = d.station.today()
             self._ticks += 1
             if clock_jumped(self._offset, offset, d.opt.jump_s):
-                log.warning("wall clock jumped by %+.1f s: re-planning", offset - self._offset)
+                log.warning(
+                    N_("the clock jumped by %(s)s s: planning again"),
+                    {"s": f"{offset - self._offset:+.1f}"},
+                )
                 d.reconciler(force=True)
                 d.scheduler.wakeup()
             elif today != self._day or self._ticks * d.opt.tick_s >= FULL_REPLAN_S:
@@ -135,7 +141,10 @@ class Jobs:
             self.d.health.report(
                 said("play-now request {request}: {reason}", request=request_id, reason=err)
             )
-            log.error("play-now %s failed: %s", request_id, err)
+            log.error(
+                N_("play-now request %(request)s failed: %(reason)s"),
+                {"request": request_id, "reason": err},
+            )
         finally:
             try:
                 self.d.asrun.finish_play_request(request_id, status, self.d.clock.now())
@@ -170,7 +179,10 @@ class Jobs:
                             reason=err,
                         )
                     )
-                    log.error("cannot render message %s: %s", item.message_id, err)
+                    log.error(
+                        N_("cannot make the audio of message %(id)s: %(reason)s"),
+                        {"id": item.message_id, "reason": err},
+                    )
         d.prep.warm(seen)
 
     def log_missed_while_down(self, last_seen: datetime | None) -> None:

@@ -207,5 +207,8 @@ class Follower:
             error=error,
         )
         self.on_error(said("message {id}: {reason}", id=p.item.message_id, reason=error))
-        log.error("message %s failed (%s): %s", p.item.message_id, slot or "play-now", error)
+        log.error(
+            N_("message %(id)s failed (%(slot)s): %(reason)s"),
+            {"id": p.item.message_id, "slot": slot or Lazy(N_("play-now")), "reason": error},
+        )
         return Outcome.FAILED

@@ -169,16 +169,20 @@ class OccurrenceRun:
 
     def overflow(self, p: Prepared) -> None:
         if p.attempt:
-            log.warning("message %s was pre-empted and no longer fits the slot",
-                        p.item.message_id)  # fmt: skip
+            log.warning(
+                N_("message %(id)s was pre-empted and no longer fits the slot"),
+                {"id": p.item.message_id},
+            )
             self.p.ledger.ended(
                 p.key,
                 AiringStatus.MISSED,
                 error=Lazy(N_("pre-empted by an emergency; no longer fits the slot (overflow)")),
             )
         else:
-            log.warning("message %s does not fit the rest of the slot (overflow)",
-                        p.item.message_id)  # fmt: skip
+            log.warning(
+                N_("message %(id)s does not fit the rest of the slot (overflow)"),
+                {"id": p.item.message_id},
+            )
             self.p.ledger.release(p.key)
         self.mine[p.key] = "done"
         p.release_audio()

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from ..clock import Clock
 from ..domain import Priority, ProgrammeItem
 from ..errors import LoaError
-from ..i18n import N_, Lazy
+from ..i18n import N_, Lazy, dates
 from ..store.airings import occurrence_key, play_now_key
 from .airing import Follower, Live
 from .ledger import Ledger
@@ -123,7 +123,10 @@ class Player:
             return
         fields = self.ledger.claim_fields(item, slot, day, version_id=version_id)
         self.ledger.missed(key, fields, Lazy(N_("the daemon was not running in time")))
-        log.warning("missed: message %s of %s %s (daemon was down)", item.message_id, slot, day)
+        log.warning(
+            N_("missed: message %(id)s of %(slot)s %(day)s (the daemon was not running)"),
+            {"id": item.message_id, "slot": slot, "day": dates.day(day)},
+        )
 
     # -- emergencies ---------------------------------------------------------------------
 

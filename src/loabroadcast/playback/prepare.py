@@ -235,7 +235,9 @@ class Preparer:
                 log.warning("message %s: %s: changed or vanished: rendering again",
                             message.id, err)  # fmt: skip
         else:
-            log.warning("message %s had no audio at air time: rendering now", message.id)
+            log.warning(
+                N_("message %(id)s had no audio at air time: making it now"), {"id": message.id}
+            )
         record = self.renderer.render(message, force=record is not None)
         self._renders[message.id] = record
         return self._load(record)
@@ -254,7 +256,7 @@ class Preparer:
         return load_air_audio(record.path, record.sha256, rate=self.rate, spool_dir=self.spool_dir)
 
     def _flag(self, message_id: int, reason: object) -> None:
-        log.error("message %s refused: %s", message_id, reason)
+        log.error(N_("message %(id)s refused: %(reason)s"), {"id": message_id, "reason": reason})
         self.on_error(said("message {id}: {reason}", id=message_id, reason=reason))
         try:
             self.ask(self.station.flag, message_id, keep(reason))
