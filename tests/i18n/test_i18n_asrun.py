@@ -19,7 +19,7 @@ from loabroadcast.cli import cli
 from loabroadcast.config import load_settings
 from loabroadcast.daemon.health import Health
 from loabroadcast.domain import AiringStatus
-from loabroadcast.errors import PlaybackError
+from loabroadcast.errors import AudioChanged, PlaybackError
 from loabroadcast.i18n import N_, Lazy, said, set_language
 from loabroadcast.i18n.records import keep
 from loabroadcast.services import Station
@@ -225,3 +225,32 @@ def test_the_daemons_log_lines_for_people_read_in_the_officers_words():
         "ngừng nhận âm thanh"
     )
     assert line(logging.DEBUG, "claim %s", ("k",)) == "<7>DEBUG loabroadcast.player: claim k"
+
+
+def test_a_refusal_reads_in_the_readers_words(loa, aired):
+    """Why the daemon refused a message (a changed recording) is kept as a message: loa
+    status says it in each reader's language, --json in English, loa audit in words."""
+    refusal = AudioChanged(
+        N_(
+            "message {id}: the recording {path} changed since it was approved "
+            "(sha256 {actual}…, approved {approved}…); refused"
+        ),
+        id=1,
+        path="/srv/ghi-am.mp3",
+        actual="aaaaaaaaaaaa",
+        approved="bbbbbbbbbbbb",
+    )
+    aired.flag(1, keep(refusal))
+    with time_machine.travel(at(6, 5), tick=False):
+        en = loa("status", lang="en").stdout.splitlines()[-2]
+        vi = loa("status", lang="vi").stdout.splitlines()[-2]
+        data = json.loads(loa("status", "--json", lang="vi").stdout)
+    assert en == (
+        "refused: message 1 (Lịch tiêm chủng): message 1: the recording /srv/ghi-am.mp3 "
+        "changed since it was approved (sha256 aaaaaaaaaaaa…, approved bbbbbbbbbbbb…); refused"
+    )
+    assert vi.startswith("từ chối phát: tin 1 (Lịch tiêm chủng): tin 1: ")
+    assert "/srv/ghi-am.mp3" in vi and "refused" not in vi
+    assert data["flagged"][0]["reason"] == en.split("(Lịch tiêm chủng): ")[1]
+    audit = loa("audit", "--object", "msg:1", lang="vi").stdout
+    assert "bị từ chối phát vì: - → tin 1: bản ghi âm /srv/ghi-am.mp3" in audit

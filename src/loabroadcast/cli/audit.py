@@ -6,6 +6,7 @@ import click
 
 from .. import labels
 from ..i18n import N_, _
+from ..i18n.records import shown
 from .output import echo_json, shorten, table
 from .params import DATE, OBJECT
 
@@ -110,6 +111,8 @@ FIELDS = {
     "play_request": N_("play-now request"),
     "play_version": N_("version played"),
     "play_blocks": N_("blocks played"),
+    # TRANSLATORS: loa audit: why the daemon refused to air a message
+    "flagged": N_("refused to air because"),
 }
 
 
@@ -132,6 +135,8 @@ def _value(value, key: str = "") -> str:
         value = labels.days_label(value)
     elif value == "all" and key in ("blocks", "slots", "play_blocks"):
         value = _("all")
+    elif key == "flagged" and isinstance(value, str):
+        value = shown(value)  # why the daemon refused it, kept as a message (i18n.records)
     if isinstance(value, list):
         value = ",".join(str(v) for v in value)
     return shorten(" ".join(str(value).split()), VALUE_WIDTH)

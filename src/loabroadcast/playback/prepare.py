@@ -257,7 +257,7 @@ class Preparer:
 
     def _flag(self, message_id: int, reason: object) -> None:
         log.error(N_("message %(id)s refused: %(reason)s"), {"id": message_id, "reason": reason})
-        self.on_error(said("message {id}: {reason}", id=message_id, reason=reason))
+        self.on_error(reason)  # it names the message
         try:
             self.ask(self.station.flag, message_id, keep(reason))
         except LoaError as err:
