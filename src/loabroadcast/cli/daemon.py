@@ -155,6 +155,19 @@ def status(app, as_json) -> None:
         click.echo(_("last error: {text}").format(text=data["last_error"]["text"]))
 
 
+def _in_english(file: dict | None) -> dict | None:
+    """The status file with the messages it keeps (i18n.records) in English."""
+    if not file:
+        return file
+    file = dict(file)
+    if isinstance(file.get("last_error"), dict):
+        err = file["last_error"]
+        file["last_error"] = {**err, "text": english_of(err.get("text"))}
+    if isinstance(file.get("problems"), dict):
+        file["problems"] = {k: english_of(v) for k, v in file["problems"].items()}
+    return file
+
+
 def _presence_only(home, as_json: bool) -> None:
     """What the lock and the status file say, when the database cannot be read."""
     from ..presence import probe, read_status
@@ -163,7 +176,7 @@ def _presence_only(home, as_json: bool) -> None:
     file = read_status(home) if lock.held else None
     if as_json:
         echo_json({"daemon": {"running": lock.held, "pid": lock.pid, "lock_held": lock.held},
-                   "status_file": file})  # fmt: skip
+                   "status_file": _in_english(file)})  # fmt: skip
         return
     if lock.held:
         click.echo(_("daemon: running (pid {pid})").format(pid=lock.pid))
