@@ -28,6 +28,18 @@ from .stream import AirStream
 
 log = logging.getLogger("loabroadcast.player")
 
+# How an item went, in the player's log line
+OUTCOME_WORDS = {
+    Outcome.PLAYED: N_("played"),
+    Outcome.FAILED: N_("failed"),
+    Outcome.INTERRUPTED: N_("interrupted"),
+    Outcome.PREEMPTED: N_("pre-empted"),
+    Outcome.MISSED: N_("missed"),
+    Outcome.YIELDED: N_("waits for the emergency"),
+    Outcome.RELEASED: N_("not aired"),
+    Outcome.DUPLICATE: N_("aired by another daemon"),
+}
+
 
 @dataclass
 class Live:
@@ -175,25 +187,35 @@ class Follower:
         return outcome
 
     def report(self, live: Live, outcome: Outcome) -> None:
+        """One log line for people: how the item went, when it started, how long."""
         cue, p = live.cue, live.prepared
-        late = ""
-        if cue.started is not None:
-            asked = cue.at if cue.at is not None else None
-            late = f", {(cue.started - asked) * 1000:+.1f} ms from its instant" if asked else ""
-            start = live.stream.moment(cue.started).astimezone().strftime("%H:%M:%S.%f")[:-3]
-            late = f" at {start}{late}"
+        fields: dict[str, Any] = {
+            "id": p.item.message_id,
+            "outcome": Lazy(OUTCOME_WORDS.get(outcome, outcome.value)),
+            "slot": live.slot or Lazy(N_("play-now")),
+            "seconds": f"{cue.played_s(live.stream.rate):.1f}",
+            "underruns": cue.underruns,
+        }
+        if cue.started is None:
+            template = N_("message {id} {outcome} ({slot}), {seconds} s, underruns: {underruns}")
+        else:
+            moment = live.stream.moment(cue.started).astimezone()
+            fields["start"] = moment.strftime("%H:%M:%S.%f")[:-3]
+            template = N_(
+                "message {id} {outcome} ({slot}) at {start}, {seconds} s, underruns: {underruns}"
+            )
+            if cue.at is not None:
+                fields["late"] = f"{(cue.started - cue.at) * 1000:+.1f}"
+                template = N_(
+                    "message {id} {outcome} ({slot}) at {start}, {late} ms from its instant, "
+                    "{seconds} s, underruns: {underruns}"
+                )
+        line = said(template, **fields)
         level = logging.WARNING if cue.underruns or outcome is Outcome.FAILED else logging.INFO
-        log.log(
-            level,
-            "message %s %s (%s)%s, %.1f s, %d underrun(s)%s",
-            p.item.message_id,
-            outcome.value,
-            live.slot or "play-now",
-            late,
-            cue.played_s(live.stream.rate),
-            cue.underruns,
-            f": {live.error}" if live.error else "",
-        )
+        if live.error:
+            log.log(level, N_("%(line)s: %(reason)s"), {"line": line, "reason": live.error})
+        else:
+            log.log(level, "%(line)s", {"line": line})
 
     def failed_before_air(self, p: Prepared, slot: str | None, error: object) -> Outcome:
         """An item that could not go on air at all (audio refused, relay stuck)."""
