@@ -158,12 +158,13 @@ class Renderer:
         if record is not None and verify_render(record):
             return record
         if record is None:
-            log.warning("message %s had no audio at air time: rendering now", message.id)
+            log.warning(
+                N_("message %(id)s had no audio at air time: rendering now"), {"id": message.id}
+            )
         else:
             log.warning(
-                "message %s: cached audio %s changed or vanished: rendering again",
-                message.id,
-                record.path,
+                N_("message %(id)s: cached audio %(path)s changed or vanished: rendering again"),
+                {"id": message.id, "path": record.path},
             )
         return self.render(message, force=record is not None)
 
@@ -203,7 +204,7 @@ class Renderer:
                         select(MessageRow).where(MessageRow.id == mid, scope.orm(MessageRow))
                     )
                     if row is None:
-                        raise NotFound(f"no message {mid}")
+                        raise NotFound(N_("no message {id}"), id=mid)
                     every = repo.all_block_codes(s, scope) if row.all_blocks else ()
                     approved = repo.to_message(row, self.station.station_id, every)
                 found.append(approved)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from ..i18n import N_
+from .errors import Invalid
+
 
 class Priority(enum.IntEnum):
     """Thông tư 39/2020/TT-BTTTT: thông thường, ưu tiên, khẩn cấp. Higher airs first."""
@@ -23,18 +26,17 @@ class Priority(enum.IntEnum):
     def label(self) -> str:
         return self.name.lower()
 
-    @property
-    def vietnamese(self) -> str:
-        return {0: "thông thường", 1: "ưu tiên", 2: "khẩn cấp"}[self.value]
-
     @classmethod
     def parse(cls, text: str) -> Priority:
         key = text.strip().lower().replace("_", "-")
         try:
             return _PRIORITY_ALIASES[key]
         except KeyError:
-            raise ValueError(
-                f"unknown priority {text!r} (normal|priority|emergency, thuong|uu-tien|khan-cap)"
+            raise Invalid(
+                N_(
+                    "unknown priority {text!r} (normal|priority|emergency, thuong|uu-tien|khan-cap)"
+                ),
+                text=text,
             ) from None
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from ..domain import MessageStatus
 from ..errors import Conflict
 from ..i18n import N_
+from ..labels import status_word
 from ..store import repo, wakeup
 from ..store import stations as station_rows
 from ..store.models import PlayRequestRow, StationRow
@@ -74,8 +75,12 @@ class OnAir:
                 MessageStatus.DRAFT.value,
             ):
                 raise Conflict(
-                    f"message {message_id} is {row.status}; only an approved message can be "
-                    "played (use --approve to approve a draft and play it)"
+                    N_(
+                        "message {id} is {status}; only an approved message can be "
+                        "played (use --approve to approve a draft and play it)"
+                    ),
+                    id=message_id,
+                    status=status_word(row.status),
                 )
             requests: list[PlayRequestRow] = []
             for station in where:
