@@ -107,7 +107,7 @@ class District:
         try:
             code = p.check_code(code, "station")
         except ValueError as err:
-            raise InvalidInput(str(err)) from None
+            raise InvalidInput.of(err) from None
         if code.lower() == rows.ALL:
             raise InvalidInput(N_("'all' names every station: choose another code"))
         name = clean(name, "NAME")
