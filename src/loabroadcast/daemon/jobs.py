@@ -206,7 +206,9 @@ class Jobs:
                         {"id": item.message_id, "reason": err},
                     )
         d.prep.warm(seen)
-        log.info("ready ahead: %d message(s) held to air without the database", len(seen))
+        log.info(
+            N_("ready ahead: %(n)d message(s) held to air without the database"), {"n": len(seen)}
+        )
 
     def log_missed_while_down(self, last_seen: datetime | None) -> None:
         """Items whose time passed while no daemon ran (beyond grace) are logged missed."""

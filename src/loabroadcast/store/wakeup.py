@@ -15,6 +15,8 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 
+from ..i18n import N_
+
 log = logging.getLogger("loabroadcast.wakeup")
 
 PLAY_NOW, PLAN = "play-now", "plan"
@@ -77,7 +79,10 @@ class Listener:
                     break
                 wait = RETRY_S[min(failures, len(RETRY_S) - 1)]
                 failures += 1
-                log.warning("listening for wake-ups failed (%s); again in %.1f s", err, wait)
+                log.warning(
+                    N_("listening for wake-ups failed (%(reason)s); again in %(wait).1f s"),
+                    {"reason": err, "wait": wait},
+                )
                 self._stop.wait(wait)
             finally:
                 self.listening.clear()
@@ -92,13 +97,16 @@ class Listener:
         self._conn.execute(f"LISTEN {self.channel}")
         self.connections += 1
         self.listening.set()
-        log.info("listening for wake-ups on %s", self.channel)
+        log.info(N_("listening for wake-ups on %(channel)s"), {"channel": self.channel})
         while not self._stop.is_set():
             for note in self._conn.notifies(timeout=1.0):
                 try:
                     self.on_wake(note.payload)
                 except Exception as err:  # noqa: BLE001 - a wake-up is a hint; the poll goes on
-                    log.warning("wake-up %r failed: %s", note.payload, err)
+                    log.warning(
+                        N_("wake-up %(what)s failed: %(reason)s"),
+                        {"what": note.payload, "reason": err},
+                    )
 
     def _close_conn(self) -> None:
         conn, self._conn = self._conn, None
