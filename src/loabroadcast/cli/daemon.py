@@ -291,7 +291,7 @@ def log(app, day, all_days, station, as_json) -> None:
         for a in airings
     ]
     headers = [
-        *([_("station")] if every else []),
+        *([pgettext("district", "station")] if every else []),
         # TRANSLATORS: loa log: the columns of the as-run log
         pgettext("log", "scheduled"),
         pgettext("log", "started"),

@@ -231,7 +231,8 @@ def show(app, message_id, versions, as_json) -> None:
     ]
     owner, sent = station.stations_of(message_id)
     if sent != (owner,):
-        fields.append((_("station"), owner))
+        # TRANSLATORS: msg show: the station a message belongs to
+        fields.append((pgettext("district", "station"), owner))
         fields.append((_("sent to"), ", ".join(sent)))
     if m.audio_path:
         fields.append((_("audio"), m.audio_path))
