@@ -79,6 +79,19 @@ class ScheduleSettings:
 @dataclass(frozen=True)
 class PlaybackSettings:
     sink: str = "null"  # device[:NAME] | file:DIR | null
+    # the dead-air guard: below silence_db for longer than silence_s is dead air
+    silence_db: float = -40.0
+    silence_s: float = 10.0
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    """``[relay]``: live sources (tiếp âm)."""
+
+    fallback: str = ""  # audio file heard when the source drops; "" the shipped notice
+    buffer_s: float = 3.0  # seconds of the source held ahead (connected before the item)
+    connect_timeout_s: float = 5.0  # a source that sends nothing this long is down
+    retry_max_s: float = 2.0  # reconnect attempts back off up to this interval
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,7 @@ class Settings:
     district: str = ""  # e.g. "Huyện Hướng Hóa"
     province: str = ""  # e.g. "Tỉnh Quảng Trị"
     roles: RolesSettings = field(default_factory=RolesSettings)
+    relay: RelaySettings = field(default_factory=RelaySettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -188,6 +202,7 @@ _CLASSES = {
     "calendar": CalendarSettings,
     "policy": PolicySettings,
     "roles": RolesSettings,
+    "relay": RelaySettings,
 }
 # tables inside a table: [speech.piper] -> SpeechSettings.piper
 _NESTED = {"speech.piper": PiperSettings, "speech.espeak": EspeakSettings}
@@ -344,6 +359,15 @@ item_gap_s = 2.0
 
 [playback]
 sink = "null"            # device[:NAME] | file:DIR | null
+# silence_db = -40.0     # the dead-air guard: quieter than this (dBFS) …
+# silence_s = 10.0       # … for longer than this is dead air, logged and reported
+
+[relay]                  # tiếp âm: `loa source add`, then `loa msg add --relay CODE --duration 30m`
+# fallback = "/path/to/notice.wav"   # heard when the source drops (default: a shipped notice
+#                                    # "Mất tín hiệu tiếp âm…"; "chime" for the chime)
+# buffer_s = 3.0         # seconds of the source held ahead, connected before the item
+# connect_timeout_s = 5.0
+# retry_max_s = 2.0      # reconnecting backs off up to this interval
 
 [zones]
 driver = "none"          # none | command | serial

@@ -30,6 +30,8 @@ class MessageDraft:
     category: str | None = None
     source: str | None = None
     by: str | None = None
+    relay: str | None = None  # a source's code: the message relays it live (tiếp âm)
+    duration_s: float | None = None  # a relay's length on air
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import select
 
 from .domain import Message, MessageStatus, RenderRecord
 from .errors import Conflict, NotFound
-from .i18n import N_
+from .i18n import N_, _
 from .store import db, repo, versions
 from .store.models import MessageRow, RenderRow
 
@@ -50,14 +51,43 @@ class Renderer:
         return normalize(text, self.station.user_dictionary()).text
 
     def render(self, message: Message, *, force: bool = False) -> RenderRecord:
-        """Render one message (a cache hit is quick) and record it."""
+        """Render one message (a cache hit is quick) and record it. Speech that comes out
+        silent (or nearly) is refused; a relay has nothing to render."""
         from .speech.render import render_message
 
+        self._refuse_relay(message)
         spoken = self.spoken(message.text) if message.text else None
         # a recording needs the engine only for a lead-in or reminder: built, not loaded
         engine = self.engine
-        record = render_message(message, spoken, self.settings, self.cache, engine, force=force)
+        record = render_message(
+            message, spoken, self.settings, self.cache, engine, force=force,
+            check_body=self._audible,
+        )  # fmt: skip
         return self._save(record, message)
+
+    def speech_body(self, message: Message) -> Path:
+        """The spoken text of a text message, from the cache or the engine, refused
+        (``SilentAudio``) when it is silent or nearly."""
+        from .speech.render import checked_text
+
+        body = self.cache.speech(checked_text(message, self.spoken(message.text)), self.engine)
+        self._audible(body.path)
+        return body.path
+
+    def _audible(self, path: Path) -> None:
+        from .sources.levels import require_audible
+
+        require_audible(path, self.station.settings.playback, shown=_("the speech"))
+
+    @staticmethod
+    def _refuse_relay(message: Message) -> None:
+        if message.is_relay:
+            raise Conflict(
+                N_("message {id} is a relay: it airs live from source {source}, there is no "
+                   "audio to render"),
+                id=message.id,
+                source=message.relay_source,
+            )  # fmt: skip
 
     def _save(self, record: RenderRecord, message: Message) -> RenderRecord:
         """Record a render of ``message``'s version; the same audio already recorded
@@ -146,7 +176,7 @@ class Renderer:
     def pending(self, ids: Iterable[int] | None = None) -> list[Message]:
         """Approved versions of the messages that air (or the given ids) without a current
         render."""
-        messages = self.messages_for(ids)
+        messages = [m for m in self.messages_for(ids) if not m.is_relay]
         current = self._current_of(messages)
         return [m for m in messages if m.id not in current]
 
@@ -154,8 +184,8 @@ class Renderer:
         """The given messages, each as the version that airs when one does, else as its
         working copy (``NotFound`` for an unknown id); or every message's version that
         airs."""
-        if ids is None:
-            return self.station.listings.approved_messages()
+        if ids is None:  # relays air live: none has audio to render
+            return [m for m in self.station.listings.approved_messages() if not m.is_relay]
         found = []
         with db.read_session(self.station.engine) as s:
             for mid in ids:

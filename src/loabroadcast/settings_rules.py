@@ -252,7 +252,17 @@ SECTIONS: dict[str, dict[str, Rule]] = {
         "item_gap_s": number(0.0, 60.0),
         "words_per_minute": number(30.0, 400.0),
     },
-    "playback": {"sink": sink},
+    "playback": {
+        "sink": sink,
+        "silence_db": number(-90.0, -10.0),
+        "silence_s": number(0.5, 3600.0),
+    },
+    "relay": {
+        "fallback": text(),
+        "buffer_s": number(0.5, 30.0),
+        "connect_timeout_s": number(1.0, 60.0),
+        "retry_max_s": number(0.5, 60.0),
+    },
     "zones": {
         "driver": choice("none", "command", "serial"),
         "on": argv,

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "zone": ("daemon", "zone", "Zone (speaker line) tools for installers."),
     "voice": ("voice", "voice", "Piper voices for natural speech offline: list, install."),
     "audit": ("audit", "audit", "Who changed what, and when (the audit trail)."),
+    "source": ("sources", "source", "Live sources to relay (tiếp âm): streams, the input."),
 }
 
 

@@ -98,6 +98,19 @@ class CalendarEntryRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SourceRow(Base):
+    """A live source relays air (tiếp âm): a stream's URL or a sound card input."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(10))  # stream | input
+    url: Mapped[str | None] = mapped_column(Text)
+    device: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class MessageBlockRow(Base):
     __tablename__ = "message_blocks"
     message_id: Mapped[int] = mapped_column(
@@ -139,6 +152,10 @@ class MessageRow(Base):
     # the working copy is version ``version``; ``approved_version`` airs (message_versions)
     version: Mapped[int] = mapped_column(Integer, default=1)
     approved_version: Mapped[int | None] = mapped_column(Integer)
+    # speech | recording | relay (domain.content); a relay's source and length on air
+    content_kind: Mapped[str] = mapped_column(String(20), default="speech")
+    relay_source: Mapped[str | None] = mapped_column(String(40), index=True)
+    duration_s: Mapped[float | None] = mapped_column(Float)
 
     blocks: Mapped[list[BlockRow]] = relationship(
         secondary="message_blocks", order_by=BlockRow.code, lazy="selectin"
@@ -191,6 +208,22 @@ class AiringRow(Base):
     # the approved version when claimed (filled by store.airings), the play-now request
     message_version_id: Mapped[int | None] = mapped_column(ForeignKey("message_versions.id"))
     play_request_id: Mapped[int | None] = mapped_column(ForeignKey("play_requests.id"))
+    # the dead-air guard: seconds below [playback] silence_db for longer than silence_s
+    # (None: nothing watched this airing); a relay's source, its drops, the fallback's time
+    dead_air_s: Mapped[float | None] = mapped_column(Float)
+    relay_source: Mapped[str | None] = mapped_column(String(40))
+    dropouts: Mapped[int | None] = mapped_column(Integer)
+    fallback_s: Mapped[float | None] = mapped_column(Float)
+
+
+class DeadAirRow(Base):
+    """One dead-air event of an airing: when it began and how long it lasted."""
+
+    __tablename__ = "dead_air"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    airing_id: Mapped[int] = mapped_column(ForeignKey("airings.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    length_s: Mapped[float] = mapped_column(Float)
 
 
 class DaemonStateRow(Base):
@@ -256,6 +289,9 @@ class MessageVersionRow(Base):
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
     render_sha256: Mapped[str | None] = mapped_column(String(64))  # the audio approved
+    content_kind: Mapped[str] = mapped_column(String(20), default="speech")
+    relay_source: Mapped[str | None] = mapped_column(String(40))
+    duration_s: Mapped[float | None] = mapped_column(Float)
 
 
 class AuditRow(Base):

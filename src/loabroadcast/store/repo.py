@@ -181,4 +181,8 @@ def to_airing(
         approved_by=version.approved_by if version is not None else None,
         written_by=version.created_by if version is not None else None,
         requested_by=requested_by,
+        dead_air_s=row.dead_air_s,
+        relay_source=row.relay_source,
+        dropouts=row.dropouts,
+        fallback_s=row.fallback_s,
     )

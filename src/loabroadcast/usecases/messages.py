@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..domain import Message, MessageStatus, Priority
 from ..domain import parse as p
 from ..domain.audit import find_approver
+from ..domain.content import ContentKind
 from ..domain.versions import MessageVersion
 from ..drafts import MessageDraft, Saved
 from ..errors import Conflict, InvalidInput, LoaError, NotFound
@@ -37,8 +38,11 @@ class Messages:
     def add(self, draft: MessageDraft) -> Saved:
         if not draft.title or not p.nfc(draft.title).strip():
             raise InvalidInput("--title is empty")
-        if (draft.text is None) == (draft.audio is None):
-            raise InvalidInput("give the message either a text or an audio file")
+        given = [x for x in (draft.text, draft.audio, draft.relay) if x is not None]
+        if len(given) != 1:
+            raise InvalidInput(
+                N_("give the message one of a text, an audio file or a relay (--relay CODE)")
+            )
         if not draft.blocks:
             raise InvalidInput("--blocks is required (block codes, or 'all')")
         if not draft.slots:
@@ -63,7 +67,7 @@ class Messages:
                 s, row, by=uow.actor.name, now=now, recording_sha256=done.recording_sha256
             )
             uow.record(f"msg:{row.id}", None, state(row, done.recording_sha256))
-            return Saved(self._message(s, row), done.warnings)
+            return Saved(self._message(s, row), done.warnings + relay_fit(row))
 
     def edit(self, message_id: int, draft: MessageDraft) -> Saved:
         with self.ctx.work("msg edit", draft.by) as uow:
@@ -71,8 +75,10 @@ class Messages:
             row = self._row(s, message_id)
             if row.status in (MessageStatus.CANCELLED, MessageStatus.EXPIRED):
                 raise Conflict(f"message {message_id} is {row.status}; it cannot be edited")
-            if draft.text is not None and draft.audio is not None:
-                raise InvalidInput("give either a text or an audio file, not both")
+            if sum(x is not None for x in (draft.text, draft.audio, draft.relay)) > 1:
+                raise InvalidInput(
+                    N_("give one of a text, an audio file or a relay (--relay CODE), not more")
+                )
             before = state(row)
             previous = versions.get(s, row.id, row.version)
             done = drafting.apply(self.ctx, s, row, draft, creating=False)
@@ -95,7 +101,7 @@ class Messages:
                     ).format(id=message_id, approved=row.approved_version, new=row.version),
                 )
             uow.record(f"msg:{message_id}", before | _sha(previous), state(row, sha))
-            return Saved(self._message(s, row), done.warnings, notes)
+            return Saved(self._message(s, row), done.warnings + relay_fit(row), notes)
 
     def _back_to_draft(self, row: MessageRow) -> tuple[str, ...]:
         if row.status == MessageStatus.DRAFT.value:
@@ -111,6 +117,9 @@ class Messages:
         actor = self.ctx.actor.named(by)
         actor = replace(actor, name=self.approver(actor))  # as [roles] spells it
         approver = actor.name
+        render = self.ctx.settings.speech.render_on_approve
+        if render:
+            self._refuse_silent_speech(message_id)
         with self.ctx.work("msg approve", actor=actor) as uow:
             s = uow.session
             row = self._row(s, message_id)
@@ -123,7 +132,7 @@ class Messages:
             uow.record(f"msg:{message_id}", before, state(row))
             warnings = self.ctx.text_warnings(row.text) if row.text else ()
             saved = Saved(self._message(s, row), warnings)
-        if not self.ctx.settings.speech.render_on_approve:
+        if not render or saved.message.is_relay:  # a relay airs live: nothing to render
             return saved
         from ..rendering import Renderer
 
@@ -134,6 +143,23 @@ class Messages:
             return replace(saved, notes=(note,))
         engine = record.engine + (" (fallback)" if record.fallback else "")
         return replace(saved, notes=(f"rendered {record.duration_s:.1f} s of audio with {engine}",))
+
+    def _refuse_silent_speech(self, message_id: int) -> None:
+        """Speak the text about to be approved (the render after approval finds it in the
+        cache) and refuse the approval when the speech is silent or nearly. An engine that
+        cannot speak now is not a reason to refuse: the render after approval says so."""
+        working = self.message(message_id)
+        if not working.text or working.status != MessageStatus.DRAFT:
+            return
+        from ..rendering import Renderer
+        from ..sources.levels import SilentAudio
+
+        try:
+            Renderer(self.ctx).speech_body(working)
+        except SilentAudio:
+            raise
+        except LoaError:
+            return
 
     def approver(self, actor: Actor) -> str:
         """The name an approval is recorded under; with ``[roles] approvers`` set, only
@@ -200,6 +226,9 @@ class Messages:
             "title",
             "text",
             "audio_path",
+            "content_kind",
+            "relay_source",
+            "duration_s",
             "all_blocks",
             "valid_from",
             "valid_until",
@@ -334,6 +363,9 @@ CONTENT = (
     "max_airings",
     "category",
     "source",
+    "kind",
+    "relay_source",
+    "duration_s",
 )
 
 
@@ -353,11 +385,32 @@ def state(row: MessageRow, recording_sha256: str | None = None) -> dict:
         "max_airings": row.max_airings,
         "category": row.category,
         "source": row.source,
+        "kind": row.content_kind,
+        "relay_source": row.relay_source,
+        "duration_s": row.duration_s,
         "status": row.status,
         "version": row.version,
         "approved_version": row.approved_version,
         "approved_by": row.approved_by,
     }
+
+
+def relay_fit(row: MessageRow) -> tuple[str, ...]:
+    """Warnings for a relay longer than a slot it is planned in (it would never fit)."""
+    if row.content_kind != ContentKind.RELAY.value or row.duration_s is None:
+        return ()
+    from ..domain.content import format_duration
+
+    found = []
+    for slot in row.slots:
+        length = repo.to_slot(slot).length_s
+        if row.duration_s > length:
+            found.append(
+                _("the relay lasts {relay}, longer than slot {slot} ({length}): it will not "
+                  "fit there").format(relay=format_duration(row.duration_s), slot=slot.code,
+                                      length=format_duration(length))
+            )  # fmt: skip
+    return tuple(found)
 
 
 def content(values: dict) -> dict:
