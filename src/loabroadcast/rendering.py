@@ -10,7 +10,10 @@ audio approved is kept on the version; a render that replaces it leaves an audit
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +35,7 @@ class Renderer:
         if engine_name:
             self.settings = replace(self.settings, engine=engine_name)
         self._engine = engine
+        self._aside = None  # speech spoken aside before an approval (speech_aside)
         from .speech.cache import RenderCache
 
         self.cache = RenderCache(station.settings.cache_dir, station.clock)
@@ -56,6 +60,7 @@ class Renderer:
         from .speech.render import render_message
 
         self._refuse_relay(message)
+        self._adopt_aside()
         spoken = self.spoken(message.text) if message.text else None
         # a recording needs the engine only for a lead-in or reminder: built, not loaded
         engine = self.engine
@@ -65,14 +70,46 @@ class Renderer:
         )  # fmt: skip
         return self._save(record, message)
 
-    def speech_body(self, message: Message) -> Path:
-        """The spoken text of a text message, from the cache or the engine, refused
-        (``SilentAudio``) when it is silent or nearly."""
+    @contextmanager
+    def speech_aside(self, message: Message) -> Iterator[None]:
+        """Speak the text of ``message`` into a temporary folder (the station's cache is
+        not written) and refuse it (``SilentAudio``) when it is silent or nearly. Inside
+        the ``with``, a render of it finds the speech in the cache: it is filed there on
+        first use, not spoken again."""
+        from .speech.cache import RenderCache, speech_key
         from .speech.render import checked_text
 
-        body = self.cache.speech(checked_text(message, self.spoken(message.text)), self.engine)
-        self._audible(body.path)
-        return body.path
+        text = checked_text(message, self.spoken(message.text))
+        found = self.cache.lookup(speech_key(text, self.engine))
+        if found is not None:
+            self._audible(found.path)
+            yield
+            return
+        with tempfile.TemporaryDirectory(prefix="loa-speech-") as folder:
+            entry = RenderCache(folder, self.station.clock).speech(text, self.engine)
+            self._audible(entry.path)
+            self._aside = entry
+            try:
+                yield
+            finally:
+                self._aside = None
+
+    def _adopt_aside(self) -> None:
+        """File the speech spoken aside into the cache (one copy, no second synthesis)."""
+        entry, self._aside = self._aside, None
+        if entry is None:
+            return
+        meta = {
+            k: v
+            for k, v in entry.meta.items()
+            if k not in ("format", "key", "kind", "sha256", "created")
+        }
+
+        def produce(tmp: Path) -> dict:
+            shutil.copyfile(entry.path, tmp)
+            return meta
+
+        self.cache.get_or_create(entry.key, "speech", produce)
 
     def _audible(self, path: Path) -> None:
         from .sources.levels import require_audible

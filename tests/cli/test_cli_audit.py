@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from cli_checks import one_error_line
+from loabroadcast.store import schema
 
 T0 = datetime(2026, 3, 9, 22, 0, tzinfo=UTC)  # 10/03/2026 05:00 in Hà Nội, a Tuesday
 TEXT = "Họp tổ dân phố lúc 19 giờ."
@@ -245,7 +246,7 @@ def test_a_refused_or_empty_change_leaves_no_row(town):
 def test_init_records_a_migration_and_a_new_config(town):
     rows = trail(town, "--object", "station:schema")
     assert [(r["command"], r["before"], r["after"]["schema"]) for r in rows] == [
-        ("init", None, "0017")
+        ("init", None, schema.HEAD)
     ]
     assert rows[0]["after"]["config"].endswith("loa.toml")
 

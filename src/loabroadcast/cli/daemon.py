@@ -168,7 +168,7 @@ def log(app, day, all_days, as_json) -> None:
 
 def _airing_notes(a) -> str:
     """What the relay and the dead-air guard add to an as-run line."""
-    from ..i18n import _
+    from ..i18n import _, ngettext
 
     notes = []
     if a.relay_source:
@@ -179,7 +179,7 @@ def _airing_notes(a) -> str:
             aired = (a.ended_at - a.started_at).total_seconds()
             text += ", " + _("{length} live").format(length=format_duration(aired))
         if a.dropouts:
-            text += ", " + _("{n} dropout(s)").format(n=a.dropouts)
+            text += ", " + ngettext("{n} dropout", "{n} dropouts", a.dropouts).format(n=a.dropouts)
         if a.fallback_s:
             text += ", " + _("fallback {seconds:.0f} s").format(seconds=a.fallback_s)
         notes.append(text)

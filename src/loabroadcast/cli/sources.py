@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .output import echo_json, table, warn
 from .params import by_option
 
@@ -159,8 +159,12 @@ def _print_report(app, r) -> None:
         warn([_("silent for {length:.1f} s from {start:.1f} s").format(
             length=e.length_s, start=e.start_s)])  # fmt: skip
     if r.dropouts:
-        warn([_("the source dropped {n} time(s) while listening: {reason}").format(
-            n=r.dropouts, reason=r.error)])  # fmt: skip
+        text = ngettext(
+            "the source dropped once while listening: {reason}",
+            "the source dropped {n} times while listening: {reason}",
+            r.dropouts,
+        )
+        warn([text.format(n=r.dropouts, reason=r.error)])
 
 
 def _play(app, r, sink_spec: str | None, quiet: bool) -> None:

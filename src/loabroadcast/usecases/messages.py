@@ -8,6 +8,7 @@ rejected: then the approved version airs on, and the working copy goes back to i
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -118,48 +119,48 @@ class Messages:
         actor = replace(actor, name=self.approver(actor))  # as [roles] spells it
         approver = actor.name
         render = self.ctx.settings.speech.render_on_approve
-        if render:
-            self._refuse_silent_speech(message_id)
-        with self.ctx.work("msg approve", actor=actor) as uow:
-            s = uow.session
-            row = self._row(s, message_id)
-            if row.status == MessageStatus.APPROVED.value:
-                return Saved(
-                    self._message(s, row), (), (f"message {message_id} is already approved",)
-                )
-            before = state(row)
-            approve_row(self.ctx, uow, row, approver)
-            uow.record(f"msg:{message_id}", before, state(row))
-            warnings = self.ctx.text_warnings(row.text) if row.text else ()
-            saved = Saved(self._message(s, row), warnings)
-        if not render or saved.message.is_relay:  # a relay airs live: nothing to render
-            return saved
-        from ..rendering import Renderer
-
-        try:
-            record = Renderer(self.ctx).render(saved.message)
-        except LoaError as err:
-            note = f"audio not rendered yet ({err}); `loa render` or the daemon will retry"
-            return replace(saved, notes=(note,))
+        with ExitStack() as aside:
+            renderer = self._check_speech(message_id, aside) if render else None
+            with self.ctx.work("msg approve", actor=actor) as uow:
+                s = uow.session
+                row = self._row(s, message_id)
+                if row.status == MessageStatus.APPROVED.value:
+                    return Saved(
+                        self._message(s, row), (), (f"message {message_id} is already approved",)
+                    )
+                before = state(row)
+                approve_row(self.ctx, uow, row, approver)
+                uow.record(f"msg:{message_id}", before, state(row))
+                warnings = self.ctx.text_warnings(row.text) if row.text else ()
+                saved = Saved(self._message(s, row), warnings)
+            if renderer is None or saved.message.is_relay:  # a relay airs live: no render
+                return saved
+            try:
+                record = renderer.render(saved.message)
+            except LoaError as err:
+                note = f"audio not rendered yet ({err}); `loa render` or the daemon will retry"
+                return replace(saved, notes=(note,))
         engine = record.engine + (" (fallback)" if record.fallback else "")
         return replace(saved, notes=(f"rendered {record.duration_s:.1f} s of audio with {engine}",))
 
-    def _refuse_silent_speech(self, message_id: int) -> None:
-        """Speak the text about to be approved (the render after approval finds it in the
-        cache) and refuse the approval when the speech is silent or nearly. An engine that
-        cannot speak now is not a reason to refuse: the render after approval says so."""
-        working = self.message(message_id)
-        if not working.text or working.status != MessageStatus.DRAFT:
-            return
+    def _check_speech(self, message_id: int, aside: ExitStack):
+        """The renderer for after approval, once the text about to be approved was spoken
+        aside (nothing written to the station before the approval) and found audible:
+        ``SilentAudio`` refuses the approval. An engine that cannot speak now is no reason
+        to refuse: the render after approval says so."""
         from ..rendering import Renderer
         from ..sources.levels import SilentAudio
 
-        try:
-            Renderer(self.ctx).speech_body(working)
-        except SilentAudio:
-            raise
-        except LoaError:
-            return
+        renderer = Renderer(self.ctx)
+        working = self.message(message_id)
+        if working.text and working.status == MessageStatus.DRAFT:
+            try:
+                aside.enter_context(renderer.speech_aside(working))
+            except SilentAudio:
+                raise
+            except LoaError:
+                pass
+        return renderer
 
     def approver(self, actor: Actor) -> str:
         """The name an approval is recorded under; with ``[roles] approvers`` set, only
@@ -363,7 +364,6 @@ CONTENT = (
     "max_airings",
     "category",
     "source",
-    "kind",
     "relay_source",
     "duration_s",
 )
@@ -385,8 +385,7 @@ def state(row: MessageRow, recording_sha256: str | None = None) -> dict:
         "max_airings": row.max_airings,
         "category": row.category,
         "source": row.source,
-        "kind": row.content_kind,
-        "relay_source": row.relay_source,
+        "relay_source": row.relay_source,  # a relay (the kind of the others is their content)
         "duration_s": row.duration_s,
         "status": row.status,
         "version": row.version,
