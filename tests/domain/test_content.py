@@ -18,8 +18,8 @@ from loabroadcast.domain.content import (
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("http://stream.example.vn:8000/vov1.mp3", (SourceKind.STREAM, "http://stream.example.vn:8000/vov1.mp3", None)),
-        (" https://radio.example.vn/live.aac ", (SourceKind.STREAM, "https://radio.example.vn/live.aac", None)),
+        ("http://vov.vn:8000/vov1.mp3", (SourceKind.STREAM, "http://vov.vn:8000/vov1.mp3", None)),
+        (" https://radio.vn/live.aac ", (SourceKind.STREAM, "https://radio.vn/live.aac", None)),
         ("HTTP://127.0.0.1/x.ogg", (SourceKind.STREAM, "HTTP://127.0.0.1/x.ogg", None)),
         ("input", (SourceKind.INPUT, None, None)),
         ("Input", (SourceKind.INPUT, None, None)),
