@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-OBJECT_KINDS = ("msg", "block", "slot", "calendar", "dict", "voice", "station")
+OBJECT_KINDS = ("msg", "block", "slot", "calendar", "dict", "voice", "station", "source")
 _KEY = re.compile(r"^[^\s:][^\s]{0,199}$")
 NAME_MAX = 100  # the column holding who did it
 
