@@ -1,4 +1,4 @@
-"""A real Icecast server for the tests (Debian's ``icecast2``), and ffmpeg feeders.
+"""A real Icecast server for the tests and the bench (Debian's ``icecast2``), and ffmpeg feeders.
 
 The server runs as its own user (``icecast2`` refuses root), listens on a free loopback
 port, keeps its config and logs in a private folder, and drops a source after
@@ -19,8 +19,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pytest
 
 PASSWORD = "loa-source-pw"
 USER = "icecast2"
@@ -99,7 +97,7 @@ class Feeder:
         )  # fmt: skip
         if wait and not self.server.wait_mount(self.mount, 10):
             err = self.stop()
-            pytest.fail(f"the feeder of /{self.mount} did not come up: {err}")
+            _fail(f"the feeder of /{self.mount} did not come up: {err}")
         return self
 
     def kill(self) -> None:
@@ -149,7 +147,15 @@ class IcecastServer:
         self.feeders.clear()
 
 
+def _fail(reason: str):
+    import pytest  # the bench uses this module too: pytest only when a test fails
+
+    pytest.fail(reason)
+
+
 def _missing(reason: str):
+    import pytest
+
     if os.environ.get("CI"):
         pytest.fail(f"CI must test relays against Icecast: {reason}")
     pytest.skip(reason)
@@ -184,7 +190,7 @@ def start_icecast(source_timeout: int = 2) -> IcecastServer:
                 if (folder / "error.log").exists()
                 else ""
             )
-            pytest.fail(f"icecast2 did not start on port {port}: {log}")
+            _fail(f"icecast2 did not start on port {port}: {log}")
         time.sleep(0.05)
     return server
 
