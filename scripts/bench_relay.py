@@ -44,7 +44,6 @@ def _drain(source, seconds: float) -> None:
 
 def run(quick: bool = False):
     from icecast import start_icecast, stop_icecast
-
     from loabroadcast.sources.stream import StreamSource
 
     rows, notes = [], []
