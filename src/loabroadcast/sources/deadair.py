@@ -80,7 +80,7 @@ class DeadAirDetector:
         if seconds < 0:
             raise ValueError("a block cannot last a negative time")
         start = self.position_s
-        self.position_s += seconds
+        self.position_s = round(self.position_s + seconds, 6)  # no drift over hours
         if level_db < self.threshold_db:
             if self._quiet_from is None:
                 self._quiet_from = start
