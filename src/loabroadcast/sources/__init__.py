@@ -4,9 +4,11 @@
 - ``live``: what every live source shares (state, events, back-off, its ring of samples);
   ``stream``: ffmpeg reads an ``http(s)://`` stream; ``input``: sounddevice reads an input.
 - ``ring``: the bounded ring between a source's reader thread and the air.
-- ``fallback``: ``[relay] fallback``, looped while a source is away.
+- ``fallback``: ``[relay] fallback``, looped while a source is away; ``relay``: the frames
+  the air reads a relay item from (live, else the fallback).
 - ``deadair``: the pure detector (levels in, events out); ``levels``: dBFS of blocks and of
-  files, and the check that refuses silent recordings and renders.
+  files, and the check that refuses silent recordings and renders; ``guard``: the tap on
+  what each item sends to the card, and the guard that follows it.
 - ``probe``: ``loa source test``.
 
 :func:`open_live` builds the live source a ``domain.content.Source`` names.
