@@ -274,7 +274,9 @@ def test_silent_speech_is_refused_at_approval(town, monkeypatch):
 # -- loa source test against a real Icecast server ---------------------------------------
 
 
+# real time, against Icecast: the database plays no part (SQLite only)
 @pytest.mark.slow
+@pytest.mark.parametrize("db_kind", ["sqlite"], indirect=True)
 def test_source_test_reports_the_format_and_level_and_plays_to_the_sink(loa, ice, tmp_path):
     feeder = ice.feed("tinh.mp3", 440.0)
     assert loa("source", "add", "TINH", feeder.url).exit_code == 0
@@ -297,6 +299,7 @@ def test_source_test_reports_the_format_and_level_and_plays_to_the_sink(loa, ice
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("db_kind", ["sqlite"], indirect=True)
 def test_source_test_of_an_unreachable_stream_is_one_line(loa, ice):
     assert loa("source", "add", "GONE", ice.url("khong-co.mp3")).exit_code == 0
     line = one_error_line(loa("source", "test", "GONE", "--seconds", "1"))
