@@ -188,10 +188,20 @@ def station_config(tz: str, *, gap_s: float = 1.0) -> str:
 class DaemonProcess:
     """A real ``loa daemon --sink file:DIR`` process; stopped (and waited for) on exit."""
 
-    def __init__(self, home: Path, sink_dir: Path, tick_s: float = 1.0):
+    def __init__(
+        self,
+        home: Path,
+        sink_dir: Path,
+        tick_s: float = 1.0,
+        *,
+        sink: str | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.home = home
         self.sink_dir = sink_dir
         self.tick_s = tick_s
+        self.sink = sink or f"file:{sink_dir}"  # or "device" (with a sound server in env)
+        self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
         self.stderr_path = home / "daemon.stderr"
 
@@ -199,10 +209,13 @@ class DaemonProcess:
         return self.start()
 
     def start(self) -> DaemonProcess:
-        argv = [LOA, "daemon", "--sink", f"file:{self.sink_dir}", "--tick", str(self.tick_s)]
+        argv = [LOA, "daemon", "--sink", self.sink, "--tick", str(self.tick_s)]
         with open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(
-                argv, env=loa_env(self.home), stdout=subprocess.DEVNULL, stderr=err
+                argv,
+                env={**loa_env(self.home), **self.extra_env},
+                stdout=subprocess.DEVNULL,
+                stderr=err,
             )
         return self
 

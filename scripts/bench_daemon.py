@@ -1,4 +1,5 @@
-"""bench daemon: a real ``loa daemon --sink file:DIR --tick 1`` process.
+"""bench daemon: a real ``loa daemon --sink file:DIR --tick 1`` process, then (bench_instant)
+a ``loa daemon --sink device`` judged at the card by a witness, beside ``paplay``.
 
 Start lateness (scheduled time to the first audio frame handed to the sink) over
 short slots a few seconds ahead, one item each; the gap between the items of one
@@ -17,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench_common import (
+    ERROR,
     INFO,
     MISS,
     PASS,
@@ -35,6 +37,7 @@ from bench_common import (
     status_kb,
     wait_for,
 )
+from bench_instant import instant_rows
 
 GROUP = "daemon"
 GAP_S = 1.0
@@ -97,11 +100,11 @@ def lateness_rows(airings: list[dict], sink_log: list[dict], codes: set[str]) ->
             f"nothing played: {_statuses(airings)}; daemon log: see its stderr"
         ]
     ms = [(stamp(a["started_at"]) - stamp(a["scheduled_at"])) * 1000 for a in late]
-    by_airing = {line.get("airing_id"): line for line in sink_log}
+    by_item = {(line.get("message_id"), line.get("slot")): line for line in sink_log}
     sink_ms = [
-        (stamp(by_airing[a["id"]]["started_at"]) - stamp(a["scheduled_at"])) * 1000
+        (stamp(by_item[key]["started_at"]) - stamp(a["scheduled_at"])) * 1000
         for a in late
-        if a["id"] in by_airing
+        if (key := (a["message_id"], a["slot"])) in by_item
     ]
     n = len(late)
     rows = [
@@ -120,7 +123,7 @@ def lateness_rows(airings: list[dict], sink_log: list[dict], codes: set[str]) ->
         + ", ".join(f"{v:.0f}" for v in ms)
         + " ms",
         f"cross-check, file sink airings.jsonl started_at: median {statistics.median(sink_ms):.0f}"
-        f" ms, max {max(sink_ms):.0f} ms (taken before the output file is created)"
+        f" ms, max {max(sink_ms):.0f} ms (the instant its first frame was written)"
         if sink_ms
         else "cross-check: no airings.jsonl lines matched",
     ]
@@ -272,4 +275,10 @@ def run(quick: bool = False) -> tuple[list[Row], list[str]]:
             rows, notes = measure(station, Path(tmp), tz, n_late, idle_s)
         finally:
             station.close()
-    return rows, [f"daemon: {n}" for n in notes]
+    with tempfile.TemporaryDirectory(prefix="loa-bench-instant-") as tmp:
+        try:
+            more_rows, more_notes = instant_rows(Path(tmp), quick)
+        except Exception as err:  # noqa: BLE001 - the file-sink figures above still count
+            more_rows = [Row(GROUP, "on the instant, device sink", type(err).__name__, "", ERROR)]
+            more_notes = [f"on the instant: {type(err).__name__}: {err}"]
+    return rows + more_rows, [f"daemon: {n}" for n in notes + more_notes]

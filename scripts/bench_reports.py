@@ -131,7 +131,7 @@ def _year_log(rng, plan, first: date, today: date, now: datetime):
                 if cursor + timedelta(seconds=seconds) > end:
                     break  # overflow: the daemon releases it, nothing is logged
                 status = rng.choices(statuses, weights)[0]
-                key = f"bench/{code}/{day.isoformat()}/{mid}"
+                key = f"{code}/{day.isoformat()}/{mid}"  # as the daemon keys it
                 row = {"occurrence_key": key, "station": "bench", "message_id": mid,
                        "slot_code": code, "occurrence_date": day, "scheduled_at": cursor,
                        "status": status, "blocks": ",".join(f"K{b:02d}" for b in codes),
@@ -156,7 +156,7 @@ def _year_log(rng, plan, first: date, today: date, now: datetime):
         at = datetime.combine(first + timedelta(days=30 * n - 15), time(14), tzinfo=TZ)
         requests.append({"id": n, "message_id": n, "blocks": "", "requested_by": "Trưởng ban PCTT",
                          "requested_at": at, "status": "done"})  # fmt: skip
-        airings.append({"occurrence_key": f"bench/play-now/{n}/{n}", "station": "bench",
+        airings.append({"occurrence_key": f"play-now/{n}/{n}", "station": "bench",
                         "message_id": n, "scheduled_at": at, "started_at": at,
                         "ended_at": at + timedelta(seconds=80), "status": "played",
                         "blocks": "K01,K02", "created_at": now})  # fmt: skip

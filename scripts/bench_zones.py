@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench_common import (
+    ERROR,
     INFO,
     LOA,
     DaemonProcess,
@@ -35,6 +36,7 @@ from bench_common import (
     station_config,
     wait_for,
 )
+from bench_instant import play_now_heard_rows
 
 GROUP = "zones"
 EMERGENCY_TEXT = "Thông báo khẩn."
@@ -237,4 +239,12 @@ def run(quick: bool = False) -> tuple[list[Row], list[str]]:
         finally:
             em.close()
     rows += play_rows + cut_rows
-    return rows, [f"zones: {n}" for n in notes + play_notes + cut_notes]
+    with tempfile.TemporaryDirectory(prefix="loa-bench-playnow-") as tmp:
+        try:
+            heard_rows, heard_notes = play_now_heard_rows(Path(tmp), quick)
+        except Exception as err:  # noqa: BLE001 - the file-sink figures above still count
+            heard_rows = [Row(GROUP, "play-now heard, device sink", type(err).__name__, "",
+                              ERROR)]  # fmt: skip
+            heard_notes = [f"play-now heard: {type(err).__name__}: {err}"]
+    rows += heard_rows
+    return rows, [f"zones: {n}" for n in notes + play_notes + cut_notes + heard_notes]

@@ -70,6 +70,12 @@ BAD = [
     ('[ui]\nlanguage = "fr"\n', '[ui] language: must be one of vi | en, not "fr"'),
     ("[ui]\nlanguage = 1\n", "[ui] language: must be one of vi | en, not 1"),
     ("[station]\nname = \"\"\n", "[station] name: must not be empty"),
+    ("[playback]\nlatency_s = 5\n", "[playback] latency_s: must be from 0.01 to 2, not 5"),
+    ('[playback]\nprepare_s = "30"\n', '[playback] prepare_s: must be a number, not "30"'),
+    ("[playback]\nprepare_s = 1\n", "[playback] prepare_s: must be from 2 to 600, not 1"),
+    ("[playback]\nprepare = 30\n", "[playback] prepare: unknown setting: did you mean prepare_s?"),
+    ('[speech]\nchime_in = ""\n', "[speech] chime_in: must not be empty"),
+    ("[speech]\nchime_out = 1\n", "[speech] chime_out: must be text in quotes, not 1"),
 ]  # fmt: skip
 
 
@@ -99,6 +105,20 @@ def test_every_command_and_the_daemon_say_it_in_one_line(tmp_path, command):
 def test_the_written_defaults_load_as_the_defaults(tmp_path):
     (tmp_path / "loa.toml").write_text(DEFAULT_CONFIG, encoding="utf-8")
     assert load_settings(tmp_path, env={}) == Settings(home=tmp_path)
+
+
+def test_the_air_paths_settings_are_kept(tmp_path):
+    (tmp_path / "loa.toml").write_text(
+        '[speech]\nchime_in = "/srv/loa/dau.wav"\nchime_out = "/srv/loa/cuoi.wav"\n'
+        "[playback]\nlatency_s = 0.2\nprepare_s = 45\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path, env={})
+    assert (settings.speech.chime_in, settings.speech.chime_out) == (
+        "/srv/loa/dau.wav",
+        "/srv/loa/cuoi.wav",
+    )
+    assert (settings.playback.latency_s, settings.playback.prepare_s) == (0.2, 45.0)
 
 
 def test_good_values_are_kept(tmp_path):

@@ -95,7 +95,7 @@ def test_recording_sink_records_instantly(tmp_path):
     [record] = sink.plays
     assert (record.path, record.meta, record.started, record.completed) == (
         wav,
-        {"message_id": 4},
+        {"path": str(wav), "message_id": 4},
         START,
         True,
     )
@@ -103,8 +103,8 @@ def test_recording_sink_records_instantly(tmp_path):
     assert sink.play_started.is_set()
 
 
-def test_recording_sink_paced_honours_stop(tmp_path):
-    sink = RecordingSink(pace=True)
+def test_recording_sink_on_the_real_clock_plays_in_real_time_and_honours_stop(tmp_path):
+    sink = RecordingSink()
     wav = silent_wav(tmp_path / "a.wav", 1.0)
     stop = threading.Event()
     threading.Timer(0.2, stop.set).start()
@@ -116,18 +116,21 @@ def test_recording_sink_paced_honours_stop(tmp_path):
     assert sink.plays[0].completed is False
 
 
-def test_recording_sink_fail_next(tmp_path):
-    sink = RecordingSink()
-    wav = silent_wav(tmp_path / "a.wav", 0.1)
+def test_recording_sink_fail_next_kills_the_stream_on_air(tmp_path):
+    """Like a sound card that vanishes: the item starts, then the stream dies; the next
+    stream works."""
+    clock = FakeClock(START)
+    sink = RecordingSink(clock=clock)
+    wav = silent_wav(tmp_path / "a.wav", 1.0)
     sink.fail_next()
-    sink.fail_next(OSError("card gone"))
-    starts: list[float] = []
-    with pytest.raises(PlaybackError):
-        sink.play(wav, stop=threading.Event(), on_start=starts.append)
-    with pytest.raises(OSError, match="card gone"):
+    sink.fail_next(PlaybackError("card gone"))
+    with pytest.raises(PlaybackError, match="told to fail"):
+        sink.play(wav, stop=threading.Event())
+    with pytest.raises(PlaybackError, match="card gone"):
         sink.play(wav, stop=threading.Event())
     assert sink.play(wav, stop=threading.Event()).completed
-    assert starts == [] and len(sink.plays) == 1
+    assert [r.completed for r in sink.plays] == [False, False, True]
+    assert sink.streams == 3
 
 
 def test_recording_sink_reads_the_file_like_real_sinks(tmp_path):

@@ -65,6 +65,8 @@ class SpeechSettings:
     true_peak_db: float = -1.0
     sample_rate: int = 44100
     render_on_approve: bool = True
+    chime_in: str | None = None  # a WAV of the station's own; None: the shipped chime
+    chime_out: str | None = None
     piper: PiperSettings = field(default_factory=PiperSettings)
     espeak: EspeakSettings = field(default_factory=EspeakSettings)
 
@@ -82,6 +84,8 @@ class PlaybackSettings:
     # the dead-air guard: below silence_db for longer than silence_s is dead air
     silence_db: float = -40.0
     silence_s: float = 10.0
+    latency_s: float = 0.1  # audio the sound card keeps queued (a busy PC needs some)
+    prepare_s: float = 30.0  # a programme is settled (claims, verified audio) this early
 
 
 @dataclass(frozen=True)
@@ -341,6 +345,8 @@ lead_in = ""             # e.g. "Sau đây là thông báo của Ủy ban nhân 
 reminder = "Xin nhắc lại"
 target_lufs = -16.0
 # speed = 1.0            # multiplies every engine's pace below (gTTS: < 0.8 reads slowly)
+# chime_in = "/path/to/nhac-hieu-dau.wav"    # the station's own chimes (default: shipped)
+# chime_out = "/path/to/nhac-hieu-cuoi.wav"
 
 # How each offline engine reads; the defaults, slower than the engines' own pace for
 # loudspeakers outdoors. Uncomment a table to change them.
@@ -361,6 +367,8 @@ item_gap_s = 2.0
 sink = "null"            # device[:NAME] | file:DIR | null
 # silence_db = -40.0     # the dead-air guard: quieter than this (dBFS) …
 # silence_s = 10.0       # … for longer than this is dead air, logged and reported
+# latency_s = 0.1        # audio the sound card keeps queued (a busy PC needs some)
+# prepare_s = 30.0       # a programme is settled (claims, verified audio) this early
 
 [relay]                  # tiếp âm: `loa source add`, then `loa msg add --relay CODE --duration 30m`
 # fallback = "/path/to/notice.wav"   # heard when the source drops (default: a shipped notice

@@ -78,6 +78,10 @@ class AudioError(LoaError):
     """An audio file is missing, corrupt or of an unsupported kind."""
 
 
+class AudioChanged(AudioError):
+    """The bytes on disk are not the ones that were approved (refused, never aired)."""
+
+
 class PlaybackError(LoaError):
     """A sink could not play."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .domain import Message, MessageStatus, RenderRecord
-from .errors import Conflict, NotFound
+from .errors import AudioChanged, Conflict, NotFound
 from .i18n import N_, _
 from .store import db, repo, versions
 from .store.models import MessageRow, RenderRow
@@ -61,6 +61,8 @@ class Renderer:
 
         self._refuse_relay(message)
         self._adopt_aside()
+        if message.audio_path and message.status == MessageStatus.APPROVED:
+            self.check_recording(message)
         spoken = self.spoken(message.text) if message.text else None
         # a recording needs the engine only for a lead-in or reminder: built, not loaded
         engine = self.engine
@@ -124,6 +126,34 @@ class Renderer:
                    "audio to render"),
                 id=message.id,
                 source=message.relay_source,
+            )  # fmt: skip
+
+    def check_recording(self, message: Message) -> None:
+        """Refuse (``AudioChanged``) the recording of an approved version that is not the
+        one approved: its sha256 was taken when it was added, approval froze it (on the
+        version, ``message_versions.recording_sha256``)."""
+        from .speech.audio import sha256_file
+
+        with db.read_session(self.station.engine) as s:
+            version = versions.get(s, message.id, message.version)
+            approved = version.recording_sha256 if version is not None else None
+        path = str(message.audio_path)
+        actual = sha256_file(path)
+        if approved is None:
+            raise AudioChanged(
+                N_("message {id}: no approved sha256 for the recording {path}; add it again "
+                   "with `loa msg edit {id} --audio FILE` and approve it"),
+                id=message.id,
+                path=path,
+            )  # fmt: skip
+        if actual != approved:
+            raise AudioChanged(
+                N_("message {id}: the recording {path} changed since it was approved "
+                   "(sha256 {actual}…, approved {approved}…); refused"),
+                id=message.id,
+                path=path,
+                actual=actual[:12],
+                approved=approved[:12],
             )  # fmt: skip
 
     def _save(self, record: RenderRecord, message: Message) -> RenderRecord:

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
+
 from . import config as config_mod
 from .atomic import atomic_write_text
 from .clock import Clock
@@ -22,6 +24,7 @@ from .drafts import MessageDraft, Saved
 from .errors import LoaError, StoreError, first_line
 from .i18n import N_
 from .store import db, repo
+from .store.models import MessageRow
 from .usecases.base import StationContext
 from .usecases.messages import Messages
 from .usecases.onair import OnAir
@@ -151,6 +154,20 @@ class Station(StationContext):
         must render and air."""
         return Messages(self).approved(message_id)
 
+    def airing_version(self, message_id: int) -> tuple[int, Message] | None:
+        """(row id, message) of the version that airs (None when none does): what the
+        player claims, verifies and airs; the id goes into the item's as-run row."""
+        return Messages(self).airing(message_id)
+
+    def flag(self, message_id: int, reason: str) -> None:
+        """Mark a message the daemon refused to air (a changed recording); approving a
+        version of it again clears the flag."""
+        Messages(self).flag(message_id, reason)
+
+    def flagged(self) -> list[tuple[int, str, str]]:
+        """(id, title, reason) of messages on air the daemon refused to air."""
+        return Messages(self).flagged()
+
     def version_message(self, version_id: int) -> Message:
         """Version ``version_id`` of a message (an airing's ``message_version_id``)."""
         return Messages(self).at_version(version_id)
@@ -175,10 +192,12 @@ class Station(StationContext):
         (None when not rendered)."""
         with db.read_session(self.engine) as s:
             row = repo.latest_renders(s, [message_id], version).get(message_id)
+            flagged = s.scalar(select(MessageRow.flagged).where(MessageRow.id == message_id))
             if row is None:
                 return None
             r = repo.to_render(row)
             return {
+                "flagged": flagged,  # why the daemon refused to air it, None when it did not
                 "engine": r.engine,
                 "voice": r.voice,
                 "fallback": r.fallback,
@@ -211,8 +230,10 @@ class Station(StationContext):
         return OnAir(self).airings(day)
 
     def status(self, horizon: int = 5) -> dict:
-        """Is a daemon alive (heartbeat within two ticks), what is on air, what is next."""
-        return OnAir(self).status(horizon)
+        """Is a daemon alive, what is on air, what is next, what went wrong."""
+        from .dashboard import station_status
+
+        return station_status(self, horizon)
 
 
 __all__ = ["Actor", "MessageDraft", "Saved", "Station", "init_station"]

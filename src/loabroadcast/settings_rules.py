@@ -237,6 +237,8 @@ SECTIONS: dict[str, dict[str, Rule]] = {
         "true_peak_db": number(-12.0, 0.0),
         "sample_rate": choice_of_numbers(*SAMPLE_RATES),
         "render_on_approve": boolean,
+        "chime_in": text(empty=False),
+        "chime_out": text(empty=False),
     },
     "speech.piper": {
         "length_scale": number(0.5, 3.0),
@@ -256,6 +258,8 @@ SECTIONS: dict[str, dict[str, Rule]] = {
         "sink": sink,
         "silence_db": number(-90.0, -10.0),
         "silence_s": number(0.5, 3600.0),
+        "latency_s": number(0.01, 2.0),
+        "prepare_s": number(2.0, 600.0),
     },
     "relay": {
         "fallback": text(),

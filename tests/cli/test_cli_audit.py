@@ -433,7 +433,7 @@ def test_log_json_tells_the_version_and_who(town, settings):
     from dataclasses import replace
 
     from loabroadcast.services import Station
-    from loabroadcast.store.airings import AsRun, occurrence_key
+    from loabroadcast.store.airings import AsRun, occurrence_key, play_now_key
 
     with time_machine.travel(T0, tick=True):
         request = int(ok(town("play-now", "2", "--by", "Trưởng thôn")).split()[3])
@@ -441,9 +441,9 @@ def test_log_json_tells_the_version_and_who(town, settings):
         station = Station.open(replace(settings, home=town.home))
         asrun = AsRun(station.engine, "default", "test:1:0")
         now = station.now()
-        asrun.claim(f"default/play-now/{request}/2", now=now, message_id=2, scheduled_at=now)
+        asrun.claim(play_now_key(request, 2), now=now, message_id=2, scheduled_at=now)
         ok(town("msg", "approve", "2", "--by", "Chủ tịch"))
-        key = occurrence_key("default", "sang", now.date(), 2)
+        key = occurrence_key("sang", now.date(), 2)
         asrun.claim(key, now=now, message_id=2, slot_code="sang", scheduled_at=now)
         station.close()
         rows = json.loads(ok(town("log", "--all", "--json")))

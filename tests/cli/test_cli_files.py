@@ -490,9 +490,14 @@ def test_a_full_disk_is_one_line_per_command_and_leaves_nothing_half_written(tmp
     ids=" ".join,
 )  # fmt: skip
 def test_the_database_gone_is_one_line(on_sqlite, args):
-    """(A PostgreSQL server that is gone is tested with the reader.)"""
+    """(A PostgreSQL server that is gone is tested with the reader.) ``loa status`` still
+    says first what the station folder knows without the database: no daemon holds it."""
     for path in on_sqlite.db.parent.glob("station.db*"):
         path.unlink()
-    assert one_error_line(on_sqlite(*args)) == (
-        "loa: error: no station database here: run `loa init` first"
-    )
+    result = on_sqlite(*args)
+    line = "loa: error: no station database here: run `loa init` first"
+    if args == ("status",):
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1, "daemon: NOT running\n", line + "\n")  # fmt: skip
+    else:
+        assert one_error_line(result) == line

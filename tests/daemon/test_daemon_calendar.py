@@ -46,7 +46,8 @@ def test_quiet_slot_skipped_and_extra_session_aired(live):
     assert [(r["message_id"], r["slot"], r["status"]) for r in rows] == [(extra, "x", "played")]
     assert rows[0]["scheduled_at"] == x_start.isoformat(timespec="milliseconds")
     started = datetime.fromisoformat(rows[0]["started_at"])
-    assert timedelta(0) <= started - x_start < timedelta(seconds=1)
+    # the first frame heard, placed on the instant by the stream's clock (to a few ms)
+    assert -timedelta(milliseconds=15) <= started - x_start < timedelta(seconds=1)
     assert [line["message_id"] for line in live.jsonl()] == [extra]
     assert skipped not in [r["message_id"] for r in live.log()]
     relays = live.relay_log.read_text().splitlines()

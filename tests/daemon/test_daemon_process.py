@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
-import threading
 import time
 from datetime import datetime, timedelta
 
@@ -19,17 +17,19 @@ def played(rows, n):
 
 
 def test_programme_plays_on_time_with_an_as_run_log(live):
-    start = live.slot_in("a", 7)
-    normal = live.add("Họp tổ dân phố", live.SHORT, "a", blocks="K1")
-    urgent = live.add("Bão số 4", live.SHORT, "a", priority="emergency")
+    start = live.slot_in("a", 5)
+    normal = live.add("Họp tổ dân phố", live.TINY, "a", blocks="K1")
+    urgent = live.add("Bão số 4", live.TINY, "a", priority="emergency")
     live.start_daemon()
-    rows = live.wait_for(lambda r: played(r, 2), what="two items played")
+    live.wait_for(lambda r: played(r, 2), what="two items played")
+    rows = live.cli_log()  # what `loa log --all --json` prints
     assert [r["message_id"] for r in rows] == [urgent, normal]
     first, second = rows
     assert first["status"] == second["status"] == "played"
     assert first["scheduled_at"] == start.isoformat(timespec="milliseconds")
     started = datetime.fromisoformat(first["started_at"])
-    assert timedelta(0) <= started - start < timedelta(seconds=1)
+    # placed on the instant: to the frame (the log shows milliseconds, truncated)
+    assert abs(started - start) <= timedelta(milliseconds=2), started - start
     assert datetime.fromisoformat(second["started_at"]) >= datetime.fromisoformat(first["ended_at"])
     assert first["blocks"] == ["K1", "K2"] and second["blocks"] == ["K1"]
     assert first["zones"] == [1, 2] and second["zones"] == [1]
@@ -56,38 +56,9 @@ def test_programme_plays_on_time_with_an_as_run_log(live):
     assert '"running": false' in status.stdout
 
 
-def test_kill_9_mid_item_then_restart_logs_interrupted_and_never_airs_twice(live):
-    live.slot_in("a", 7)
-    long_id = live.add("Tin dài", live.LONG, "a", priority="priority")
-    short_id = live.add("Tin ngắn", live.SHORT, "a")
-    proc = live.start_daemon()
-    live.wait_for(
-        lambda r: any(x["message_id"] == long_id and x["status"] == "playing" for x in r),
-        what="the long item on air",
-    )
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(10)
-    before_restart = live.relay_log.read_text().splitlines()
-    assert before_restart[-2:] == ["on 1", "on 2"]  # killed with the zones on
-    live.start_daemon()
-    rows = live.wait_for(
-        lambda r: any(x["message_id"] == short_id and x["status"] == "played" for x in r),
-        what="the rest of the slot after the restart",
-    )
-    by_message = {}
-    for row in rows:
-        by_message.setdefault(row["message_id"], []).append(row["status"])
-    assert by_message == {long_id: ["interrupted"], short_id: ["played"]}
-    assert [line["message_id"] for line in live.jsonl()].count(short_id) == 1
-    # the restarted daemon switched every zone off before anything else
-    after = live.relay_log.read_text().splitlines()[len(before_restart) :]
-    assert after[:8] == [f"off {z}" for z in range(1, 9)]
-
-
 def test_sigterm_mid_item_stops_within_two_seconds(live):
-    live.slot_in("a", 7)
-    long_id = live.add("Tin dài", live.LONG, "a")
+    live.slot_in("a", 5)
+    long_id = live.add("Tin dài", live.MEDIUM, "a")
     proc = live.start_daemon()
     live.wait_for(lambda r: any(x["status"] == "playing" for x in r), what="an item on air")
     sent = time.monotonic()
@@ -97,31 +68,3 @@ def test_sigterm_mid_item_stops_within_two_seconds(live):
     [row] = live.log()
     assert (row["message_id"], row["status"]) == (long_id, "interrupted")
     assert live.relay_log.read_text().splitlines()[-1].startswith("off")
-
-
-def test_a_cli_holding_the_database_does_not_delay_the_next_item(live):
-    live.slot_in("a", 7)
-    first = live.add("Một", live.SHORT, "a", priority="priority")
-    second = live.add("Hai", live.SHORT, "a")
-    live.start_daemon()
-    live.wait_for(
-        lambda r: any(x["message_id"] == first and x["status"] == "playing" for x in r),
-        what="the first item on air",
-    )
-
-    def hold():
-        conn = sqlite3.connect(live.home / "loa.db", timeout=30)
-        conn.isolation_level = None
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE plan_state SET version = version WHERE id = 1")
-        time.sleep(5)
-        conn.execute("COMMIT")
-        conn.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    holder.join()
-    rows = live.wait_for(lambda r: played(r, 2), what="both items played")
-    one, two = (next(x for x in rows if x["message_id"] == m) for m in (first, second))
-    gap = datetime.fromisoformat(two["started_at"]) - datetime.fromisoformat(one["ended_at"])
-    assert gap < timedelta(seconds=0.5 + 0.5), gap  # the configured pause, not the 5 s hold

@@ -17,10 +17,10 @@ def play_now(live, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_play_now_preempts_then_the_programme_resumes(live):
-    live.slot_in("a", 6, length_s=120)
-    long_id = live.add("Tuyên truyền", live.LONG, "a", blocks="K1")
+    live.slot_in("a", 5, length_s=120)
+    long_id = live.add("Tuyên truyền", live.MEDIUM, "a", blocks="K1")
     live.station.add_slot("b", "00:00:00", "00:00:01")  # a slot that never matters
-    storm = live.add("Bão số 4", live.SHORT, "b", blocks="K2")
+    storm = live.add("Bão số 4", live.TINY, "b", blocks="K2")
     live.start_daemon()
     live.wait_for(
         lambda r: any(x["message_id"] == long_id and x["status"] == "playing" for x in r),
@@ -67,7 +67,7 @@ def test_play_now_preempts_then_the_programme_resumes(live):
 )
 def test_play_now_outside_any_slot_plays_at_once(live, blocks, aired, zones):
     live.station.add_slot("b", "00:00:00", "00:00:01")
-    storm = live.add("Bão số 4", live.SHORT, "b", blocks="K2" if blocks == "all" else "all")
+    storm = live.add("Bão số 4", live.TINY, "b", blocks="K2" if blocks == "all" else "all")
     live.start_daemon()
     assert play_now(live, str(storm), "--blocks", blocks).returncode == 0
     [row] = live.wait_for(

@@ -311,7 +311,7 @@ def pulse_server() -> Iterator[PulseServer]:
 def _reachable(server: PulseServer) -> Iterator[PulseServer]:
     """PULSE_SERVER set for PortAudio (re-initialised on the way in and out)."""
     pytest.importorskip("sounddevice", reason="sounddevice is not installed")
-    from loabroadcast.playback.sinks import reinitialise_portaudio
+    from loabroadcast.playback.device import reinitialise_portaudio
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PULSE_SERVER", server.server)

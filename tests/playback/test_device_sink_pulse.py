@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from loabroadcast.errors import PlaybackError
-from loabroadcast.playback.sinks import DeviceSink, list_devices
+from loabroadcast.playback.device import DeviceSink, list_devices
 
 RATE = 48000  # the null sink's rate: nothing is resampled
 SECONDS = 1.5
@@ -89,7 +89,7 @@ def test_list_devices_sees_pulse(pulse):
 
 def test_device_appearing_later_is_found(pulse_server, monkeypatch):
     """PortAudio initialised without a server sees nothing; open() re-initialises."""
-    from loabroadcast.playback.sinks import reinitialise_portaudio
+    from loabroadcast.playback.device import reinitialise_portaudio
 
     monkeypatch.delenv("PULSE_SERVER", raising=False)
     monkeypatch.setenv("PULSE_COOKIE", str(pulse_server.runtime_dir / "cookie"))

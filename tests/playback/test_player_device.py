@@ -13,12 +13,10 @@ from zoneinfo import ZoneInfo
 
 from loabroadcast.clock import SystemClock
 from loabroadcast.config import load_settings
-from loabroadcast.playback.player import AsRunWriter, OnAir, Player, PlayerConfig
-from loabroadcast.playback.sinks import DeviceSink
-from loabroadcast.rendering import Renderer
+from loabroadcast.playback.device import DeviceSink
 from loabroadcast.services import MessageDraft, Station, init_station
-from loabroadcast.store.airings import AsRun
 from loabroadcast.testing import RecordingZones
+from rig import make_rig
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -38,35 +36,36 @@ def test_device_vanishing_fails_the_item_and_the_next_one_plays(throwaway_pulse,
     ]
     for mid in ids:
         station.approve(mid)
-    asrun = AsRun(station.engine, "test", "device-test")
-    writer = AsRunWriter(asrun, lambda _m: None)
     sink = DeviceSink()
     sink.open()
-    player = Player(
-        station=station,
-        renderer=Renderer(station),
-        asrun=asrun,
-        writer=writer,
-        sink=sink,
-        zones=RecordingZones(channels=2),
-        clock=SystemClock(),
-        config=PlayerConfig(station="test", preroll_s=0.0, postroll_s=0.0, gap_s=1.0),
-        on_air=OnAir(),
-        shutdown=threading.Event(),
-    )
+    back = threading.Event()  # the card is there (cleared while it is gone)
+    back.set()
+    open_stream = sink.open_stream
+
+    def open_when_back(rate):  # the next item's stream waits for the card to come back
+        back.wait(20)
+        return open_stream(rate)
+
+    sink.open_stream = open_when_back
+    rig = make_rig(station, SystemClock(), sink=sink, instance="device-test",
+                   zones=RecordingZones(channels=2), preroll_s=0.0, postroll_s=0.0)  # fmt: skip
+    player = rig.player
     runner = threading.Thread(target=player.run_occurrence, args=("a", start.date()))
     runner.start()
     deadline = time.monotonic() + 10
-    while player.on_air.current is None and time.monotonic() < deadline:
+    while player.on_air.now_playing is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert player.on_air.current is not None, "the first item never went on air"
+    assert player.on_air.now_playing is not None, "the first item never went on air"
     time.sleep(0.5)
+    back.clear()
     throwaway_pulse.proc.kill()  # the sound card is gone
-    while player.on_air.current is not None and time.monotonic() < deadline + 5:
+    while player.on_air.now_playing is not None and time.monotonic() < deadline + 5:
         time.sleep(0.02)
     throwaway_pulse.relaunch()  # ...and back before the next item
+    back.set()
     runner.join(30)
-    writer.close()
+    rig.flush()
+    rig.close()
     assert not runner.is_alive()
     log = [(a.message_id, a.status.value) for a in station.airings(None)]
     assert log == [(ids[0], "failed"), (ids[1], "played")]

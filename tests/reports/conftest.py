@@ -108,7 +108,7 @@ def build_month(st: Station, clock) -> Month:
                 "scheduled_at": item.start,
                 "blocks": ",".join(item.blocks),
             }
-            key = occurrence_key(st.settings.station, occ.slot.code, occ.day, item.message_id)
+            key = occurrence_key(occ.slot.code, occ.day, item.message_id)
             start = None if status == AiringStatus.MISSED else item.start
             length = {AiringStatus.FAILED: 0, AiringStatus.PREEMPTED: 20.4,
                       AiringStatus.INTERRUPTED: 9.6}.get(status, item.duration_s)  # fmt: skip
@@ -118,7 +118,7 @@ def build_month(st: Station, clock) -> Month:
                 write_airing(asrun, key + "/r1", AiringStatus.PLAYED, again, item.duration_s,
                              now, **(fields | {"scheduled_at": again}))  # fmt: skip
     at = datetime(2026, 12, 10, 14, 0, 3, tzinfo=TZ)
-    write_airing(asrun, f"{st.settings.station}/play-now/{request_id}/{ids['storm']}",
+    write_airing(asrun, f"play-now/{request_id}/{ids['storm']}",
                  AiringStatus.PLAYED, at + timedelta(seconds=1), 95.0, now,
                  message_id=ids["storm"], scheduled_at=at, blocks="K1,K2,KS")  # fmt: skip
     # outside the month, and a claim not started: none of them counts

@@ -1,6 +1,6 @@
 """Columns other issues add (dead air, a message's content kind) are read when the database
 has them, on SQLite and PostgreSQL: added by hand where no migration added them yet (issue
-13's migration 0013 adds both)."""
+13's migration 0019 adds both)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import struct
-import threading
 import wave
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -16,14 +15,12 @@ import pytest
 
 from loabroadcast.domain import Priority
 from loabroadcast.errors import PlaybackError
-from loabroadcast.playback.player import AsRunWriter, OnAir, Player, PlayerConfig
 from loabroadcast.rendering import Renderer
 from loabroadcast.reports.period import Period
 from loabroadcast.reports.rows import PLAY_NOW, Dimension
 from loabroadcast.services import MessageDraft
 from loabroadcast.speech.engines.base import SynthResult
-from loabroadcast.store.airings import AsRun
-from loabroadcast.testing import RecordingSink, RecordingZones
+from rig import make_rig
 
 from .conftest import TZ
 from .test_report_store import reports_of
@@ -70,27 +67,21 @@ def test_a_report_of_what_the_player_logged(station, clock):
         renderer.render(st.approve(mid, "Chủ tịch UBND").message)
         clock.advance(1)
         ids.append(mid)
-    asrun = AsRun(st.engine, st.settings.station, "test-1")
-    writer = AsRunWriter(asrun, lambda _m: None)
-    sink = RecordingSink(clock=clock)
-    zones = RecordingZones(channels=4)
-    zones.all_off()
-    player = Player(station=st, renderer=renderer, asrun=asrun, writer=writer, sink=sink,
-                    zones=zones, clock=clock, on_air=OnAir(), shutdown=threading.Event(),
-                    config=PlayerConfig(station=st.settings.station, gap_s=1.0))  # fmt: skip
+    rig = make_rig(st, clock, engine=ToneEngine())  # the player as the daemon wires it
+    player, sink = rig.player, rig.sink
     try:
         for day, late in zip(DAYS, (0, 0, 20), strict=True):
             clock.set(datetime.combine(day, datetime.min.time(), tzinfo=TZ)
-                      + timedelta(hours=6, minutes=late))  # fmt: skip
+                      + timedelta(hours=6, minutes=late) - timedelta(seconds=5))  # fmt: skip
             if day == DAYS[1]:
                 sink.fail_next(PlaybackError("device vanished"))
             player.run_occurrence("sang", day)
         clock.set(datetime(2026, 12, 9, 14, 0, tzinfo=TZ))
         request = st.play_now(ids[1], by="Trưởng ban PCTT")
         player.play_request(request, ids[1], ())
-        writer.flush()
+        rig.flush()
     finally:
-        writer.close()
+        rig.close()
     log = st.airings(None)
     assert sorted(a.status.value for a in log) == [
         "failed", "missed", "missed", "played", "played", "played", "played"]  # fmt: skip

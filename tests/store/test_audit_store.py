@@ -22,7 +22,7 @@ from loabroadcast.domain.versions import MessageVersion
 from loabroadcast.errors import Conflict, StoreError
 from loabroadcast.services import MessageDraft, Station, init_station
 from loabroadcast.store import db, queries, records, schema, versions
-from loabroadcast.store.airings import AsRun, occurrence_key
+from loabroadcast.store.airings import AsRun, occurrence_key, play_now_key
 from loabroadcast.store.models import (
     AiringRow,
     AuditRow,
@@ -204,7 +204,7 @@ def test_the_as_run_row_points_to_the_version_that_aired(town):
     now = town.now()
 
     def claim(day, **extra):
-        key = occurrence_key("default", "sang", day, mid)
+        key = occurrence_key("sang", day, mid)
         return asrun.claim(key, now=now, message_id=mid, slot_code="sang", **extra)
 
     def version_of(airing_id):
@@ -217,7 +217,7 @@ def test_the_as_run_row_points_to_the_version_that_aired(town):
     town.edit_message(mid, MessageDraft(text="Họp lúc 20 giờ."))
     second = claim(D + timedelta(days=1))
     request = town.play_now(mid, by="Trưởng thôn")
-    urgent = asrun.claim(f"default/play-now/{request}/{mid}", now=now, message_id=mid)
+    urgent = asrun.claim(play_now_key(request, mid), now=now, message_id=mid)
     town.approve(mid, "Chủ tịch")
     third = claim(D + timedelta(days=2))
     assert [version_of(a) for a in (first, second, urgent, third)] == [

@@ -1,5 +1,5 @@
 """Relays in the store (issue 13), on SQLite and PostgreSQL: sources, relay messages and
-their versions on both read paths, the as-run fields, and migration 0013 with data."""
+their versions on both read paths, the as-run fields, and migration 0019 with data."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def test_an_airings_relay_fields_and_dead_air_events(town, clock):
     )  # fmt: skip
 
 
-def test_migration_0013_keeps_the_data_and_can_go_back(settings, clock):
+def test_migration_0019_keeps_the_data_and_can_go_back(settings, clock):
     from alembic import command
     from alembic.config import Config
 
@@ -132,7 +132,7 @@ def test_migration_0013_keeps_the_data_and_can_go_back(settings, clock):
             cfg.attributes["connection"] = conn
             step(cfg, revision)
 
-    migrate(command.upgrade, "0017")
+    migrate(command.upgrade, "0018")
     t = datetime(2026, 3, 1, 8, tzinfo=UTC)
     with engine.begin() as conn:
 
@@ -170,7 +170,7 @@ def test_migration_0013_keeps_the_data_and_can_go_back(settings, clock):
     Sources(st).add("TINH", URL)
     mid = relay(st)
     st.close()
-    migrate(command.downgrade, "0017")
+    migrate(command.downgrade, "0018")
     with engine.begin() as conn:
         kept = conn.execute(text("SELECT id, status FROM messages ORDER BY id")).all()
     assert set(kept) == {(mid, "cancelled"), (11, "approved"), (12, "approved")}

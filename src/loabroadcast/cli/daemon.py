@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from ..errors import Conflict, LoaError
+from ..i18n import N_, _, ngettext
 from .output import echo_json, table, vn_date
 from .params import CODES, DATE, ID
 
@@ -76,17 +78,26 @@ def play_now(app, message_id, blocks, approve, by) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def status(app, as_json) -> None:
-    """Is the daemon running, what is on air, what comes next."""
-    station = app.station()
-    data = station.status()
+    """Is the daemon running, what is on air, what comes next.
+
+    It answers from the daemon's lock and status file in the station folder too, so it
+    tells the truth while the disk is full or the database is gone.
+    """
+    try:
+        station = app.station()
+        data = station.status()
+    except LoaError:
+        _presence_only(app.settings.home, as_json)
+        raise
     if as_json:
         echo_json(data)
         return
     d = data["daemon"]
     tz = station.tz
     if d["running"]:
-        click.echo(f"daemon: running (pid {d['pid']} on {d['host']}, sink {d['sink']}), "
-                   f"heartbeat {d['heartbeat_at'].astimezone(tz):%H:%M:%S}")  # fmt: skip
+        heartbeat = d["heartbeat_at"]
+        when = f", heartbeat {heartbeat.astimezone(tz):%H:%M:%S}" if heartbeat else ""
+        click.echo(f"daemon: running (pid {d['pid']} on {d['host']}, sink {d['sink']}){when}")
     elif d["heartbeat_at"]:
         last = d["heartbeat_at"].astimezone(tz)
         click.echo(f"daemon: NOT running (last heartbeat {last:%d/%m/%Y %H:%M:%S})")
@@ -102,9 +113,48 @@ def status(app, as_json) -> None:
             for n in data["next"]
         ]
         click.echo(table(["next", "slot", "id", "title"], rows))
+    backlog = d.get("journal_backlog") or 0
+    if backlog:
+        click.echo(
+            ngettext(
+                "as-run: {n} line waits in the journal for the database",
+                "as-run: {n} lines wait in the journal for the database",
+                backlog,
+            ).format(n=backlog)
+        )
+    for flagged in data.get("flagged", []):
+        click.echo(
+            _("refused: message {id} ({title}): {reason}").format(
+                id=flagged["message_id"], title=flagged["title"], reason=flagged["reason"]
+            )
+        )
     if data["last_error"]:
         err = data["last_error"]
         click.echo(f"last error: {err['text']}")
+
+
+def _presence_only(home, as_json: bool) -> None:
+    """What the lock and the status file say, when the database cannot be read."""
+    from ..presence import probe, read_status
+
+    lock = probe(home)
+    file = read_status(home) if lock.held else None
+    if as_json:
+        echo_json({"daemon": {"running": lock.held, "pid": lock.pid, "lock_held": lock.held},
+                   "status_file": file})  # fmt: skip
+        return
+    if lock.held:
+        click.echo(_("daemon: running (pid {pid})").format(pid=lock.pid))
+    else:
+        click.echo(_("daemon: NOT running"))
+    if file:
+        playing = file.get("now_playing")
+        click.echo(
+            _("on air: {title} ({id})").format(title=playing.get("title"), id=playing.get(
+                "message_id")) if playing else _("on air: nothing")
+        )  # fmt: skip
+        if file.get("last_error"):
+            click.echo(_("last error: {text}").format(text=file["last_error"].get("text")))
 
 
 @click.command()
@@ -205,6 +255,7 @@ def airing_dict(a, tz) -> dict:
         "zones": list(a.zones),
         "sink": a.sink,
         "render_sha256": a.render_sha256,
+        "underruns": a.underruns,
         "error": a.error,
         "version": a.version,  # of the message: `loa msg show ID --versions`
         "written_by": a.written_by,
@@ -224,7 +275,7 @@ def airing_dict(a, tz) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def devices(as_json) -> None:
     """Sound devices the daemon can use (--sink device:NAME)."""
-    from ..playback.sinks import list_devices
+    from ..playback.device import list_devices
 
     found = list_devices(refresh=True)
     if as_json:
@@ -257,3 +308,26 @@ def zone_test(app, number, seconds, sink) -> None:
 
     played = run_zone_test(app.settings, number, seconds, sink)
     click.echo(f"zone {number}: played {played:.1f} s of test tone; all zones off")
+
+
+@zone.command("all-off")
+@click.option("--force", is_flag=True, help="Even while a daemon runs for this station.")
+@click.pass_obj
+def zone_all_off(app, force) -> None:
+    """Switch every zone and the amplifier off, and nothing else.
+
+    systemd runs it after the daemon stops for any reason (ExecStopPost=), so the
+    speakers go quiet even when the daemon was killed. It needs no database.
+    """
+    from ..playback.zones import make_zones
+    from ..presence import probe
+
+    lock = probe(app.settings.home)
+    if lock.held and not force:
+        raise Conflict(
+            N_("the daemon is running (pid {pid}) and switches the zones itself; stop it "
+               "first, or use --force"),
+            pid=lock.pid,
+        )  # fmt: skip
+    make_zones(app.settings.zones).close()  # every relay off (all tried), port released
+    click.echo(_("every zone and the amplifier are off"))

@@ -274,6 +274,7 @@ class Airing:
     render_sha256: str | None = None
     error: str | None = None
     title: str | None = None
+    underruns: int | None = None  # the sound card ran dry this often while it aired
     extra: dict = field(default_factory=dict)
     version: int | None = None  # the message version that aired (domain.versions)
     approved_by: str | None = None  # who approved that version

@@ -1,190 +1,70 @@
-"""Plays one slot occurrence, or one emergency, to the sink and the zones.
+"""Plays slot occurrences and emergencies: the entry points of the air path.
 
-The programme is re-planned from the store at every item boundary, so a priority
-message approved while the slot is on air goes in at the next boundary, and a
-cancelled one drops out. Each item is claimed in the store before it airs (a claim
-is unique per station, slot, date and message), so a restart or a second daemon
-never airs it twice. As-run updates go through a writer thread: a CLI holding the
-database for seconds never delays the next item.
+A slot occurrence is run by :class:`~loabroadcast.playback.occurrence.OccurrenceRun`
+(settled ahead, item after item on one stream). An emergency (phát ngay) pre-empts what
+plays on the same stream: it cuts the item on air (logged pre-empted; it airs again from
+its start afterwards), switches the zones once the cut has reached the card, and goes on
+air a moment later; with nothing on air it goes on air at once. Emergencies take turns.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..clock import Clock
-from ..domain import AiringStatus, Message, Programme, ProgrammeItem
-from ..errors import LoaError, ZoneError
-from ..store.airings import SETTLED, AsRun, occurrence_key
+from ..domain import Priority, ProgrammeItem
+from ..errors import LoaError
+from ..store.airings import occurrence_key, play_now_key
+from .airing import Follower, Live
+from .ledger import Ledger
+from .occurrence import OccurrenceRun
+from .onair import PREEMPTED, OnAir
+from .outcome import Outcome
+from .prepare import Prepared, Preparer
 
 log = logging.getLogger("loabroadcast.player")
 
-PREEMPTED = "preempted"
-SHUTDOWN = "shutdown"
+EMERGENCY_GAP_S = 0.1  # between the cut item's last frame and the emergency: relays switch
 
 
 @dataclass(frozen=True)
 class PlayerConfig:
-    station: str
     grace: timedelta = timedelta(minutes=15)
     gap_s: float = 2.0
-    preroll_s: float = 3.0
-    postroll_s: float = 2.0
     overrun_s: float = 5.0  # an item may end this much after the slot's end
-
-
-class OnAir:
-    """The one thing playing now, the means to stop it, and emergencies waiting for air.
-
-    An emergency raises ``urgent`` before it stops what plays; a programme item never
-    begins while an emergency waits (``begin`` checks under the same lock), so the
-    emergency always gets the sink next.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()  # held while something plays to the sink
-        self._guard = threading.Condition()
-        self._stop: threading.Event | None = None
-        self._reason: str | None = None
-        self.urgent = 0  # emergencies waiting for or on air
-        self.current: dict | None = None
-        self.amp_on = False
-        self.programmes = 0  # programmes running (the amplifier stays on while > 0)
-
-    def begin(self, info: dict, *, urgent: bool = False) -> threading.Event | None:
-        """Mark ``info`` on air; None when a programme item must yield to an emergency."""
-        with self._guard:
-            if self.urgent and not urgent:
-                return None
-            self._stop = threading.Event()
-            self._reason = None
-            self.current = info
-            return self._stop
-
-    def end(self) -> str | None:
-        with self._guard:
-            reason, self._stop, self.current = self._reason, None, None
-            return reason
-
-    def interrupt(self, reason: str) -> bool:
-        with self._guard:
-            if self._stop is None:
-                return False
-            self._reason = reason
-            self._stop.set()
-            return True
-
-    def raise_urgent(self) -> None:
-        """An emergency wants the air: stop what plays, hold back programme items."""
-        with self._guard:
-            self.urgent += 1
-            if self._stop is not None:
-                self._reason = PREEMPTED
-                self._stop.set()
-
-    def lower_urgent(self) -> None:
-        with self._guard:
-            self.urgent -= 1
-            self._guard.notify_all()
-
-    def wait_calm(self, shutdown: threading.Event) -> None:
-        """Block while emergencies wait for air (or until shutdown)."""
-        with self._guard:
-            while self.urgent and not shutdown.is_set():
-                self._guard.wait(0.2)
-
-
-class SerialZones:
-    """Zones shared by the programme and emergency threads: one operation at a time."""
-
-    def __init__(self, zones):
-        self._zones = zones
-        self._lock = threading.Lock()
-        self.name = zones.name
-
-    def __getattr__(self, attr):
-        method = getattr(self._zones, attr)
-
-        def locked(*args, **kwargs):
-            with self._lock:
-                return method(*args, **kwargs)
-
-        return locked
-
-
-class AsRunWriter:
-    """Applies as-run updates in order on its own thread; retries while the store is busy."""
-
-    def __init__(self, asrun: AsRun, on_error: Callable[[str], None]):
-        self.asrun = asrun
-        self.on_error = on_error
-        self._queue: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="asrun-writer", daemon=True)
-        self._thread.start()
-
-    def update(self, airing_id: int, **values) -> None:
-        self._queue.put((airing_id, values))
-
-    def flush(self, timeout: float = 10.0) -> None:
-        done = threading.Event()
-        self._queue.put((None, done))
-        done.wait(timeout)
-
-    def close(self) -> None:
-        self.flush()
-        self._queue.put(None)
-        self._thread.join(5)
-
-    def _run(self) -> None:
-        while (job := self._queue.get()) is not None:
-            airing_id, values = job
-            if airing_id is None:
-                values.set()
-                continue
-            for attempt in range(5):
-                try:
-                    self.asrun.update(airing_id, **values)
-                    break
-                except LoaError as err:
-                    log.warning("as-run write failed (attempt %d): %s", attempt + 1, err)
-                    self.on_error(f"as-run write failed: {err}")
-                    threading.Event().wait(min(2**attempt, 10))
+    stream_lead_s: float = 0.5  # the stream opens this long before its first frame
+    next_lead_s: float = 3.0  # the next item is chosen this long before the current ends
+    claim_wait_s: float = 3.0  # the database's answers waited for when a programme settles
+    next_wait_s: float = 1.0  # ... and at an item boundary
+    progress_s: float = 2.0  # an airing's end is stamped this often while it plays
 
 
 class Player:
     def __init__(
         self,
-        station,
-        renderer,
-        asrun: AsRun,
-        writer: AsRunWriter,
-        sink,
-        zones,
+        *,
+        prep: Preparer,
+        ledger: Ledger,
+        on_air: OnAir,
         clock: Clock,
         config: PlayerConfig,
-        on_air: OnAir,
         shutdown: threading.Event,
-        on_error: Callable[[str], None] = lambda _msg: None,
+        on_error: Callable[[str], None] = lambda _text: None,
+        former_instances: frozenset[str] = frozenset(),
     ):
-        self.station = station
-        self.renderer = renderer
-        self.asrun = asrun
-        self.writer = writer
-        self.sink = sink
-        self.zones = SerialZones(zones)
+        self.prep = prep
+        self.ledger = ledger
+        self.on_air = on_air
         self.clock = clock
         self.cfg = config
-        self.on_air = on_air
         self.shutdown = shutdown
-        self._written: dict[int, str] = {}  # airing id -> status this player wrote last
         self.on_error = on_error
-
-    # timing ------------------------------------------------------------------------
+        self.former_instances = former_instances  # earlier daemons of this station folder
+        self.follower = Follower(ledger, on_air, clock, shutdown, config.progress_s, on_error)
 
     def wait_until(self, moment: datetime) -> bool:
         """Sleep until ``moment`` (wall clock, re-read as we go); False when shutting down."""
@@ -195,286 +75,126 @@ class Player:
             self.clock.sleep(min(left, 0.5), self.shutdown)
         return False
 
-    # programmes --------------------------------------------------------------------
+    # -- slot occurrences ----------------------------------------------------------------
 
-    def programme(self, slot_code: str, day: date) -> Programme | None:
-        for programme in self.station.schedule(day, 1):
-            if programme.slot.code == slot_code:
-                return programme
-        return None
-
-    def run_occurrence(self, slot_code: str, day: date) -> None:
-        """Play the occurrence of ``slot_code`` on ``day`` to its end."""
-        programme = self.programme(slot_code, day)
+    def run_occurrence(self, slot: str, day: date) -> None:
+        """Settle the occurrence of ``slot`` on ``day`` now, and air it to its end."""
+        programme = self.prep.programme(slot, day, self.cfg.claim_wait_s)
         if programme is None or not programme.items:
             return
         occ = programme.occurrence
-        prefix = occurrence_key(self.cfg.station, slot_code, day, 0)[:-1]
         now = self.clock.now()
         late = [i for i in programme.items if now > i.start + self.cfg.grace or now >= occ.end]
+        run = OccurrenceRun(self, slot, day, occ.end)
+        states = self.prep.states(run.prefix, self.cfg.claim_wait_s)
+        due = [i for i in programme.items if i not in late]
+        wait_s = self._claim_wait(due[0].start if due else now)
+        # the version each item airs, read once: it goes into every claim and missed row
+        versions = self.prep.airing_versions([i.message_id for i in programme.items], wait_s)
         for item in late:
-            self.log_missed(item, slot_code, day)
+            if run._standing(item.message_id, states).state == "free":
+                found = versions.get(item.message_id)
+                self.log_missed(item, slot, day, found[0] if found else None)
         if now >= occ.end:
             return
-        for item in programme.items:
-            if item not in late:
-                self._claim(item, slot_code, day, self._rows(prefix, item.message_id))
-        self.on_air.programmes += 1
-        try:
-            self._play_items(slot_code, day, prefix, occ.end)
-        finally:
-            self.on_air.programmes -= 1
-            self._release_unplayed(prefix)
-            self._zones_idle()
-
-    def _play_items(self, slot_code: str, day: date, prefix: str, slot_end: datetime) -> None:
-        previous_end: datetime | None = None
-        while not self.shutdown.is_set():
-            self.on_air.wait_calm(self.shutdown)
-            with self.on_air.lock:
-                if self.on_air.urgent:
-                    continue
-                programme = self.programme(slot_code, day)
-                choice = self._next(programme, slot_code, day, prefix) if programme else None
-                if choice is None:
-                    return
-                item, airing_id, attempt = choice
-                now = self.clock.now()
-                start = (
-                    max(item.start, now)
-                    if previous_end is None
-                    else max(previous_end + timedelta(seconds=self.cfg.gap_s), now)
-                )
-                if start + timedelta(seconds=item.duration_s - self.cfg.overrun_s) > slot_end:
-                    self._overflow(item, airing_id, attempt)
-                    return
-                if self._play(item, airing_id, start, slot_code) != "yielded":
-                    previous_end = self.clock.now()
-
-    def _rows(self, prefix: str, message_id: int) -> list[tuple[int, str, str | None]]:
-        """(airing id, status, claimed by) of an item's claims, with this player's own
-        updates applied even before the as-run writer has stored them."""
-        return [
-            (r.id, self._written.get(r.id, r.status), r.claimed_by)
-            for r in self.asrun.attempts(f"{prefix}{message_id}")
-        ]
-
-    def _write(self, airing_id: int, **values) -> None:
-        if "status" in values:
-            self._written[airing_id] = AiringStatus(values["status"]).value
-        self.writer.update(airing_id, **values)
-
-    def _claim(self, item: ProgrammeItem, slot: str, day: date, rows) -> tuple[int, int] | None:
-        """Claim ``item`` unless it is settled or held elsewhere: (airing id, attempt)."""
-        for attempt, (airing_id, status, owner) in enumerate(rows):
-            if status == AiringStatus.CLAIMED.value and owner == self.asrun.instance:
-                return airing_id, attempt
-        busy = {AiringStatus.CLAIMED.value, AiringStatus.PLAYING.value}
-        if any(AiringStatus(status) in SETTLED or status in busy for _, status, _ in rows):
-            return None
-        attempt = len(rows)  # earlier attempts were pre-empted
-        key = occurrence_key(self.cfg.station, slot, day, item.message_id, attempt)
-        airing_id = self.asrun.claim(key, **self._airing_fields(item, slot, day))
-        return None if airing_id is None else (airing_id, attempt)
-
-    def _airing_fields(self, item: ProgrammeItem, slot: str, day: date) -> dict:
-        return {
-            "now": self.clock.now(),
-            "message_id": item.message_id,
-            "slot_code": slot,
-            "occurrence_date": day,
-            "scheduled_at": item.start,
-            "blocks": ",".join(item.blocks),
-        }
-
-    def _next(self, programme: Programme, slot: str, day: date, prefix: str):
-        for item in programme.items:
-            claimed = self._claim(item, slot, day, self._rows(prefix, item.message_id))
-            if claimed is not None:
-                return item, claimed[0], claimed[1]
-        return None
-
-    def log_missed(self, item: ProgrammeItem, slot: str, day: date) -> None:
-        key = occurrence_key(self.cfg.station, slot, day, item.message_id)
-        if self.asrun.log_missed(key, **self._airing_fields(item, slot, day)):
-            log.warning("missed: message %s of %s %s (daemon was down)", item.message_id, slot, day)
-
-    def _overflow(self, item: ProgrammeItem, airing_id: int, attempt: int) -> None:
-        if attempt:
-            log.warning("message %s was pre-empted and no longer fits the slot", item.message_id)
-            self._write(
-                airing_id,
-                status=AiringStatus.MISSED,
-                error="pre-empted by an emergency; no longer fits the slot (overflow)",
-            )
-        else:
-            log.warning("message %s does not fit the rest of the slot (overflow)", item.message_id)
-            self.asrun.release(airing_id)
-
-    def _release_unplayed(self, prefix: str) -> None:
-        for row in self.asrun.rows_for(prefix):
-            status = self._written.get(row.id, row.status)
-            if row.claimed_by == self.asrun.instance and status == AiringStatus.CLAIMED.value:
-                self.asrun.release(row.id)
-
-    # one item ----------------------------------------------------------------------
-
-    def _zone_numbers(self, blocks: tuple[str, ...]) -> frozenset[int]:
-        zone_of = {b.code: b.zone for b in self.station.blocks()}
-        return frozenset(z for z in (zone_of.get(code) for code in blocks) if z)
-
-    def _amp_on(self) -> None:
-        if not self.on_air.amp_on:
-            self.zones.amp(True)
-            self.on_air.amp_on = True
-
-    def _zones_idle(self) -> None:
-        """After the post-roll, every zone and the amplifier off, unless something airs."""
-        if self.on_air.programmes > 0:
+        if not run.claim(due, wait_s, versions):
             return
-        self.clock.sleep(self.cfg.postroll_s, self.shutdown)
-        with self.on_air.lock:
-            if self.on_air.programmes > 0:
-                return
-            try:
-                self.zones.set_zones(frozenset())
-                if self.on_air.amp_on:
-                    self.zones.amp(False)
-            except ZoneError as err:
-                self.on_error(str(err))
-                log.error("cannot switch zones off: %s", err)
-            self.on_air.amp_on = False
-
-    def _play(self, item: ProgrammeItem, airing_id: int, start: datetime, slot: str | None) -> str:
-        """Air one item at ``start``; returns the as-run status written."""
-        message = self.station.message(item.message_id)
-        zones = self._zone_numbers(item.blocks)
+        self.on_air.acquire()
         try:
-            record = self.renderer.ensure(message)
-            if not self.on_air.amp_on:
-                self.wait_until(start - timedelta(seconds=self.cfg.preroll_s))
-                self._amp_on()
-            self.zones.set_zones(zones)
-        except (LoaError, OSError) as err:
-            return self._failed(airing_id, item, zones, err)
-        if not self.wait_until(start):
-            self.asrun.release(airing_id)
-            return "released"
-        return self._air(airing_id, message, item.blocks, zones, record, item.start, slot)
+            run.air()
+        finally:
+            run.release_unplayed()
+            self.on_air.release()
+            self.on_air.idle(self.shutdown)
 
-    def _air(self, airing_id, message: Message, blocks, zones, record, scheduled, slot) -> str:
-        first_frame: list[datetime] = []
-        info = {
-            "message_id": message.id,
-            "title": message.title,
-            "slot": slot,
-            "blocks": list(blocks),
-            "zones": sorted(zones),
-            "scheduled_at": scheduled.isoformat() if scheduled else None,
-            "started_at": self.clock.now().isoformat(),
-        }
-        stop = self.on_air.begin(info, urgent=slot is None)
-        if stop is None:
-            return "yielded"  # an emergency came first: the item stays claimed, plays later
-        self._write(
-            airing_id,
-            status=AiringStatus.PLAYING,
-            started_at=self.clock.now(),
-            zones=",".join(str(z) for z in sorted(zones)),
-            sink=self.sink.name,
-            render_sha256=record.sha256,
-        )
-        error = None
-        try:
-            outcome = self.sink.play(
-                record.path,
-                stop=stop,
-                on_start=lambda _mono: first_frame.append(self.clock.now()),
-                meta={
-                    "message_id": message.id,
-                    "title": message.title,
-                    "blocks": list(blocks),
-                    "zones": sorted(zones),
-                    "airing_id": airing_id,
-                },
-            )
-            completed = outcome.completed
-        except (LoaError, OSError) as err:
-            completed, error = False, err
-        reason = self.on_air.end()
-        ended = self.clock.now()
-        if error is not None:
-            status, text = AiringStatus.FAILED, f"{type(error).__name__}: {error}"
-            self.on_error(f"message {message.id}: {error}")
-            log.error("message %s failed on air: %s", message.id, error)
-        elif completed:
-            status, text = AiringStatus.PLAYED, None
-        elif reason == PREEMPTED:
-            status, text = AiringStatus.PREEMPTED, "pre-empted by an emergency (phát ngay)"
-        else:
-            status, text = AiringStatus.INTERRUPTED, "the daemon was stopped during this item"
-        values = {"status": status, "ended_at": ended, "error": text}
-        if first_frame:
-            values["started_at"] = first_frame[0]
-        self._write(airing_id, **values)
-        log.info("message %s %s (%s)", message.id, status.value, slot or "play-now")
-        return status.value
+    def _claim_wait(self, first: datetime) -> float:
+        """How long the database's verdicts on the claims may be waited for: never so long
+        that the first item would be late."""
+        lead = self.on_air.preroll_s + self.cfg.stream_lead_s + 0.5
+        budget = (first - self.clock.now()).total_seconds() - lead
+        return max(0.1, min(self.cfg.claim_wait_s, budget))
 
-    def _failed(self, airing_id, item: ProgrammeItem, zones, err) -> str:
-        where = "relay" if isinstance(err, ZoneError) else "audio"
-        self.on_error(f"message {item.message_id}: {err}")
-        log.error("message %s failed (%s): %s", item.message_id, where, err)
-        if isinstance(err, ZoneError):
-            try:
-                self.zones.all_off()
-            except ZoneError as again:
-                log.error("cannot switch zones off: %s", again)
-            self.on_air.amp_on = False
-        now = self.clock.now()
-        self._write(
-            airing_id,
-            status=AiringStatus.FAILED,
-            started_at=now,
-            ended_at=now,
-            zones=",".join(str(z) for z in sorted(zones)),
-            error=str(err),
-        )
-        return AiringStatus.FAILED.value
+    def log_missed(
+        self, item: ProgrammeItem, slot: str, day: date, version_id: int | None = None
+    ) -> None:
+        key = occurrence_key(slot, day, item.message_id)
+        if self.ledger.local(key) is not None:
+            return
+        fields = self.ledger.claim_fields(item, slot, day, version_id=version_id)
+        self.ledger.missed(key, fields, "the daemon was not running in time")
+        log.warning("missed: message %s of %s %s (daemon was down)", item.message_id, slot, day)
 
-    # emergencies -------------------------------------------------------------------
+    # -- emergencies ---------------------------------------------------------------------
 
-    def play_request(self, request_id: int, message_id: int, blocks: tuple[str, ...]) -> str:
+    def play_request(self, request_id: int, message_id: int, blocks: tuple[str, ...]) -> Outcome:
         """Pre-empt what is on air and play an emergency now (phát ngay)."""
-        message = self.station.message(message_id)
-        blocks = blocks or message.blocks
-        zones = self._zone_numbers(blocks)
-        key = f"{self.cfg.station}/play-now/{request_id}/{message_id}"
+        key = play_now_key(request_id, message_id)
+        if self.ledger.local(key) is not None:
+            return Outcome.DUPLICATE
         now = self.clock.now()
-        airing_id = self.asrun.claim(
-            key, now=now, message_id=message_id, scheduled_at=now, blocks=",".join(blocks)
-        )
-        if airing_id is None:
-            return "duplicate"
-        try:
-            record = self.renderer.ensure(message)
-        except LoaError as err:
-            fake = ProgrammeItem(message_id, message.title, message.priority, blocks, now, 0, True)
-            return self._failed(airing_id, fake, zones, err)
+        item = ProgrammeItem(message_id, "", Priority.EMERGENCY, tuple(blocks), now, 0.0, True)
+        # the message's approved version (never an edit waiting for approval); an item
+        # without one fails in one line, logged
+        p = self.prep.ready(Prepared(item, key, 0), self.cfg.next_wait_s)
+        if p.message is not None and not blocks:
+            item = ProgrammeItem(message_id, p.message.title, p.message.priority,
+                                 p.message.blocks, now, 0.0, True)  # fmt: skip
+            p.item = item
+            p.zones = self.prep.zones(item.blocks, self.cfg.next_wait_s)
+        fields = self.ledger.claim_fields(item, None, None, version_id=p.version_id,
+                                          request_id=request_id)  # fmt: skip
+        self.ledger.claim(key, fields)
+        if p.error is not None:
+            return self.follower.failed_before_air(p, None, str(p.error))
         self.on_air.raise_urgent()
         try:
-            with self.on_air.lock:
+            with self.on_air.emergency:
+                self.on_air.acquire()
                 try:
-                    if not self.on_air.amp_on:
-                        self._amp_on()
-                        self.clock.sleep(self.cfg.preroll_s, self.shutdown)
-                    self.zones.set_zones(zones)
-                except ZoneError as err:
-                    item = ProgrammeItem(
-                        message_id, message.title, message.priority, blocks, now, 0, True
-                    )
-                    return self._failed(airing_id, item, zones, err)
-                status = self._air(airing_id, message, blocks, zones, record, now, None)
+                    return self._air_emergency(p)
+                finally:
+                    self.on_air.release()
         finally:
             self.on_air.lower_urgent()
-        self._zones_idle()
-        return status
+            self.on_air.idle(self.shutdown)
+
+    def _air_emergency(self, p: Prepared) -> Outcome:
+        on_air = self.on_air
+        stream = on_air.stream()
+        if not on_air.amp_on:  # nothing on air: amplifier, pre-roll, zones, then at once
+            try:
+                on_air.power_up(p.zones, self.shutdown, urgent=True)
+            except LoaError as err:
+                on_air.fail_safe()
+                return self.follower.failed_before_air(p, None, str(err))
+            cue = self.follower.cue(p, None)
+            stream = on_air.add(cue, urgent=True)
+        else:  # cut what plays; the emergency follows its last frame by a moment
+            cut_at = on_air.cut_and_wait(PREEMPTED)
+            cue = None
+            if cut_at is not None:  # queued now, placed on the instant; relays in the gap
+                at = max(cut_at, stream.now()) + EMERGENCY_GAP_S
+                cue = self.follower.cue(p, None, at=at)
+                stream = on_air.add(cue, urgent=True)
+                stream.sleep_until(cut_at, threading.Event())
+            try:
+                on_air.switch(p.zones, urgent=True)
+            except LoaError as err:
+                if cue is not None:
+                    on_air.cut("relay")
+                    stream.wait(cue, 1.0)
+                on_air.fail_safe()
+                return self.follower.failed_before_air(p, None, str(err))
+            if cue is None:
+                cue = self.follower.cue(p, None)
+                stream = on_air.add(cue, urgent=True)
+        live = Live(p, cue, stream, None)
+        outcome = self.follower.follow(live)
+        self.follower.finish(live, outcome)
+        if cue.ended is not None:  # the programme resumes only after the last frame
+            stream.sleep_until(cue.ended, self.shutdown)
+        p.release_audio()
+        return outcome
+
+
+__all__ = ["Player", "PlayerConfig"]

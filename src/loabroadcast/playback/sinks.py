@@ -1,74 +1,44 @@
-"""Audio sinks: where a programme's WAV goes (sound card, folder of files, nowhere).
+"""Audio sinks: where a programme goes (sound card, folder of files, nowhere).
 
-Every sink implements :class:`Sink`. ``play`` blocks while the audio plays in real
-time and returns within a few tens of milliseconds once ``stop`` is set, so the
-player can pre-empt an item for an emergency announcement.
+Every sink implements :class:`Sink`: ``open_stream(rate)`` hands out an
+:class:`~loabroadcast.playback.stream.AirStream` (one per programme, opened ahead of its
+instant) on which the player queues cues; ``play`` is the one-file convenience used by
+``loa preview``. The device sink lives in :mod:`loabroadcast.playback.device`.
 
-Only the standard library is imported at module level: ``sounddevice`` and
-``numpy`` are imported by :class:`DeviceSink` when it is first used.
+Only the standard library and numpy are imported here; ``sounddevice`` is imported by the
+device sink when it is first used.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import threading
 import wave
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..clock import Clock, SystemClock
-from ..errors import AudioError, InvalidInput, PlaybackError
-from ..wavfile import open_wav, read_wav_info
-
-log = logging.getLogger("loabroadcast.playback")
-
-#: Real time, for pacing audio. A sound card plays in real time whatever clock the
-#: rest of the program is handed, so pacing never uses an injected (fake) clock.
-_REALTIME = SystemClock()
-
-#: Size of the blocks handed to a device or written to a file, in seconds.
-BLOCK_S = 0.02
-
-OnStart = Callable[[float], None]
-
-
-@dataclass(frozen=True)
-class PlayOutcome:
-    """What happened to one ``play`` call.
-
-    ``first_frame_monotonic`` is on the real monotonic clock (``SystemClock``),
-    ``None`` when nothing was played.
-    """
-
-    completed: bool
-    played_s: float
-    first_frame_monotonic: float | None
-
-
-@dataclass(frozen=True)
-class DeviceInfo:
-    """One sound output device as PortAudio sees it (for ``loa devices``)."""
-
-    index: int
-    name: str
-    channels: int
-    default: bool
+from ..errors import InvalidInput, PlaybackError
+from ..i18n import N_
+from .mixer import Cue
+from .playfile import OnStart, PlayOutcome, play_file
+from .stream import REALTIME, AirStream, PacedStream
 
 
 @runtime_checkable
 class Sink(Protocol):
-    """Something that plays WAV files in real time."""
+    """Something that plays audio in real time."""
 
     name: str
 
     def open(self) -> None:
         """Acquire the device; calling it again does nothing."""
+
+    def open_stream(self, rate: int) -> AirStream:
+        """A running output stream at ``rate``, fed with silence until cues come."""
 
     def play(
         self,
@@ -84,48 +54,6 @@ class Sink(Protocol):
         """Release the device; calling it again does nothing."""
 
 
-# --------------------------------------------------------------------------- WAV
-
-
-def _blocks(reader: wave.Wave_read, frames_per_block: int) -> Iterator[bytes]:
-    """Yield the remaining frames of ``reader`` in blocks of ``frames_per_block``."""
-    while True:
-        data = reader.readframes(frames_per_block)
-        if not data:
-            return
-        yield data
-
-
-def _frames_per_block(rate: int) -> int:
-    return max(1, round(rate * BLOCK_S))
-
-
-class _Pacer:
-    """Deadlines on the monotonic clock for frames handed out at ``rate``: no drift."""
-
-    def __init__(self, rate: int, t0: float | None = None) -> None:
-        self.rate = rate
-        self.t0 = _REALTIME.monotonic() if t0 is None else t0
-
-    def elapsed_frames(self) -> int:
-        return int((_REALTIME.monotonic() - self.t0) * self.rate)
-
-    def wait_until(self, frame: int, stop: threading.Event) -> bool:
-        """Wait until ``frame`` is due. False when ``stop`` was set first."""
-        deadline = self.t0 + frame / self.rate
-        while True:
-            remaining = deadline - _REALTIME.monotonic()
-            if remaining <= 0:
-                return not stop.is_set()
-            if stop.wait(remaining):
-                return False
-
-
-def _call_on_start(on_start: OnStart | None, when: float) -> None:
-    if on_start is not None:
-        on_start(when)
-
-
 # --------------------------------------------------------------------------- Null
 
 
@@ -137,23 +65,11 @@ class NullSink:
     def open(self) -> None:
         """Nothing to acquire."""
 
-    def play(
-        self,
-        wav: Path,
-        *,
-        stop: threading.Event,
-        on_start: OnStart | None = None,
-        meta: dict | None = None,
-    ) -> PlayOutcome:
-        info = read_wav_info(wav)
-        if stop.is_set():
-            return PlayOutcome(False, 0.0, None)
-        pacer = _Pacer(info.rate)
-        _call_on_start(on_start, pacer.t0)
-        if pacer.wait_until(info.frames, stop):
-            return PlayOutcome(True, info.duration_s, pacer.t0)
-        played = min(pacer.elapsed_frames(), info.frames) / info.rate
-        return PlayOutcome(False, played, pacer.t0)
+    def open_stream(self, rate: int) -> AirStream:
+        return PacedStream(rate, self.name)
+
+    def play(self, wav, *, stop, on_start=None, meta=None) -> PlayOutcome:
+        return play_file(self, wav, stop, on_start, meta)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -183,10 +99,12 @@ def _jsonable(value: Any) -> Any:
 class FileSink:
     """Writes what airs into a folder, paced in real time like a sound card.
 
-    For each item: ``DIR/<UTC start>_<label>.wav`` (what was played, cut short when
+    Per stream, ``DIR/<UTC open>_timeline.wav``: every frame the stream carried, silence
+    included. Per item, ``DIR/<UTC start>_<label>.wav`` (what aired of it, cut short when
     stopped) and one line in ``DIR/airings.jsonl`` with ``message_id``, ``blocks``,
-    ``started_at``, ``ended_at`` (ISO 8601, milliseconds, from ``clock``), ``path``,
-    ``completed``, ``played_s`` and every key of ``meta``.
+    ``started_at``, ``ended_at`` (ISO 8601, milliseconds, from ``clock``: the instants its
+    first and last frames were written), ``path``, ``completed``, ``played_s`` and every key
+    of the cue's ``meta``. Files are mono 16-bit PCM at the stream's rate.
     """
 
     LOG_NAME = "airings.jsonl"
@@ -208,362 +126,138 @@ class FileSink:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PlaybackError(
-                f"cannot create sink folder {self.directory}: {exc.strerror or exc}"
+                N_("cannot create sink folder {path}: {reason}"),
+                path=str(self.directory),
+                reason=exc.strerror or str(exc),
             ) from None
         self._opened = True
 
     def close(self) -> None:
         self._opened = False
 
-    def play(
-        self,
-        wav: Path,
-        *,
-        stop: threading.Event,
-        on_start: OnStart | None = None,
-        meta: dict | None = None,
-    ) -> PlayOutcome:
+    def open_stream(self, rate: int) -> AirStream:
         self.open()
-        meta = dict(meta or {})
-        with open_wav(Path(wav)) as reader:
-            if stop.is_set():
-                return PlayOutcome(False, 0.0, None)
-            started_at = self.clock.now()
-            out_path, out_file = self._create_output(started_at, meta, Path(wav))
-            try:
-                with out_file, wave.open(out_file, "wb") as writer:
-                    writer.setnchannels(reader.getnchannels())
-                    writer.setsampwidth(reader.getsampwidth())
-                    writer.setframerate(reader.getframerate())
-                    outcome = self._copy_paced(reader, writer, stop, on_start)
-            except OSError as exc:
-                raise PlaybackError(f"cannot write {out_path}: {exc.strerror or exc}") from None
-        ended_at = self.clock.now()
-        self._append_log(meta, started_at, ended_at, out_path, outcome)
-        return outcome
+        return _FileStream(self, rate)
 
-    def _copy_paced(
-        self,
-        reader: wave.Wave_read,
-        writer: wave.Wave_write,
-        stop: threading.Event,
-        on_start: OnStart | None,
-    ) -> PlayOutcome:
-        """Copy frames block by block, each written once its time has passed."""
-        rate, frame_bytes = reader.getframerate(), reader.getsampwidth() * reader.getnchannels()
-        pacer = _Pacer(rate)
-        _call_on_start(on_start, pacer.t0)
-        done = 0
-        for block in _blocks(reader, _frames_per_block(rate)):
-            frames = len(block) // frame_bytes
-            if not pacer.wait_until(done + frames, stop):
-                heard = max(0, min(pacer.elapsed_frames() - done, frames))
-                writer.writeframes(block[: heard * frame_bytes])
-                done += heard
-                return PlayOutcome(False, done / rate, pacer.t0)
-            writer.writeframes(block)
-            done += frames
-        return PlayOutcome(True, done / rate, pacer.t0)
+    def play(self, wav, *, stop, on_start=None, meta=None) -> PlayOutcome:
+        self.open()
+        return play_file(self, wav, stop, on_start, meta)
 
-    def _create_output(self, started_at: datetime, meta: dict, wav: Path):
+    # -- used by the stream's thread
+    def create(self, started_at: datetime, label: str) -> tuple[Path, wave.Wave_write]:
         utc = started_at.astimezone(UTC)
         stamp = utc.strftime("%Y%m%dT%H%M%S.") + f"{utc.microsecond // 1000:03d}"
-        message_id = meta.get("message_id")
-        label = f"msg{message_id}" if message_id is not None else wav.stem
         label = _UNSAFE.sub("-", label).strip("-") or "item"
         for attempt in range(1000):
             suffix = f"-{attempt}" if attempt else ""
             path = self.directory / f"{stamp}_{label}{suffix}.wav"
             try:
-                return path, open(path, "xb")  # noqa: SIM115 - closed by the caller
+                handle = open(path, "xb")  # noqa: SIM115 - closed with the writer
             except FileExistsError:
                 continue
-            except OSError as exc:
-                raise PlaybackError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise PlaybackError(f"too many files named {stamp}_{label}*.wav in {self.directory}")
-
-    def _append_log(
-        self,
-        meta: dict,
-        started_at: datetime,
-        ended_at: datetime,
-        out_path: Path,
-        outcome: PlayOutcome,
-    ) -> None:
-        record: dict[str, Any] = {"message_id": None, "blocks": None}
-        record.update({key: _jsonable(value) for key, value in meta.items()})
-        record.update(
-            started_at=_iso_ms(started_at),
-            ended_at=_iso_ms(ended_at),
-            path=str(out_path),
-            completed=outcome.completed,
-            played_s=round(outcome.played_s, 3),
-        )
-        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
-        try:
-            with open(self.log_path, "a", encoding="utf-8") as handle:
-                handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise PlaybackError(
-                f"cannot append to {self.log_path}: {exc.strerror or exc}"
-            ) from None
-
-
-# --------------------------------------------------------------------------- Device
-
-_PORTAUDIO_LOCK = threading.RLock()
-
-#: Silence written when a stream starts, before the first real frame.
-LEAD_IN_S = 0.04
-
-
-def _sounddevice():
-    """Import sounddevice, turning a missing PortAudio into one clear line."""
-    try:
-        import sounddevice
-    except OSError as exc:  # sounddevice raises OSError when libportaudio is missing
+            writer = wave.open(handle, "wb")  # noqa: SIM115 - closed by the stream
+            return path, writer
         raise PlaybackError(
-            f"PortAudio library not found ({exc}); install it: apt-get install libportaudio2"
-        ) from None
-    except ImportError:
-        raise PlaybackError("the sounddevice package is missing: pip install sounddevice") from None
-    return sounddevice
+            N_("too many files named {name} in {folder}"),
+            name=f"{stamp}_{label}*.wav",
+            folder=str(self.directory),
+        )
+
+    def append_line(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+        with open(self.log_path, "a", encoding="utf-8") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
-def reinitialise_portaudio() -> None:
-    """Make PortAudio list devices again (it only looks when it initialises).
+class _FileStream(PacedStream):
+    def __init__(self, sink: FileSink, rate: int):
+        self.sink = sink
+        self._items: dict[int, tuple[Cue, Path, wave.Wave_write]] = {}
+        self._timeline: tuple[Path, wave.Wave_write] | None = None
+        super().__init__(rate, sink.name, self._write_buffer, clock=_Scaled(sink.clock))
 
-    Must not be called while a stream is open.
-    """
-    sd = _sounddevice()
-    with _PORTAUDIO_LOCK:
-        sd._terminate()
-        sd._initialize()
+    def _open_wav(self, started_at: datetime, label: str) -> tuple[Path, wave.Wave_write]:
+        path, writer = self.sink.create(started_at, label)
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(self.rate)
+        return path, writer
 
+    def _write_buffer(self, buffer, instant: float, spans: list) -> None:
+        if self._timeline is None:
+            self._timeline = self._open_wav(self.moment(instant), "timeline")
+        self._timeline[1].writeframes(buffer.tobytes())
+        for cue, start, count in spans:
+            entry = self._items.get(id(cue))
+            if entry is None:
+                label = cue.meta.get("message_id")
+                label = f"msg{label}" if label is not None else Path(cue.meta.get("path", "")).stem
+                path, writer = self._open_wav(self.moment(cue.started), label)
+                entry = self._items[id(cue)] = (cue, path, writer)
+            entry[2].writeframes(buffer[start : start + count].tobytes())
+        for key, (cue, path, writer) in list(self._items.items()):
+            if cue.ended is not None:
+                writer.close()
+                del self._items[key]
+                self._log(cue, path)
 
-def list_devices(*, refresh: bool = False) -> list[DeviceInfo]:
-    """The output devices PortAudio sees; ``refresh`` re-initialises PortAudio first."""
-    sd = _sounddevice()
-    with _PORTAUDIO_LOCK:
-        if refresh:
-            reinitialise_portaudio()
-        default_out = sd.default.device[1]
-        if default_out is None or default_out < 0:
-            try:
-                default_out = sd.query_devices(kind="output")["index"]
-            except sd.PortAudioError:
-                default_out = -1
-        return [
-            DeviceInfo(
-                index=int(dev["index"]),
-                name=str(dev["name"]),
-                channels=int(dev["max_output_channels"]),
-                default=int(dev["index"]) == default_out,
-            )
-            for dev in sd.query_devices()
-            if dev["max_output_channels"] > 0
-        ]
-
-
-def _find_device(wanted: str | None, devices: list[DeviceInfo]) -> DeviceInfo | None:
-    """Match by index, exact name (case-insensitive), then a unique substring."""
-    if wanted is None:
-        return next((d for d in devices if d.default), None)
-    if wanted.isdigit():
-        return next((d for d in devices if d.index == int(wanted)), None)
-    lowered = wanted.casefold()
-    exact = [d for d in devices if d.name.casefold() == lowered]
-    if exact:
-        return exact[0]
-    partial = [d for d in devices if lowered in d.name.casefold()]
-    if len(partial) > 1:
-        names = ", ".join(repr(d.name) for d in partial)
-        raise PlaybackError(f"sound device {wanted!r} is ambiguous: {names}")
-    return partial[0] if partial else None
-
-
-class DeviceSink:
-    """Plays through a sound device with PortAudio (``sounddevice``).
-
-    The stream is opened per item at the WAV's own rate (nothing is resampled) with
-    as many channels as the device takes up to two (mono is copied to both), and fed
-    in blocks of about 20 ms so a stop is honoured quickly.
-
-    A fresh stream swallows its first ~10-20 ms (measured with PulseAudio, through
-    PortAudio and through ``paplay`` alike), so every stream starts with
-    ``lead_in_s`` of silence; ``on_start`` is called with the first real frame.
-    """
-
-    def __init__(
-        self,
-        device: str | None = None,
-        *,
-        latency: float | str = "low",
-        lead_in_s: float = LEAD_IN_S,
-    ) -> None:
-        self.device = device or None
-        self.latency = latency
-        self.lead_in_s = lead_in_s
-        self.name = f"device:{device}" if device else "device"
-        self._info: DeviceInfo | None = None
-
-    # -- device lookup
-    def _resolve(self) -> DeviceInfo:
-        found = _find_device(self.device, list_devices())
-        if found is None:
-            log.info("sound device %s not found; re-initialising PortAudio", self.name)
-            found = _find_device(self.device, list_devices(refresh=True))
-        if found is None:
-            names = ", ".join(repr(d.name) for d in list_devices()) or "none"
-            what = f"sound device {self.device!r}" if self.device else "a default sound device"
-            raise PlaybackError(f"cannot find {what} (output devices: {names})")
-        return found
-
-    def open(self) -> None:
-        if self._info is None:
-            self._info = self._resolve()
-            log.info("sink %s uses device %d %r", self.name, self._info.index, self._info.name)
+    def _log(self, cue: Cue, path: Path) -> None:
+        record: dict[str, Any] = {"message_id": None, "blocks": None}
+        record.update({k: _jsonable(v) for k, v in cue.meta.items() if k != "path"})
+        record.update(
+            started_at=_iso_ms(self.moment(cue.started)),
+            ended_at=_iso_ms(self.moment(cue.ended)),
+            path=str(path),
+            completed=cue.completed,
+            played_s=round(cue.played_s(self.rate), 3),
+        )
+        self.sink.append_line(record)
 
     def close(self) -> None:
-        self._info = None
-
-    def play(
-        self,
-        wav: Path,
-        *,
-        stop: threading.Event,
-        on_start: OnStart | None = None,
-        meta: dict | None = None,
-    ) -> PlayOutcome:
-        sd = _sounddevice()
-        import numpy as np
-
-        with open_wav(Path(wav)) as reader:
-            if stop.is_set():
-                return PlayOutcome(False, 0.0, None)
-            info = self._check_device(sd)
-            log.debug("playing %s on %s (%r)", wav, self.name, info.name)
-            src_channels = reader.getnchannels()
-            out_channels = max(1, min(max(src_channels, 2), info.channels))
-            rate = reader.getframerate()
-            convert = _converter(np, reader.getsampwidth(), src_channels, out_channels)
-            try:
-                stream = sd.OutputStream(
-                    samplerate=rate,
-                    channels=out_channels,
-                    dtype="float32",
-                    device=info.index,
-                    latency=self.latency,
-                    dither_off=True,
-                )
-            except (sd.PortAudioError, ValueError) as exc:
-                self._info = None
-                raise PlaybackError(f"cannot open sound device {info.name!r}: {exc}") from None
-            try:
-                return self._feed(sd, stream, reader, convert, stop, on_start)
-            finally:
-                stream.close(ignore_errors=True)
-
-    def _check_device(self, sd) -> DeviceInfo:
-        """The cached device if PortAudio still lists it under the same name."""
-        if self._info is None:
-            self._info = self._resolve()
-        try:
-            current = sd.query_devices(self._info.index)
-        except (sd.PortAudioError, ValueError):
-            current = None
-        if current is None or current["name"] != self._info.name:
-            self._info = self._resolve()
-        return self._info
-
-    def _write_lead_in(self, stream, convert, rate: int, stop: threading.Event) -> None:
-        silence = convert(None, _frames_per_block(rate))
-        for _ in range(round(self.lead_in_s / BLOCK_S)):
-            if stop.is_set():
-                return
-            stream.write(silence)
-
-    def _feed(self, sd, stream, reader, convert, stop, on_start) -> PlayOutcome:
-        rate = reader.getframerate()
-        written = 0
-        t0: float | None = None
-        try:
-            stream.start()
-            self._write_lead_in(stream, convert, rate, stop)
-            for block in _blocks(reader, _frames_per_block(rate)):
-                if stop.is_set():
-                    break
-                samples = convert(block)
-                if t0 is None:
-                    t0 = _REALTIME.monotonic()
-                    _call_on_start(on_start, t0)
-                if stream.write(samples):
-                    log.debug("sound device underflow in %s", self.name)
-                written += len(samples)
-            else:
-                if t0 is None:  # an empty file
-                    return PlayOutcome(True, 0.0, None)
-                if _Pacer(rate, t0).wait_until(written, stop):
-                    stream.stop()  # lets the last buffered frames reach the device
-                    return PlayOutcome(True, written / rate, t0)
-            stream.abort()
-        except sd.PortAudioError as exc:
-            what = repr(self._info.name) if self._info else self.name
-            self._info = None
-            raise PlaybackError(f"sound device {what} failed while playing: {exc}") from None
-        if t0 is None:
-            return PlayOutcome(False, 0.0, None)
-        heard = min(_REALTIME.monotonic() - t0, written / rate)
-        return PlayOutcome(False, max(0.0, heard), t0)
+        super().close()
+        for cue, path, writer in self._items.values():  # cut by the close itself
+            writer.close()
+            if cue.started is not None:
+                if cue.ended is None:
+                    cue.ended = cue.started + cue.frames_out / self.rate
+                self._log(cue, path)
+        self._items.clear()
+        if self._timeline is not None:
+            self._timeline[1].close()
+            self._timeline = None
 
 
-def _converter(np, sample_width: int, src_channels: int, out_channels: int):
-    """A function from raw WAV frames to a float32 (frames, out_channels) array.
+class _Scaled:
+    """The file sink's clock for names and log lines, moving with real time while a
+    stream runs (a FakeClock in tests stays put; the instants still advance)."""
 
-    ``convert(None, n)`` gives ``n`` frames of silence.
-    """
+    def __init__(self, clock: Clock):
+        self._clock = clock
+        self._wall0 = clock.now()
+        self._mono0 = REALTIME.monotonic()
 
-    def convert(data: bytes | None, silent_frames: int = 0):
-        if data is None:
-            return np.zeros((silent_frames, out_channels), dtype=np.float32)
-        if sample_width == 1:
-            samples = (np.frombuffer(data, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
-        elif sample_width == 2:
-            samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
-        elif sample_width == 3:
-            raw = np.frombuffer(data, dtype=np.uint8).reshape(-1, 3)
-            ints = (
-                raw[:, 0].astype(np.int32)
-                | (raw[:, 1].astype(np.int32) << 8)
-                | (raw[:, 2].astype(np.int32) << 16)
-            )
-            ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
-            samples = ints.astype(np.float32) / float(1 << 23)
-        elif sample_width == 4:
-            samples = (np.frombuffer(data, dtype="<i4") / float(1 << 31)).astype(np.float32)
-        else:
-            raise AudioError(f"unsupported WAV sample width: {sample_width} bytes")
-        frames = samples.reshape(-1, src_channels)
-        if src_channels == out_channels:
-            return frames
-        if out_channels == 1:
-            return frames.mean(axis=1, keepdims=True, dtype=np.float32)
-        if src_channels == 1:
-            return np.repeat(frames, out_channels, axis=1)
-        return np.ascontiguousarray(frames[:, :out_channels])
+    def now(self) -> datetime:
+        from datetime import timedelta
 
-    if sample_width not in (1, 2, 3, 4):
-        raise AudioError(f"unsupported WAV sample width: {sample_width} bytes")
-    return convert
+        return self._wall0 + timedelta(seconds=REALTIME.monotonic() - self._mono0)
+
+    def monotonic(self) -> float:
+        return REALTIME.monotonic()
+
+    def sleep(self, seconds: float, wake: threading.Event) -> bool:
+        return REALTIME.sleep(seconds, wake)
 
 
 # --------------------------------------------------------------------------- factory
 
 
-def make_sink(spec: str, clock: Clock | None = None) -> Sink:
-    """Build a sink from ``device``, ``device:NAME``, ``file:DIR`` or ``null``."""
+def make_sink(spec: str, clock: Clock | None = None, *, latency_s: float | None = None) -> Sink:
+    """Build a sink from ``device``, ``device:NAME``, ``file:DIR`` or ``null``
+    (``latency_s``: the audio a sound card keeps queued; default ``DEFAULT_LATENCY_S``)."""
+    from .device import DEFAULT_LATENCY_S, DeviceSink
+
     text = (spec or "").strip()
     kind, sep, arg = text.partition(":")
     kind = kind.strip().lower()
@@ -573,9 +267,12 @@ def make_sink(spec: str, clock: Clock | None = None) -> Sink:
     if kind == "device":
         if sep and not arg:
             raise InvalidInput("sink 'device:' needs a device name (see `loa devices`)")
-        return DeviceSink(arg or None)
+        return DeviceSink(arg or None, latency=latency_s or DEFAULT_LATENCY_S)
     if kind == "file":
         if not arg:
             raise InvalidInput("sink 'file:' needs a folder, e.g. file:/var/lib/loa/out")
         return FileSink(Path(arg).expanduser(), clock)
     raise InvalidInput(f"unknown sink {spec!r}: use device, device:NAME, file:DIR or null")
+
+
+__all__ = ["FileSink", "NullSink", "PlayOutcome", "Sink", "make_sink", "play_file"]

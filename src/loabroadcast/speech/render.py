@@ -88,7 +88,10 @@ def render_message(
             check_body(body_path)
     lead = speak(settings.lead_in) if settings.lead_in.strip() else None
     reminder = speak(settings.reminder) if repeat > 1 and settings.reminder.strip() else None
-    chimes = (audio_asset("chime_in.wav"), audio_asset("chime_out.wav"))
+    chimes = (
+        _chime(settings.chime_in, "chime_in.wav"),
+        _chime(settings.chime_out, "chime_out.wav"),
+    )
     parts = {"body": body_id, "lead_in": lead and lead.key, "reminder": reminder and reminder.key}
     key = cache.key(
         "programme",
@@ -130,6 +133,16 @@ def render_message(
     if not entry.hit:
         log.info("rendered message %s: %s (%s)", message.id, entry.path.name, entry.engine)
     return _record(message.id, entry)
+
+
+def _chime(configured: str | None, shipped: str) -> Path:
+    """The station's own chime when ``[speech]`` names one, else the shipped asset."""
+    if not configured:
+        return audio_asset(shipped)
+    path = Path(configured).expanduser()
+    if not path.is_file():
+        raise AudioError(f"chime {path} does not exist (see [speech] in loa.toml)")
+    return path
 
 
 def _created(entry: CachedAudio) -> datetime | None:

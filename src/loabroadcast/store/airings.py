@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from . import db, repo
 from .models import (
     AiringRow,
     DaemonStateRow,
+    JournalMarkRow,
     MessageRow,
     MessageVersionRow,
     PlanState,
@@ -60,9 +62,28 @@ def play_request_of(key: str) -> int | None:
     return int(found[1]) if found else None
 
 
-def occurrence_key(station: str, slot: str, day: date, message_id: int, attempt: int = 0) -> str:
-    base = f"{station}/{slot}/{day.isoformat()}/{message_id}"
+def occurrence_key(slot: str, day: date, message_id: int, attempt: int = 0) -> str:
+    """The identity of one airing of a message in a slot occurrence (``/rN``: its N-th
+    re-airing after a pre-emption). One database is one station: no station name in it."""
+    base = f"{slot}/{day.isoformat()}/{message_id}"
     return base if attempt == 0 else f"{base}/r{attempt}"
+
+
+def occurrence_prefix(slot: str, day: date) -> str:
+    return f"{slot}/{day.isoformat()}/"
+
+
+def play_now_key(request_id: int, message_id: int) -> str:
+    return f"play-now/{request_id}/{message_id}"
+
+
+def duplicate_key(key: str, instance: str) -> str:
+    """Where a daemon logs an airing it made while the store could not tell it that another
+    daemon held ``key`` (both aired: the log says so)."""
+    return f"{key}/dup-{hashlib.sha1(instance.encode()).hexdigest()[:8]}"
+
+
+_INSTANTS = ("scheduled_at", "started_at", "ended_at", "created_at", "now", "at")
 
 
 class AsRun:
@@ -179,6 +200,58 @@ class AsRun:
                     released += 1
             return interrupted, released
 
+    # the journal ------------------------------------------------------------------
+
+    def journal_mark(self, journal: str) -> int:
+        """How far ``journal`` has been written in (0: never)."""
+        with db.read_session(self.engine) as s:
+            query = select(JournalMarkRow.seq).where(JournalMarkRow.journal == journal)
+            return s.scalar(query) or 0
+
+    def apply(self, journal: str, entry) -> str | None:
+        """Apply one journal line in one transaction that also moves the journal's mark:
+        a line already applied changes nothing (exactly once). Returns a claim's verdict."""
+        try:
+            return self._apply(journal, entry)
+        except Conflict:
+            if entry.op != "claim":
+                raise
+            return self._apply(journal, entry)  # another daemon inserted it first: TAKEN
+
+    def _apply(self, journal: str, entry) -> str | None:
+        from .journal import OURS
+
+        data = _parsed(entry.data)
+        with db.write_session(self.engine) as s:
+            moved = s.execute(
+                update(JournalMarkRow)
+                .where(JournalMarkRow.journal == journal)
+                .where(JournalMarkRow.seq < entry.seq)
+                .values(seq=entry.seq, applied_at=data.get("at"))
+            ).rowcount
+            if not moved:
+                if s.get(JournalMarkRow, journal) is not None:  # applied before a restart
+                    return _verdict(s, data) if entry.op == "claim" else None
+                s.add(JournalMarkRow(journal=journal, seq=entry.seq, applied_at=data.get("at")))
+            if entry.op == "claim":
+                return _apply_claim(s, data)
+            if entry.op == "missed":
+                _apply_missed(s, data)
+            elif entry.op == "release":
+                s.execute(
+                    delete(AiringRow)
+                    .where(AiringRow.occurrence_key == data["key"])
+                    .where(AiringRow.claimed_by == data["instance"])
+                    .where(AiringRow.status == AiringStatus.CLAIMED.value)
+                )
+            elif entry.op == "update":
+                _apply_update(s, data)
+            return OURS if entry.op == "claim" else None
+
+    def known_states(self, keys_prefix: str) -> dict[str, tuple[str, str | None]]:
+        """key -> (status, claimed by) of the rows under ``keys_prefix``."""
+        return {r.occurrence_key: (r.status, r.claimed_by) for r in self.rows_for(keys_prefix)}
+
     # heartbeat -----------------------------------------------------------------
 
     def heartbeat(self, now: datetime, **fields) -> None:
@@ -194,11 +267,11 @@ class AsRun:
                 setattr(row, name, value)
 
     def last_heartbeat(self) -> datetime | None:
-        """The newest heartbeat of any daemon of this station before this one started."""
+        """The newest heartbeat of any other daemon on this database (one database is one
+        station)."""
         with db.read_session(self.engine) as s:
             return s.scalar(
                 select(DaemonStateRow.heartbeat_at)
-                .where(DaemonStateRow.station == self.station)
                 .where(DaemonStateRow.instance != self.instance)
                 .order_by(DaemonStateRow.heartbeat_at.desc())
                 .limit(1)
@@ -286,3 +359,131 @@ def airings_on(engine: Engine, day: date | None, tz, *where) -> list[Airing]:
 def daemon_rows(engine: Engine) -> list[DaemonStateRow]:
     with db.read_session(engine) as s:
         return list(s.scalars(select(DaemonStateRow).order_by(DaemonStateRow.heartbeat_at.desc())))
+
+
+def _parsed(data: dict) -> dict:
+    """Journal values (JSON) back to Python: instants, dates."""
+    out = dict(data)
+    for name in _INSTANTS:
+        if isinstance(out.get(name), str):
+            out[name] = datetime.fromisoformat(out[name])
+    if isinstance(out.get("occurrence_date"), str):
+        out["occurrence_date"] = date.fromisoformat(out["occurrence_date"])
+    values = out.get("values")
+    if isinstance(values, dict):
+        out["values"] = {
+            k: datetime.fromisoformat(v) if k in _INSTANTS and isinstance(v, str) else v
+            for k, v in values.items()
+        }
+    return out
+
+
+def _verdict(s, data: dict) -> str:
+    from .journal import OURS, TAKEN
+
+    owner = s.scalar(select(AiringRow.claimed_by).where(AiringRow.occurrence_key == data["key"]))
+    return OURS if owner == data["instance"] else TAKEN
+
+
+# the version and the play-now request are the ones the player read when it claimed (the
+# insert listener fills them in only when the journal line has none)
+_CLAIM_FIELDS = (
+    "message_id",
+    "slot_code",
+    "occurrence_date",
+    "scheduled_at",
+    "blocks",
+    "message_version_id",
+    "play_request_id",
+)
+
+
+_LINKS = {"message_version_id": MessageVersionRow, "play_request_id": PlayRequestRow}
+
+
+def _columns(s, data: dict) -> dict:
+    """The claim's columns of a journal line; a version or request it names that the
+    database does not hold (a restored backup) is left to the insert listener rather than
+    stopping the journal at a foreign key."""
+    columns = {k: data.get(k) for k in _CLAIM_FIELDS}
+    return columns | dict.fromkeys(_unknown_links(s, columns))
+
+
+def _unknown_links(s, values: dict) -> list[str]:
+    """The links of ``values`` to rows the database does not hold."""
+    return [
+        name
+        for name, row in _LINKS.items()
+        if values.get(name) is not None and s.get(row, values[name]) is None
+    ]
+
+
+def _apply_claim(s, data: dict) -> str:
+    from .journal import OURS, TAKEN
+
+    owner = s.execute(
+        select(AiringRow.claimed_by).where(AiringRow.occurrence_key == data["key"])
+    ).first()
+    if owner is not None:
+        return OURS if owner[0] == data["instance"] else TAKEN
+    s.add(
+        AiringRow(
+            occurrence_key=data["key"],
+            station=data.get("station") or "",
+            status=AiringStatus.CLAIMED.value,
+            claimed_by=data["instance"],
+            created_at=data["now"],
+            **_columns(s, data),
+        )
+    )
+    s.flush()  # a concurrent claim of another daemon fails here (unique key): TAKEN
+    return OURS
+
+
+def _apply_missed(s, data: dict) -> None:
+    if s.scalar(select(AiringRow.id).where(AiringRow.occurrence_key == data["key"])):
+        return
+    s.add(
+        AiringRow(
+            occurrence_key=data["key"],
+            station=data.get("station") or "",
+            status=AiringStatus.MISSED.value,
+            claimed_by=data["instance"],
+            created_at=data["now"],
+            error=data.get("error"),
+            **_columns(s, data),
+        )
+    )
+
+
+def _apply_update(s, data: dict) -> None:
+    values = dict(data["values"])
+    if "status" in values:
+        values["status"] = AiringStatus(values["status"]).value
+    for name in _unknown_links(s, values):
+        del values[name]
+    key, instance = data["key"], data["instance"]
+    alternative = duplicate_key(key, instance)
+    changed = s.execute(
+        update(AiringRow)
+        .where(AiringRow.occurrence_key.in_([key, alternative]))
+        .where(AiringRow.claimed_by == instance)
+        .values(**values)
+    ).rowcount
+    if changed or not data.get("claim"):
+        return
+    # Aired while the store could not answer, and another daemon had the claim: both
+    # aired. Log ours beside theirs, saying so.
+    claim = data["claim"]
+    other = s.scalar(select(AiringRow.claimed_by).where(AiringRow.occurrence_key == key))
+    note = f"aired while the store was unreachable; {key} was also claimed by {other}"
+    values["error"] = values.get("error") or note
+    s.add(
+        AiringRow(
+            occurrence_key=alternative,
+            station=claim.get("station") or "",
+            claimed_by=instance,
+            created_at=_parsed(claim)["now"],
+            **(_columns(s, _parsed(claim)) | {"status": AiringStatus.PLAYING.value} | values),
+        )
+    )

@@ -149,13 +149,16 @@ class MessageRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
-    # the working copy is version ``version``; ``approved_version`` airs (message_versions)
+    # the working copy is version ``version``; ``approved_version`` airs (message_versions,
+    # whose ``recording_sha256`` is the sha256 of each version's recording)
     version: Mapped[int] = mapped_column(Integer, default=1)
     approved_version: Mapped[int | None] = mapped_column(Integer)
     # speech | recording | relay (domain.content); a relay's source and length on air
     content_kind: Mapped[str] = mapped_column(String(20), default="speech")
     relay_source: Mapped[str | None] = mapped_column(String(40), index=True)
     duration_s: Mapped[float | None] = mapped_column(Float)
+    # why the daemon refused to air it (a changed recording), None when nothing is wrong
+    flagged: Mapped[str | None] = mapped_column(Text)
 
     blocks: Mapped[list[BlockRow]] = relationship(
         secondary="message_blocks", order_by=BlockRow.code, lazy="selectin"
@@ -214,6 +217,7 @@ class AiringRow(Base):
     relay_source: Mapped[str | None] = mapped_column(String(40))
     dropouts: Mapped[int | None] = mapped_column(Integer)
     fallback_s: Mapped[float | None] = mapped_column(Float)
+    underruns: Mapped[int | None] = mapped_column(Integer)  # the card ran dry this often
 
 
 class DeadAirRow(Base):
@@ -224,6 +228,16 @@ class DeadAirRow(Base):
     airing_id: Mapped[int] = mapped_column(ForeignKey("airings.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     length_s: Mapped[float] = mapped_column(Float)
+
+
+class JournalMarkRow(Base):
+    """How far a station folder's local as-run journal has been written into the database:
+    entries up to ``seq`` are in, each applied in the transaction that moved the mark."""
+
+    __tablename__ = "journal_marks"
+    journal: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DaemonStateRow(Base):

@@ -176,7 +176,8 @@ def to_airing(
         sink=row.sink,
         render_sha256=row.render_sha256,
         error=row.error,
-        title=title,
+        title=version.title if version is not None else title,  # the title that aired
+        underruns=row.underruns,
         version=version.number if version is not None else None,
         approved_by=version.approved_by if version is not None else None,
         written_by=version.created_by if version is not None else None,

@@ -14,8 +14,8 @@ from ..errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0013"
-KNOWN = ("0001", "0002", "0014", "0017", "0013")
+HEAD = "0019"
+KNOWN = ("0001", "0002", "0014", "0017", "0018", "0019")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

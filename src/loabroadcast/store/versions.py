@@ -93,6 +93,12 @@ def to_version(row: MessageVersionRow, airing: int | None) -> MessageVersion:
 
 def approved_message(session: Session, message_id: int) -> Message | None:
     """The version of ``message_id`` that airs, as a Message; None when none does."""
+    found = approved_version(session, message_id)
+    return None if found is None else found[1]
+
+
+def approved_version(session: Session, message_id: int) -> tuple[int, Message] | None:
+    """(row id, Message) of the version of ``message_id`` that airs; None when none does."""
     found = session.execute(
         select(MessageVersionRow, MessageRow.approved_version)
         .join(MessageRow, MessageRow.id == MessageVersionRow.message_id)
@@ -102,7 +108,7 @@ def approved_message(session: Session, message_id: int) -> Message | None:
     ).first()
     if found is None:
         return None
-    return _message(session, *found)
+    return found[0].id, _message(session, *found)
 
 
 def message_of(session: Session, version_id: int) -> Message | None:

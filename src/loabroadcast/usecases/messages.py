@@ -285,7 +285,31 @@ class Messages:
                 expired += 1
             return expired
 
+    def flag(self, message_id: int, reason: str) -> None:
+        """Mark a message whose approved version the daemon refused to air (a changed
+        recording); approving a version of it again clears the flag."""
+        with self.ctx.work("flag") as uow:
+            row = self._row(uow.session, message_id)
+            if row.flagged == reason:
+                return
+            uow.record(
+                f"msg:{message_id}", {"flagged": row.flagged}, {"flagged": reason}, plan=False
+            )
+            row.flagged = reason
+
     # reading ------------------------------------------------------------------
+
+    def flagged(self) -> list[tuple[int, str, str]]:
+        """(id, title, reason) of messages on air whose approved version the daemon
+        refused to air."""
+        with db.read_session(self.ctx.engine) as s:
+            rows = s.execute(
+                select(MessageRow.id, MessageRow.title, MessageRow.flagged)
+                .where(MessageRow.flagged.is_not(None))
+                .where(MessageRow.status.in_(versions.AIRING_STATUSES))
+                .order_by(MessageRow.id)
+            )
+            return [tuple(r) for r in rows]
 
     def message(self, message_id: int) -> Message:
         """The working copy (the newest version, approved or not)."""
@@ -298,6 +322,13 @@ class Messages:
         with db.read_session(self.ctx.engine) as s:
             self._row(s, message_id)
             return versions.approved_message(s, message_id)
+
+    def airing(self, message_id: int) -> tuple[int, Message] | None:
+        """(row id, message) of the version of ``message_id`` that airs; None when none
+        does. The id goes into the as-run row of the item that airs it."""
+        with db.read_session(self.ctx.engine) as s:
+            self._row(s, message_id)
+            return versions.approved_version(s, message_id)
 
     def at_version(self, version_id: int) -> Message:
         """Version ``version_id`` (an airing's ``message_version_id``) as a Message."""
@@ -341,11 +372,31 @@ def approve_row(ctx: StationContext, uow: UnitOfWork, row: MessageRow, approver:
     version = versions.get(uow.session, row.id, row.version)
     if version is None:  # cannot be after migration 0017; say so rather than air unversioned
         raise Conflict(N_("message {id} has no version to approve"), id=message_id)
+    if version.audio_path:
+        check_recording(message_id, version)
     version.approved_by, version.approved_at = approver, uow.now
     row.status = MessageStatus.APPROVED.value
     row.approved_version = row.version
     row.approved_at = uow.now
     row.approved_by = approver
+    row.flagged = None  # a version approved anew: what the daemon refused airs no more
+
+
+def check_recording(message_id: int, version) -> None:
+    """Approval freezes the recording of the version approved: refuse one whose file
+    changed since it was added (its sha256 was taken while it was copied in)."""
+    from ..speech.audio import sha256_file
+
+    actual = sha256_file(version.audio_path)
+    if version.recording_sha256 is None:
+        version.recording_sha256 = actual  # added before its sha256 was kept: this one
+    elif actual != version.recording_sha256:
+        raise Conflict(
+            N_("message {id}: the recording {path} changed since it was added; add it again "
+               "with `loa msg edit {id} --audio FILE`"),
+            id=message_id,
+            path=version.audio_path,
+        )  # fmt: skip
 
 
 # The fields of a message the audit trail follows (``state``); ``content`` ones make a

@@ -1,12 +1,13 @@
-"""On air: play-now requests (phát ngay), the as-run log and the status dashboard."""
+"""On air: play-now requests (phát ngay) and the as-run log (``loa status`` is
+``dashboard.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
-from ..domain import AiringStatus, MessageStatus
+from ..domain import MessageStatus
 from ..errors import Conflict
 from ..store import repo
 from ..store.models import PlayRequestRow
@@ -75,60 +76,3 @@ class OnAir:
         from ..store.airings import airings_on
 
         return airings_on(self.ctx.engine, day, self.ctx.tz)
-
-    def status(self, horizon: int = 5) -> dict:
-        """Is a daemon alive (heartbeat within two ticks), what is on air, what is next."""
-        from ..store.airings import airings_on, daemon_rows
-        from ..store.models import AiringRow
-
-        now = self.ctx.now()
-        rows = daemon_rows(self.ctx.engine)
-        live = [
-            r
-            for r in rows
-            if r.stopped_at is None and now - r.heartbeat_at <= timedelta(seconds=2 * r.tick_s)
-        ]
-        newest = live[0] if live else (rows[0] if rows else None)
-        daemon = {
-            "running": bool(live),
-            "pid": newest.pid if newest else None,
-            "host": newest.host if newest else None,
-            "sink": newest.sink if newest else None,
-            "started_at": newest.started_at if newest else None,
-            "heartbeat_at": newest.heartbeat_at if newest else None,
-        }
-        playing = airings_on(
-            self.ctx.engine, None, self.ctx.tz, AiringRow.status == AiringStatus.PLAYING.value
-        )
-        now_playing = None
-        if playing and live:
-            a = playing[-1]
-            now_playing = {
-                "message_id": a.message_id,
-                "title": a.title,
-                "slot": a.slot,
-                "blocks": list(a.blocks),
-                "started_at": a.started_at,
-            }
-        upcoming = []
-        for programme in self.ctx.listings.schedule(self.ctx.today(), 2):
-            for item in programme.items:
-                if item.start >= now and len(upcoming) < horizon:
-                    upcoming.append(
-                        {
-                            "message_id": item.message_id,
-                            "title": item.title,
-                            "slot": programme.slot.code,
-                            "start": item.start,
-                            "blocks": list(item.blocks),
-                        }
-                    )
-        last_error = None
-        if newest and newest.last_error:
-            last_error = {"text": newest.last_error, "at": newest.last_error_at}
-        return {
-            "daemon": daemon,
-            "now_playing": now_playing,
-            "next": upcoming,
-            "last_error": last_error,
-        }

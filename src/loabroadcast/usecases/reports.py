@@ -38,7 +38,8 @@ from ..store import queries
 from ..store import report_reads as reads
 from ..store.reader import Reader
 
-PLAY_NOW_KEY = "/play-now/"  # occurrence keys of play-now airings: STATION/play-now/REQ/MSG
+# occurrence keys of play-now airings: play-now/REQ/MSG (before schema 0018: STATION/play-…)
+PLAY_NOW_KEY = "play-now/"
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ class Reports:
 def _request_id(key: str) -> int | None:
     """The play-now request an airing answered, from its occurrence key."""
     head, found, rest = key.rpartition(PLAY_NOW_KEY)
-    if not found:
+    if not found or (head and not head.endswith("/")):
         return None
     number = rest.split("/", 1)[0]
     return int(number) if number.isdigit() else None

@@ -1,7 +1,7 @@
 """tiếp âm (issue 13): live sources, relay messages, the dead-air guard's as-run fields
 
-Revision ID: 0013
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-02
 
 New tables: ``sources`` (a stream's URL or a sound card input that relays air) and
@@ -24,8 +24,8 @@ longer make sense to the older code, so they are cancelled first (kept, not dele
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0017"  # the lead re-chains it after 0018 (playout)
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,210 @@
+"""One item on air: its cue on the shared stream, followed to its end, logged as it goes.
+
+The as-run log says what the card did: ``started_at``/``ended_at`` are the instants the
+first and last frames reached the card (the stream's timing, mapped to the wall clock),
+``underruns`` how often the card ran dry while it played, and while it plays its
+``ended_at`` is stamped every few seconds, so an item cut short by a crash keeps how long
+it really aired. One daemon log line per airing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..clock import Clock
+from ..domain import AiringStatus
+from ..errors import PlaybackError
+from .ledger import Ledger
+from .mixer import Cue, CueState
+from .onair import PREEMPTED, SHUTDOWN, OnAir
+from .outcome import Outcome
+from .prepare import Prepared
+from .stream import AirStream
+
+log = logging.getLogger("loabroadcast.player")
+
+
+@dataclass
+class Live:
+    """A prepared item whose cue is on a stream."""
+
+    prepared: Prepared
+    cue: Cue
+    stream: AirStream
+    slot: str | None
+    logged: bool = False
+    stamped: float | None = None  # when its progress was last stamped (monotonic)
+    error: str | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.prepared.key
+
+    def expected_end(self) -> float:
+        """When its last frame should reach the card (stream instant)."""
+        cue = self.cue
+        start = cue.started if cue.started is not None else (cue.at or self.stream.now())
+        return start + cue.frames / self.stream.rate
+
+
+class Follower:
+    """Follows cues to their end for the player: logging, progress stamps, outcome."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        on_air: OnAir,
+        clock: Clock,
+        shutdown: threading.Event,
+        progress_s: float,
+        on_error,
+    ):
+        self.ledger = ledger
+        self.on_air = on_air
+        self.clock = clock
+        self.shutdown = shutdown
+        self.progress_s = progress_s
+        self.on_error = on_error
+
+    def meta(self, p: Prepared, slot: str | None) -> dict[str, Any]:
+        m = p.message
+        return {
+            "message_id": p.item.message_id,
+            "title": m.title if m else p.item.title,
+            "blocks": list(p.item.blocks),
+            "zones": sorted(p.zones),
+            "slot": slot,
+            "key": p.key,
+        }
+
+    def cue(self, p: Prepared, slot: str | None, **where: Any) -> Cue:
+        assert p.audio is not None
+        return Cue(p.audio.reader(), meta={"path": str(p.audio.path), **self.meta(p, slot)},
+                   **where)  # fmt: skip
+
+    def follow(self, live: Live, until: float | None = None) -> Outcome | None:
+        """Until the cue ends (its outcome) or the stream instant ``until`` (None)."""
+        if live.stamped is None:
+            live.stamped = self.clock.monotonic()
+        cut_for_shutdown = False
+        while True:
+            if not live.logged and live.cue.started is not None:
+                self._log_playing(live)
+            if live.cue.finished.is_set():
+                return self._outcome(live)
+            if self.shutdown.is_set() and not cut_for_shutdown:
+                cut_for_shutdown = True
+                self.on_air.cut(SHUTDOWN)
+            now = live.stream.now()
+            if until is not None and now >= until:
+                return None
+            step = self.progress_s - (self.clock.monotonic() - live.stamped)
+            step = max(0.001, step if until is None else min(step, until - now))
+            try:
+                live.stream.wait(live.cue, max(0.0, step))
+            except PlaybackError as err:
+                live.error = str(err)
+                return Outcome.FAILED
+            if live.logged and self.clock.monotonic() - live.stamped >= self.progress_s:
+                live.stamped = self.clock.monotonic()
+                heard = live.cue.heard_until(live.stream.now(), live.stream.rate)
+                if heard is not None and not live.cue.finished.is_set():
+                    self.ledger.progress(live.key, live.stream.moment(heard))
+
+    def _outcome(self, live: Live) -> Outcome:
+        state = live.cue.state
+        if state is CueState.DONE:
+            return Outcome.PLAYED
+        if live.stream.error is not None:
+            live.error = live.stream.error
+            return Outcome.FAILED
+        reason = self.on_air.cut_reason
+        if state is CueState.DROPPED:
+            return Outcome.YIELDED if reason == PREEMPTED else Outcome.RELEASED
+        return Outcome.PREEMPTED if reason == PREEMPTED else Outcome.INTERRUPTED
+
+    def _log_playing(self, live: Live) -> None:
+        live.logged = True
+        p, cue = live.prepared, live.cue
+        started = live.stream.moment(cue.started)
+        live.info = {**self.meta(p, live.slot), "scheduled_at": p.item.start.isoformat(),
+                     "started_at": started.isoformat()}  # fmt: skip
+        self.on_air.show(live.info)
+        version = {} if p.version_id is None else {"message_version_id": p.version_id}
+        self.ledger.playing(
+            p.key,
+            started,
+            zones=",".join(str(z) for z in sorted(p.zones)),
+            sink=self.on_air.sink.name,
+            render_sha256=p.audio.sha256 if p.audio else None,
+            **version,  # the version that airs, when the claim could not tell it
+        )
+
+    def finish(self, live: Live, outcome: Outcome) -> Outcome:
+        """Write how ``live`` ended; release its claim when it never started."""
+        cue, p = live.cue, live.prepared
+        if self.on_air.now_playing is live.info:
+            self.on_air.show(None)
+        if cue.started is not None and not live.logged:
+            self._log_playing(live)
+            self.on_air.show(None)
+        if outcome in (Outcome.YIELDED, Outcome.RELEASED):
+            if outcome is Outcome.RELEASED:
+                self.ledger.release(p.key)
+            return outcome
+        ended = live.stream.moment(cue.ended) if cue.ended is not None else self.clock.now()
+        text = {
+            Outcome.PREEMPTED: "pre-empted by an emergency (phát ngay)",
+            Outcome.INTERRUPTED: "the daemon was stopped during this item",
+            Outcome.FAILED: live.error,
+        }.get(outcome)
+        values: dict[str, Any] = {"ended_at": ended, "error": text, "underruns": cue.underruns}
+        if cue.started is None:
+            values["started_at"] = ended
+        status = outcome.airing_status or AiringStatus.FAILED
+        self.ledger.ended(p.key, status, **values)
+        if outcome is Outcome.FAILED:
+            self.on_error(f"message {p.item.message_id}: {text}")
+        self.report(live, outcome)
+        return outcome
+
+    def report(self, live: Live, outcome: Outcome) -> None:
+        cue, p = live.cue, live.prepared
+        late = ""
+        if cue.started is not None:
+            asked = cue.at if cue.at is not None else None
+            late = f", {(cue.started - asked) * 1000:+.1f} ms from its instant" if asked else ""
+            start = live.stream.moment(cue.started).astimezone().strftime("%H:%M:%S.%f")[:-3]
+            late = f" at {start}{late}"
+        level = logging.WARNING if cue.underruns or outcome is Outcome.FAILED else logging.INFO
+        log.log(
+            level,
+            "message %s %s (%s)%s, %.1f s, %d underrun(s)%s",
+            p.item.message_id,
+            outcome.value,
+            live.slot or "play-now",
+            late,
+            cue.played_s(live.stream.rate),
+            cue.underruns,
+            f": {live.error}" if live.error else "",
+        )
+
+    def failed_before_air(self, p: Prepared, slot: str | None, error: str) -> Outcome:
+        """An item that could not go on air at all (audio refused, relay stuck)."""
+        now: datetime = self.clock.now()
+        self.ledger.ended(
+            p.key,
+            AiringStatus.FAILED,
+            started_at=now,
+            ended_at=now,
+            zones=",".join(str(z) for z in sorted(p.zones)),
+            error=error,
+        )
+        self.on_error(f"message {p.item.message_id}: {error}")
+        log.error("message %s failed (%s): %s", p.item.message_id, slot or "play-now", error)
+        return Outcome.FAILED
