@@ -32,7 +32,6 @@ class GuardedReader:
 
     def __init__(self, inner, rate: int, block_s: float = BLOCK_S):
         self.inner = inner
-        self.frames = inner.frames
         self.rate = rate
         self.block = max(1, int(round(rate * block_s)))
         self.position = 0
@@ -41,6 +40,11 @@ class GuardedReader:
         self._levels = np.zeros(LEVELS_KEPT)
         self.written = 0  # blocks completed (the drain reads up to here)
         self._scratch = np.zeros(SCRATCH, dtype=np.float32)
+
+    @property
+    def frames(self) -> int:
+        """The item's length (the inner reader's: a spooled file may turn out shorter)."""
+        return self.inner.frames
 
     def read_into(self, out: np.ndarray, start: int, count: int) -> int:
         n = self.inner.read_into(out, start, count)

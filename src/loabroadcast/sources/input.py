@@ -123,6 +123,9 @@ class InputSource(LiveSource):
         while not self.stopping:
             if self.clock.sleep(POLL_S, self._stop):
                 break
+            asked = self._asked_reason()
+            if asked is not None:
+                return asked
             if not stream.active:
                 return "the input stopped"
             quiet = self.clock.monotonic() - self._last_block

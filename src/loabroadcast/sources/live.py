@@ -115,6 +115,7 @@ class LiveSource:
         self._changed = threading.Condition()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._asked: str | None = None  # a reconnect was asked, for this reason
 
     # -- life ------------------------------------------------------------------------------
 
@@ -132,6 +133,17 @@ class LiveSource:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(10)
         self._set_state(SourceState.STOPPED)
+
+    def reconnect(self, reason: str) -> None:
+        """Drop the connection going on and connect again (the dead-air guard heard silence
+        on a source that still sends); the drop is reported with ``reason``."""
+        self._asked = reason
+        self._interrupt()
+
+    def _asked_reason(self) -> str | None:
+        """The reason of a reconnect asked since the last call (None: none was)."""
+        asked, self._asked = self._asked, None
+        return asked
 
     def __enter__(self) -> LiveSource:
         self.start()

@@ -182,6 +182,9 @@ class StreamSource(LiveSource):
         return "stopped"
 
     def _ended_reason(self, attempt: _Attempt) -> str:
+        asked = self._asked_reason()
+        if asked is not None:
+            return asked
         errors = [line for line in attempt.log if _is_error(line)]
         if errors:
             return errors[-1]

@@ -21,3 +21,12 @@ def source_rows(session: Session) -> list[SourceRow]:
 
 def source_by_code(session: Session, code: str) -> SourceRow | None:
     return session.scalar(select(SourceRow).where(SourceRow.code == code))
+
+
+def read_source(engine, code: str) -> Source | None:
+    """Source ``code`` (None: there is none), in a read session of its own."""
+    from . import db
+
+    with db.read_session(engine) as s:
+        row = source_by_code(s, code)
+        return to_source(row) if row is not None else None
