@@ -139,6 +139,18 @@ def test_stopping_ends_ffmpeg_at_once(ice):
     assert source.state is SourceState.STOPPED
 
 
+def test_a_reconnect_asked_drops_the_connection_with_its_reason_and_connects_again(ice):
+    feeder = ice.feed("again")
+    with StreamSource(feeder.url, RATE, retry_max_s=0.5) as source:
+        assert source.wait_live(5)
+        source.reconnect("silent for more than 10 s")
+        assert source.wait_for(lambda: source.dropouts == 1, 3)
+        assert source.wait_live(3), source.error
+        drop = next(e for e in source.events if e.kind is EventKind.DROPPED)
+        assert drop.detail == "silent for more than 10 s"
+        assert [e.kind for e in source.events][-1] is EventKind.CONNECTED
+
+
 def test_ffmpegs_words_about_the_input_are_its_format():
     lines = [
         "Input #0, ogg, from 'http://127.0.0.1:8000/x.ogg':",
