@@ -178,7 +178,7 @@ def run(quick: bool = False):
             # start lateness: the first late_n relays
             lines = _wait_lines(daemon, sink, late_n, time.monotonic() + 120)
             lateness = []
-            for line, (_kind, start, _s) in zip(lines[:late_n], starts, strict=True):
+            for line, (_kind, start, _s) in zip(lines[:late_n], starts[:late_n], strict=True):
                 shape = _kinds(Path(line["path"]))
                 first = shape.find("L")
                 placed = (datetime.fromisoformat(line["started_at"]) - start).total_seconds()
@@ -186,7 +186,7 @@ def run(quick: bool = False):
             name = "daemon: relay start lateness, slot → first relayed frame at the sink (worst)"
             rows.append(judged(GROUP, name, max(lateness) * 1000, 50.0, "ms"))
             notes.append(f"relay: start lateness {[round(x * 1000, 1) for x in lateness]} ms "
-                         "(file sink; 10 ms analysis blocks)")  # fmt: skip
+                         "(file sink: instants stamped in whole ms, truncated; 10 ms analysis blocks)")  # fmt: skip
 
             # reconnect: two outages of 5 s in the "back" relay
             _kind, start, _s = starts[late_n]

@@ -165,6 +165,15 @@ def start_icecast(source_timeout: int = 2) -> IcecastServer:
     for program in ("icecast2", "ffmpeg"):
         if shutil.which(program) is None:
             _missing(f"{program} not found: apt-get install icecast2 ffmpeg")
+    reason = ""
+    for _attempt in range(3):  # a free port may be taken by another test run meanwhile
+        server, reason = _try_icecast(source_timeout)
+        if server is not None:
+            return server
+    _fail(reason)
+
+
+def _try_icecast(source_timeout: int) -> tuple[IcecastServer | None, str]:
     folder = Path(tempfile.mkdtemp(prefix="loa-icecast-"))
     port = free_port()
     config = folder / "icecast.xml"
@@ -182,17 +191,21 @@ def start_icecast(source_timeout: int = 2) -> IcecastServer:
     )
     server = IcecastServer(folder, port, proc)
     deadline = time.monotonic() + 10
-    while _get(f"http://127.0.0.1:{port}/status-json.xsl") != 200:
+    while True:
+        up = _get(f"http://127.0.0.1:{port}/status-json.xsl") == 200
+        if up:  # ours, not another run's on the same port: still alive a moment later
+            time.sleep(0.3)
+            if proc.poll() is None:
+                return server, ""
         if proc.poll() is not None or time.monotonic() > deadline:
-            stop_icecast(server)
             log = (
                 (folder / "error.log").read_text(errors="replace")[-1500:]
                 if (folder / "error.log").exists()
                 else ""
             )
-            _fail(f"icecast2 did not start on port {port}: {log}")
+            stop_icecast(server)
+            return None, f"icecast2 did not start on port {port}: {log}"
         time.sleep(0.05)
-    return server
 
 
 def stop_icecast(server: IcecastServer) -> None:
