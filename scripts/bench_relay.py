@@ -186,7 +186,7 @@ def run(quick: bool = False):
             name = "daemon: relay start lateness, slot → first relayed frame at the sink (worst)"
             rows.append(judged(GROUP, name, max(lateness) * 1000, 50.0, "ms"))
             notes.append(f"relay: start lateness {[round(x * 1000, 1) for x in lateness]} ms "
-                         "(file sink: instants stamped in whole ms, truncated; 10 ms analysis blocks)")  # fmt: skip
+                         "(file sink: instants stamped in whole ms, truncated; 10 ms blocks)")  # fmt: skip
 
             # reconnect: two outages of 5 s in the "back" relay
             _kind, start, _s = starts[late_n]
