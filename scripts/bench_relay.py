@@ -185,8 +185,9 @@ def run(quick: bool = False):
                 lateness.append(placed + max(0, first) * BLOCK_S)
             name = "daemon: relay start lateness, slot → first relayed frame at the sink (worst)"
             rows.append(judged(GROUP, name, max(lateness) * 1000, 50.0, "ms"))
-            notes.append(f"relay: start lateness {[round(x * 1000, 1) for x in lateness]} ms "
-                         "(file sink: instants stamped in whole ms, truncated; 10 ms blocks)")  # fmt: skip
+            shown = [round(x * 1000, 1) for x in lateness]
+            notes.append(f"relay: start lateness {shown} ms (file sink: instants stamped in "
+                         "whole ms, truncated; 10 ms analysis blocks)")  # fmt: skip
 
             # reconnect: two outages of 5 s in the "back" relay
             _kind, start, _s = starts[late_n]
