@@ -80,6 +80,7 @@ def loa_env(home: Path) -> dict[str, str]:
     """The environment for a ``loa`` process on ``home``: no other LOA_* setting leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
     env["LOA_HOME"] = str(home)
+    env["LOA_LANG"] = "en"  # the bench reads the daemon's English log lines
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

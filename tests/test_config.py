@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +17,7 @@ from loabroadcast.config import (
     SpeechSettings,
     UiSettings,
     ZoneSettings,
+    default_config,
     load_settings,
 )
 from loabroadcast.errors import InvalidInput
@@ -103,8 +105,10 @@ def test_every_command_and_the_daemon_say_it_in_one_line(tmp_path, command):
 
 
 def test_the_written_defaults_load_as_the_defaults(tmp_path):
-    (tmp_path / "loa.toml").write_text(DEFAULT_CONFIG, encoding="utf-8")
+    (tmp_path / "loa.toml").write_text(default_config("vi"), encoding="utf-8")
     assert load_settings(tmp_path, env={}) == Settings(home=tmp_path)
+    (tmp_path / "loa.toml").write_text(DEFAULT_CONFIG, encoding="utf-8")  # English now
+    assert load_settings(tmp_path, env={}) == replace(Settings(home=tmp_path), ui=UiSettings("en"))
 
 
 def test_the_air_paths_settings_are_kept(tmp_path):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidInput
+from .errors import InvalidInput, os_reason
 from .i18n import N_
 from .settings_rules import SECTIONS, Problem, check_env, check_table
 
@@ -166,7 +166,7 @@ class Settings:
         try:
             return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput(f"unknown timezone {self.timezone!r}") from None
+            raise InvalidInput(N_("unknown timezone {name!r}"), name=self.timezone) from None
 
     @property
     def database_url(self) -> str:
@@ -226,7 +226,7 @@ def _read_config(path: Path) -> dict[str, Any] | None:
         return None  # no settings file (yet): `loa init` writes one
     except OSError as err:
         raise InvalidInput(
-            N_("cannot read {file}: {reason}"), file=str(path), reason=err.strerror or str(err)
+            N_("cannot read {file}: {reason}"), file=str(path), reason=os_reason(err)
         ) from None
     if len(raw) > MAX_CONFIG_BYTES:
         raise InvalidInput(N_("{file} is larger than 1 MB: not a settings file"), file=str(path))
@@ -239,7 +239,9 @@ def _read_config(path: Path) -> dict[str, Any] | None:
             byte=err.start + 1,
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
+        raise InvalidInput(
+            N_("{file}: not valid TOML ({reason})"), file=str(path), reason=str(exc)
+        ) from None
 
 
 def _raise(where: str, problem: Problem) -> None:
@@ -321,83 +323,15 @@ def load_settings(home: Path | str | None = None, env: dict[str, str] | None = N
     return _from_env(settings, env)
 
 
-DEFAULT_CONFIG = """\
-# loabroadcast station settings (loa truyền thanh). Edit and restart the daemon.
+def default_config(lang: str | None = None) -> str:
+    """The ``loa.toml`` that ``loa init`` writes, its comments in the language loa speaks
+    (``settings_template``)."""
+    from .settings_template import default_config as render
 
-[station]
-name = "default"
-timezone = "Asia/Ho_Chi_Minh"
-# The station's name above and where it is, printed on reports and on the schedule:
-# commune = "Thị trấn Khe Sanh"
-# district = "Huyện Hướng Hóa"
-# province = "Tỉnh Quảng Trị"
-# db_url = "postgresql+psycopg://loa@localhost/loa"   # default: SQLite in this folder
+    return render(lang)
 
-[speech]
-engine = "auto"          # auto | gtts | espeak | piper; auto: gTTS when it answers,
-                         # else an installed Piper voice, else espeak-ng
-voice = "vi"             # espeak-ng: vi, vi-vn-x-central, vi-vn-x-south
-# piper_voice = "vi_VN-vais1000-medium"   # a voice from `loa voice install`; by default
-#                                        # the only Vietnamese voice installed, if just one
-# piper_model = "/path/to/vi_VN-vais1000-medium.onnx"   # or your own Piper voice file
-# voices_url = "https://huggingface.co/rhasspy/piper-voices/resolve/main"   # or a mirror
-lead_in = ""             # e.g. "Sau đây là thông báo của Ủy ban nhân dân thị trấn"
-reminder = "Xin nhắc lại"
-target_lufs = -16.0
-# speed = 1.0            # multiplies every engine's pace below (gTTS: < 0.8 reads slowly)
-# chime_in = "/path/to/nhac-hieu-dau.wav"    # the station's own chimes (default: shipped)
-# chime_out = "/path/to/nhac-hieu-cuoi.wav"
 
-# How each offline engine reads; the defaults, slower than the engines' own pace for
-# loudspeakers outdoors. Uncomment a table to change them.
-# [speech.piper]
-# length_scale = 1.15    # > 1 reads slower (1.0 is the voice's own pace)
-# sentence_silence = 0.5 # seconds of silence after each sentence
-# speaker = 0            # multi-speaker voices only
-#
-# [speech.espeak]
-# rate = 150             # words per minute (espeak-ng's own is 175)
-# sentence_silence = 0.5 # seconds of silence after each sentence
-
-[schedule]
-grace_minutes = 15
-item_gap_s = 2.0
-
-[playback]
-sink = "null"            # device[:NAME] | file:DIR | null
-# silence_db = -40.0     # the dead-air guard: quieter than this (dBFS) …
-# silence_s = 10.0       # … for longer than this is dead air, logged and reported
-# latency_s = 0.1        # audio the sound card keeps queued (a busy PC needs some)
-# prepare_s = 30.0       # a programme is settled (claims, verified audio) this early
-
-[relay]                  # tiếp âm: `loa source add`, then `loa msg add --relay CODE --duration 30m`
-# fallback = "/path/to/notice.wav"   # heard when the source drops (default: a shipped notice
-#                                    # "Mất tín hiệu tiếp âm…"; "chime" for the chime)
-# buffer_s = 3.0         # seconds of the source held ahead, connected before the item
-# connect_timeout_s = 5.0
-# retry_max_s = 2.0      # reconnecting backs off up to this interval
-
-[zones]
-driver = "none"          # none | command | serial
-# on = ["/usr/local/bin/relay", "on", "{zone}"]
-# off = ["/usr/local/bin/relay", "off", "{zone}"]
-# port = "/dev/ttyUSB0"
-# baud = 9600
-# amp = 8
-preroll_s = 3.0
-postroll_s = 2.0
-
-[ui]
-language = "vi"          # vi | en: what loa prints (loa --lang and LOA_LANG come first)
-
-[calendar]
-on_holidays = "quiet"    # quiet: only emergencies air on public holidays | normal
-
-[policy]                 # airtime rules of the province: loa warns when the plan breaks one
-# max_sessions_per_day = 2
-# max_minutes_per_session = 15
-# broadcast_weekdays = "mon-fri"
-
-[roles]                  # who may approve: msg approve and play-now --approve then need
-# approvers = ["Nguyễn Văn A", "Trần Thị B"]   # --by naming one of them (any case)
-"""
+def __getattr__(name: str) -> str:
+    if name == "DEFAULT_CONFIG":  # the file in the language loa speaks now
+        return default_config()
+    raise AttributeError(name)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .domain import AiringStatus
+from .i18n.records import shown
 
 
 def station_status(station, horizon: int = 5) -> dict:
@@ -88,16 +89,17 @@ def station_status(station, horizon: int = 5) -> dict:
     if file is not None:
         if file.get("last_error"):
             err = file["last_error"]
-            last_error = {"text": err.get("text"), "at": _instant(err.get("at"))}
+            last_error = {"text": shown(err.get("text")), "at": _instant(err.get("at"))}
     elif newest and newest.last_error:
-        last_error = {"text": newest.last_error, "at": newest.last_error_at}
+        last_error = {"text": shown(newest.last_error), "at": newest.last_error_at}
+    daemon["problems"] = {name: shown(text) for name, text in daemon["problems"].items()}
     return {
         "daemon": daemon,
         "now_playing": now_playing,
         "next": upcoming,
         "last_error": last_error,
         "flagged": [
-            {"message_id": mid, "title": title, "reason": reason}
+            {"message_id": mid, "title": title, "reason": shown(reason)}
             for mid, title, reason in station.flagged()
         ],
     }

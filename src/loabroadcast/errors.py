@@ -10,6 +10,54 @@ An error carries its message as an English catalog id and its parameters,
 parameters is shown as it is (translated when the catalog knows it).
 """
 
+from __future__ import annotations
+
+import errno
+
+from .i18n import N_
+
+# What the operating system says, in words an officer reads (strerror is English, and
+# Python never translates it)
+OS_REASONS = {
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("not permitted"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EIO: N_("input/output error (is the disk failing?)"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.EEXIST: N_("it exists already"),
+    errno.ENAMETOOLONG: N_("the file name is too long"),
+}
+
+
+class OsReason:
+    """Why the operating system refused: its own words in English (``strerror``), ours in
+    Vietnamese for the errors an officer meets (a full disk, no permission)."""
+
+    __slots__ = ("msgid", "english")
+
+    def __init__(self, msgid: str, english: str) -> None:
+        self.msgid, self.english = msgid, english
+
+    def __str__(self) -> str:
+        from .i18n import gettext, language
+
+        return self.english if language() == "en" else gettext(self.msgid)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def os_reason(err: OSError) -> object:
+    """Why the operating system refused, for a ``{reason}`` parameter (see ``OsReason``);
+    the system's own words for an errno we do not word."""
+    text = err.strerror or str(err)
+    msgid = OS_REASONS.get(err.errno) if isinstance(err.errno, int) else None
+    return OsReason(msgid, text) if msgid is not None else text
+
 
 def first_line(err: BaseException) -> str:
     """The first line of an exception's message (its type's name when it has none)."""
@@ -17,33 +65,59 @@ def first_line(err: BaseException) -> str:
     return text.splitlines()[0] if text else type(err).__name__
 
 
-class LoaError(Exception):
-    """A failure explained to the user in one line (exit status 1)."""
+class Explained:
+    """A failure told as a catalog message id and its named parameters, shown in the
+    reader's language (``str(err)``) and kept in English (``err.english``, for ``--json``
+    and logs). A parameter that is itself a message (``i18n.Lazy``, another explained
+    error, ``i18n.said``) is shown in the same language as the sentence around it.
 
-    exit_code = 1
+    Mixed into ``LoaError`` and into the domain's ``ValueError`` (``domain.errors``), so
+    the layer that catches one can re-raise it as another and keep the id and parameters
+    (``InvalidInput.of(err)``).
+    """
 
-    def __init__(self, message: str = "", /, **params: object) -> None:
+    def __init__(self, message: str | tuple[str, str] = "", /, **params: object) -> None:
         super().__init__(message)
-        self.code = message
+        self.code = message  # an id, or (singular, plural) of NP_() chosen by params["n"]
         self.params = params
 
     def __str__(self) -> str:
-        from .i18n import gettext
+        from .i18n import fill, gettext, ngettext
 
-        return self._format(gettext(self.code))
+        if isinstance(self.code, tuple):
+            template = ngettext(*self.code, self._n())
+            return fill(template, self.params, fallback=self._english_template())
+        return fill(gettext(self.code), self.params, fallback=self.code)
 
     @property
     def english(self) -> str:
         """The message in English, whatever the language shown."""
-        return self._format(self.code)
+        from .i18n import fill
 
-    def _format(self, template: str) -> str:
-        if not self.params:
-            return template
-        try:
-            return template.format(**self.params)
-        except (KeyError, IndexError, ValueError):  # a translation that lost a field
-            return self.code.format(**self.params)
+        return fill(self._english_template(), self.params, english=True)
+
+    def _n(self) -> int:
+        n = self.params.get("n", 1)
+        return n if isinstance(n, int) else 1
+
+    def _english_template(self) -> str:
+        if isinstance(self.code, tuple):
+            return self.code[0] if self._n() == 1 else self.code[1]
+        return self.code
+
+
+class LoaError(Explained, Exception):
+    """A failure explained to the user in one line (exit status 1)."""
+
+    exit_code = 1
+
+    @classmethod
+    def of(cls, err: BaseException) -> LoaError:
+        """``err`` (a domain ``ValueError``, an explained error or any other) as this kind
+        of error, keeping its message id and parameters when it has them."""
+        if isinstance(err, Explained):
+            return cls(err.code, **err.params)
+        return cls(str(err))
 
 
 class NotFound(LoaError):

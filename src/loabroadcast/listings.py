@@ -21,6 +21,7 @@ from .domain.calendar import CalendarEntry, DayOff, HolidaySource, StationCalend
 from .domain.planner import PlanInput, plan
 from .domain.versions import MessageVersion
 from .errors import InvalidInput
+from .i18n import N_
 from .store import queries, schema
 from .store.reader import Reader
 
@@ -91,7 +92,7 @@ class Listings:
     def plan(self, first: date | None = None, days: int = 1) -> Schedule:
         """``schedule``, with the calendar (holidays, quiet ranges) it was planned by."""
         if days < 1 or days > MAX_DAYS:
-            raise InvalidInput(f"--days must be between 1 and {MAX_DAYS}")
+            raise InvalidInput(N_("--days must be between 1 and {max}"), max=MAX_DAYS)
         first = first or self.today()
         last = first + timedelta(days=days - 1)
         with self._connect() as reader:

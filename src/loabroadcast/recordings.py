@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import AudioError, StoreError
+from .errors import AudioError, StoreError, os_reason
 from .i18n import N_
 from .userfiles import open_source
 
@@ -33,7 +33,9 @@ def take_in(
     suffix = source.suffix.lower()
     if suffix not in EDITABLE_AUDIO:
         raise AudioError(
-            f"{source.name} is not a supported audio file ({', '.join(EDITABLE_AUDIO)})"
+            N_("{file} is not a supported audio file ({kinds})"),
+            file=source.name,
+            kinds=", ".join(EDITABLE_AUDIO),
         )
     from .speech.audio import probe_duration
 
@@ -41,7 +43,7 @@ def take_in(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise StoreError(
-            N_("cannot write to {folder}: {reason}"), folder=str(folder), reason=err.strerror
+            N_("cannot write to {folder}: {reason}"), folder=str(folder), reason=os_reason(err)
         ) from None
     digest = hashlib.sha256()
     tmp = folder / f".incoming-{uuid.uuid4().hex[:12]}{suffix}"
@@ -79,5 +81,5 @@ def _copy(src, tmp: Path, digest, source: Path, folder: Path) -> None:
             N_("cannot copy {file} into {folder}: {reason}"),
             file=str(source),
             folder=str(folder),
-            reason=err.strerror or str(err),
+            reason=os_reason(err),
         ) from None

@@ -218,12 +218,13 @@ class Renderer:
         if record is not None and verify_render(record):
             return record
         if record is None:
-            log.warning("message %s had no audio at air time: rendering now", message.id)
+            log.warning(
+                N_("message %(id)s had no audio at air time: rendering now"), {"id": message.id}
+            )
         else:
             log.warning(
-                "message %s: cached audio %s changed or vanished: rendering again",
-                message.id,
-                record.path,
+                N_("message %(id)s: cached audio %(path)s changed or vanished: rendering again"),
+                {"id": message.id, "path": record.path},
             )
         return self.render(message, force=record is not None)
 
@@ -260,7 +261,7 @@ class Renderer:
                 if approved is None:
                     row = s.get(MessageRow, mid)
                     if row is None:
-                        raise NotFound(f"no message {mid}")
+                        raise NotFound(N_("no message {id}"), id=mid)
                     approved = repo.to_message(
                         row, repo.all_block_codes(s) if row.all_blocks else ()
                     )

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import AudioError
+from .i18n import N_
 
 _CHECKOUT_AUDIO = Path(__file__).resolve().parents[2] / "audio"  # src/loabroadcast/ -> repo
 
@@ -18,7 +19,7 @@ _CHECKOUT_AUDIO = Path(__file__).resolve().parents[2] / "audio"  # src/loabroadc
 def audio_asset(name: str) -> Path:
     """Path of the shipped asset ``name`` (e.g. ``"chime_in.wav"``); ``AudioError`` if missing."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise AudioError(f"invalid audio asset name {name!r}")
+        raise AudioError(N_("invalid audio asset name {name!r}"), name=name)
     packaged = resources.files("loabroadcast") / "audio" / name
     # Wheels and editable installs unpack to real folders, so the Traversable is a Path;
     # a zipped install (not supported for stations) falls through to the checkout lookup.
@@ -28,6 +29,11 @@ def audio_asset(name: str) -> Path:
     if checkout.is_file():
         return checkout
     raise AudioError(
-        f"audio asset {name!r} is missing (looked in {packaged} and {checkout}); "
-        "reinstall loabroadcast or run scripts/make-audio in the checkout"
+        N_(
+            "audio asset {name!r} is missing (looked in {packaged} and {checkout}); "
+            "reinstall loabroadcast or run scripts/make-audio in the checkout"
+        ),
+        name=name,
+        packaged=str(packaged),
+        checkout=str(checkout),
     )

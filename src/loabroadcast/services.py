@@ -21,8 +21,9 @@ from .config import Settings
 from .domain import Block, Message, Programme, Slot
 from .domain.versions import MessageVersion
 from .drafts import MessageDraft, Saved
-from .errors import LoaError, StoreError, first_line
+from .errors import LoaError, StoreError, first_line, os_reason
 from .i18n import N_
+from .i18n.records import shown
 from .store import db, repo
 from .store.models import MessageRow
 from .usecases.base import StationContext
@@ -49,16 +50,20 @@ def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | 
     except OSError as err:
         with contextlib.suppress(OSError):
             probe.unlink()
-        raise StoreError(f"cannot write to station folder {home}: {err.strerror}") from None
+        raise StoreError(
+            N_("cannot write to station folder {home}: {reason}"),
+            home=str(home),
+            reason=os_reason(err),
+        ) from None
     created = False
     if not settings.config_path.exists():
         try:  # all of it or nothing, even on a full disk
-            atomic_write_text(settings.config_path, config_mod.DEFAULT_CONFIG)
+            atomic_write_text(settings.config_path, config_mod.default_config())
         except OSError as err:
             raise StoreError(
                 N_("cannot write {file}: {reason}"),
                 file=str(settings.config_path),
-                reason=err.strerror or str(err),
+                reason=os_reason(err),
             ) from None
         created = True
     from .store import schema
@@ -70,7 +75,9 @@ def init_station(settings: Settings, actor: Actor | None = None) -> tuple[str | 
         except LoaError:
             raise
         except Exception as err:  # noqa: BLE001 - a driver or migration error, in one line
-            raise StoreError(f"cannot migrate the database: {first_line(err)}") from err
+            raise StoreError(
+                N_("cannot migrate the database: {reason}"), reason=first_line(err)
+            ) from err
         if before != after or created:
             _record_init(settings, engine, actor, before, after, created)
     finally:
@@ -197,7 +204,7 @@ class Station(StationContext):
                 return None
             r = repo.to_render(row)
             return {
-                "flagged": flagged,  # why the daemon refused to air it, None when it did not
+                "flagged": shown(flagged),  # why the daemon refused to air it, None when it did not
                 "engine": r.engine,
                 "voice": r.voice,
                 "fallback": r.fallback,

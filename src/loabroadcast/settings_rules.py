@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .i18n import N_, gettext
+from .i18n import N_, fill, gettext
 
 
 class Problem:
@@ -25,8 +25,12 @@ class Problem:
         self.code, self.params = code, params
         self.table, self.key = at  # where: the table and the key (None: the file itself)
 
-    def __str__(self) -> str:
-        return gettext(self.code).format(**self.params)
+    def __str__(self) -> str:  # always formatted: an id may hold "{{zone}}" and no field
+        return fill(gettext(self.code), self.params or {"": ""}, fallback=self.code)
+
+    @property
+    def english(self) -> str:
+        return fill(self.code, self.params or {"": ""}, english=True)
 
     def __repr__(self) -> str:
         return f"Problem({self.table!r}, {self.key!r}, {str(self)!r})"

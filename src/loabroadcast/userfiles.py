@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import FileError, InvalidInput
-from .i18n import N_
+from .errors import FileError, InvalidInput, os_reason
+from .i18n import N_, Lazy
 
 MAX_TEXT_CHARS = 20_000
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -60,20 +60,8 @@ def _kind(mode: int) -> str:
     return N_("not a regular file")
 
 
-class _Lazy:
-    """A marked message (``N_``) translated when shown inside another message."""
-
-    def __init__(self, code: str):
-        self.code = code
-
-    def __str__(self) -> str:
-        from .i18n import gettext
-
-        return gettext(self.code)
-
-
-def _kind_of(mode: int) -> _Lazy:
-    return _Lazy(_kind(mode))
+def _kind_of(mode: int) -> Lazy:
+    return Lazy(_kind(mode))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -90,19 +78,19 @@ def open_source(path: Path, what: str = N_("file")) -> Iterator[BinaryIO]:
         before = os.stat(path)
     except FileNotFoundError:
         raise InvalidInput(
-            N_("{what} {file} does not exist"), what=_Lazy(what), file=str(path)
+            N_("{what} {file} does not exist"), what=Lazy(what), file=str(path)
         ) from None
     except OSError as err:
         raise FileError(
             N_("cannot read {what} {file}: {reason}"),
-            what=_Lazy(what),
+            what=Lazy(what),
             file=str(path),
-            reason=err.strerror or str(err),
+            reason=os_reason(err),
         ) from None
     if not stat.S_ISREG(before.st_mode):
         raise InvalidInput(
             N_("{what} {file} is {kind}, not a regular file"),
-            what=_Lazy(what),
+            what=Lazy(what),
             file=str(path),
             kind=_kind_of(before.st_mode),
         )
@@ -111,9 +99,9 @@ def open_source(path: Path, what: str = N_("file")) -> Iterator[BinaryIO]:
     except OSError as err:
         raise FileError(
             N_("cannot read {what} {file}: {reason}"),
-            what=_Lazy(what),
+            what=Lazy(what),
             file=str(path),
-            reason=err.strerror or str(err),
+            reason=os_reason(err),
         ) from None
     try:
         now = os.fstat(fd)
@@ -122,7 +110,7 @@ def open_source(path: Path, what: str = N_("file")) -> Iterator[BinaryIO]:
             before.st_ino,
         ):
             raise InvalidInput(
-                N_("{what} {file} changed while it was opened"), what=_Lazy(what), file=str(path)
+                N_("{what} {file} changed while it was opened"), what=Lazy(what), file=str(path)
             )
         if _O_NONBLOCK:
             os.set_blocking(fd, True)
@@ -148,9 +136,9 @@ def read_text_file(path: Path, limit: int = MAX_TEXT_CHARS) -> str:
         except OSError as err:
             raise FileError(
                 N_("cannot read {what} {file}: {reason}"),
-                what=_Lazy(what),
+                what=Lazy(what),
                 file=str(path),
-                reason=err.strerror or str(err),
+                reason=os_reason(err),
             ) from None
     if len(data) > most:
         raise InvalidInput(
@@ -333,7 +321,7 @@ def output_file(target: Path, *, force: bool = False, protected: Protected = Pro
         ) from None
     except OSError as err:
         raise FileError(
-            N_("cannot write {file}: {reason}"), file=str(target), reason=err.strerror or str(err)
+            N_("cannot write {file}: {reason}"), file=str(target), reason=os_reason(err)
         ) from None
     temp = f".{name}.{uuid.uuid4().hex[:12]}.part"
     created = False
@@ -359,7 +347,7 @@ def output_file(target: Path, *, force: bool = False, protected: Protected = Pro
         folder.fsync()
     except OSError as err:
         raise FileError(
-            N_("cannot write {file}: {reason}"), file=str(target), reason=err.strerror or str(err)
+            N_("cannot write {file}: {reason}"), file=str(target), reason=os_reason(err)
         ) from None
     finally:
         if created:

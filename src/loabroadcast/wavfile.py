@@ -9,7 +9,8 @@ import wave
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import AudioError
+from .errors import AudioError, os_reason
+from .i18n import N_
 
 
 class WavInfo(NamedTuple):
@@ -30,14 +31,18 @@ def open_wav(path: Path | str) -> wave.Wave_read:
     try:
         reader = wave.open(str(path), "rb")  # noqa: SIM115 - returned to the caller
     except FileNotFoundError:
-        raise AudioError(f"audio file not found: {path}") from None
+        raise AudioError(N_("audio file not found: {file}"), file=str(path)) from None
     except (wave.Error, EOFError) as exc:
-        raise AudioError(f"{path}: not a PCM WAV file ({exc})") from None
+        raise AudioError(
+            N_("{file}: not a PCM WAV file ({reason})"), file=str(path), reason=str(exc)
+        ) from None
     except OSError as exc:
-        raise AudioError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise AudioError(
+            N_("{file}: cannot read ({reason})"), file=str(path), reason=os_reason(exc)
+        ) from None
     if reader.getframerate() <= 0 or reader.getnchannels() <= 0:
         reader.close()
-        raise AudioError(f"{path}: WAV header has no sample rate or channels")
+        raise AudioError(N_("{file}: WAV header has no sample rate or channels"), file=str(path))
     return reader
 
 

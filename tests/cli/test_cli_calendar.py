@@ -129,12 +129,14 @@ def test_schedule_shows_quiet_days_and_airs_emergencies_only(town):
     out = ok(town("schedule", "--date", "2026-03-11", "--days", "2"))
     blocks = out.split("\n\n")
     assert blocks[0].splitlines()[0] == (
-        "11/03/2026  sang (Buổi sáng)  06:00:00-06:30:00  (Quốc tang — no broadcast)"
+        "Wednesday, 11/03/2026  sang (Buổi sáng)  06:00-06:30  (Quốc tang — no broadcast)"
     )
     assert [line.split()[1] for line in blocks[0].splitlines()[3:]] == [str(urgent)]
-    assert blocks[1] == "11/03/2026  chieu  17:00:00-17:15:00  (Quốc tang — no broadcast)"
+    assert blocks[1] == "Wednesday, 11/03/2026  chieu  17:00-17:15  (Quốc tang — no broadcast)"
     assert [line.split()[1] for line in blocks[2].splitlines()[3:]] == [str(urgent), str(normal)]
-    assert blocks[3].rstrip() == "12/03/2026  chieu  17:00:00-17:15:00  (quiet day — no broadcast)"
+    assert blocks[3].rstrip() == (
+        "Thursday, 12/03/2026  chieu  17:00-17:15  (quiet day — no broadcast)"
+    )
     data = json.loads(ok(town("schedule", "--date", "2026-03-11", "--json")))
     first = data["programmes"][0]
     assert first["quiet"] == {"kind": "off", "reason": "Quốc tang"}
@@ -149,7 +151,7 @@ def test_schedule_on_tet(town):
     out = ok(town("schedule", "--date", day.isoformat()))
     head = out.splitlines()[0]
     assert head == (
-        f"{vn(day)}, day 1 of Tết  sang (Buổi sáng)  06:00:00-06:30:00  "
+        f"Saturday, {vn(day)}, day 1 of Tết  sang (Buổi sáng)  06:00-06:30  "
         "(Tết Nguyên Đán — no broadcast)"
     )
     data = json.loads(ok(town("schedule", "--date", day.isoformat(), "--json")))
@@ -164,7 +166,7 @@ def test_on_holidays_normal_keeps_the_programme(town):
     day = tet(2027)
     normal = add_message(town, "sang")
     out = ok(town("schedule", "--date", day.isoformat()))
-    assert out.splitlines()[0].endswith("06:00:00-06:30:00  (Tết Nguyên Đán)")
+    assert out.splitlines()[0].endswith("06:00-06:30  (Tết Nguyên Đán)")
     assert out.splitlines()[3].split()[1] == str(normal)
     assert ok(town("calendar", "holidays", "--year", "2027")).splitlines()[-1] == (
         'the usual programme airs on these days ([calendar] on_holidays = "normal")'
@@ -175,11 +177,11 @@ def test_extra_session_in_msg_add_schedule_and_remove(town):
     out = ok(
         town("calendar", "extra", "2026-05-23", "bau-cu", "15:00", "15:30", "--name", "Bầu cử")
     )
-    assert out == "calendar entry 1: session bau-cu on 23/05/2026 15:00:00-15:30:00\n"
+    assert out == "calendar entry 1: session bau-cu on 23/05/2026 15:00-15:30\n"
     mid = add_message(town, "bau-cu")
     blocks = ok(town("schedule", "--date", "2026-05-23")).split("\n\n")
     assert blocks[1].splitlines()[0] == (
-        "23/05/2026  bau-cu (Bầu cử)  15:00:00-15:30:00  (one-off session)"
+        "Saturday, 23/05/2026  bau-cu (Bầu cử)  15:00-15:30  (one-off session)"
     )
     assert blocks[1].splitlines()[3].split()[1] == str(mid)
     assert "bau-cu" not in ok(town("schedule", "--date", "2026-05-22", "--days", "1"))
@@ -198,7 +200,7 @@ def test_extra_session_in_msg_add_schedule_and_remove(town):
             "end": "15:30:00",
         }
     ]
-    assert "is used by message(s) " + str(mid) in one_error_line(town("calendar", "remove", "1"))
+    assert "is used by message " + str(mid) in one_error_line(town("calendar", "remove", "1"))
     assert "one-off session: remove it with `loa calendar remove ID`" in one_error_line(
         town("slot", "remove", "bau-cu")
     )
@@ -285,9 +287,9 @@ def test_policy_warnings_in_one_line_each(town):
     result = town("schedule", "--date", "2026-03-16", "--days", "7")  # Monday to Sunday
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "warning: [policy] max_sessions_per_day = 2: more sessions on 6 day(s), "
+        "warning: [policy] max_sessions_per_day = 2: more sessions on 6 days, "
         "first 16/03/2026 (3 sessions)",
-        "warning: [policy] broadcast_weekdays = mon-fri: 5 session(s) on other days, "
+        "warning: [policy] broadcast_weekdays = mon-fri: 5 sessions on other days, "
         "first sang on 21/03/2026",
     ]
     data = json.loads(ok(town("schedule", "--date", "2026-03-21", "--json")))

@@ -316,6 +316,7 @@ def test_init_in_a_read_only_folder(tmp_path):
     locked.mkdir(mode=0o500)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
     env["LOA_HOME"] = str(locked / "home")
+    env["LOA_LANG"] = "en"
     try:
         loa = [sys.executable, "-c", "from loabroadcast.cli import main; main()"]
         done = subprocess.run(

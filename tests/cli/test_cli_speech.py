@@ -542,16 +542,17 @@ def test_cache_prune_after_cancel(town):
     assert len(gone_keys) == 2 and not kept_keys & gone_keys  # programme and speech
     before = cache_files(town.home)
     assert {p.stem for p in before} == kept_keys | gone_keys
-    assert town("cache", "prune").stdout == "removed 0 file(s)\n"
+    assert town("cache", "prune").stdout == "removed 0 files\n"
     town("msg", "cancel", str(gone))
     result = town("cache", "prune")
     assert result.exit_code == 0
     after = cache_files(town.home)
-    assert result.stdout == f"removed {len(before) - len(after)} file(s)\n"
+    n = len(before) - len(after)
+    assert result.stdout == f"removed {n} file{'s' if n != 1 else ''}\n"
     assert after == [p for p in before if p.stem not in gone_keys]
     assert len(after) == 4  # a WAV and its JSON sidecar for the programme and the speech
     assert kept_path in after and not gone_path.exists()
-    assert town("cache", "prune").stdout == "removed 0 file(s)\n"
+    assert town("cache", "prune").stdout == "removed 0 files\n"
     # what is kept still plays without rendering
     out = town.home.parent / "k.wav"
     assert town("preview", str(keep), "--out", str(out)).stderr == ""

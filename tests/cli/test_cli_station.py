@@ -236,8 +236,8 @@ def test_schedule_table_and_overflow(town):
     for mid in (b, a):  # b approved first: a is the one that no longer fits
         town("msg", "approve", str(mid))
     out = town("schedule", "--date", "10/03/2026").stdout
-    assert "10/03/2026  toi (Buổi tối)  20:00:00-20:00:20" in out
-    assert "overflow: 1 message(s) do not fit this slot" in out
+    assert "Tuesday, 10/03/2026  toi (Buổi tối)  20:00-20:00:20" in out  # seconds that matter
+    assert "overflow: 1 message does not fit this slot" in out
     lines = out.splitlines()
     overflow_at = next(i for i, line in enumerate(lines) if "overflow" in line)
     assert "Tuyên truyền CCHC" in "\n".join(lines[overflow_at:])

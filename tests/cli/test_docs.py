@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from loabroadcast.cli import COMMANDS, cli
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+README_VI = (ROOT / "README.vi.md").read_text(encoding="utf-8")
 HEAVY = ("pydub", "gtts", "apscheduler", "sqlalchemy")
 
 
@@ -62,6 +64,42 @@ def test_readme_names_every_command(path):
     siblings are named without the leading ``loa``."""
     name = " ".join(path)
     assert re.search(rf"`(loa )?{re.escape(name)}[ `]", README), f"README lacks `loa {name}`"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=" ".join)
+def test_the_vietnamese_readme_shows_every_command_with_an_example(path):
+    """README.vi.md, for the officer, names each command in full (`loa msg approve`) and
+    shows it typed, in code, with its arguments: the two READMEs keep in step."""
+    name = " ".join(path)
+    assert re.search(rf"`loa {re.escape(name)}[ `]", README_VI), f"README.vi.md lacks `loa {name}`"
+    if not isinstance(ALL[path], click.Group):
+        examples = re.findall(rf"`(loa {re.escape(name)}(?: [^`]+)?)`", README_VI)
+        assert examples, f"README.vi.md has no example of `loa {name}`"
+
+
+def test_the_readmes_link_each_other():
+    assert "(README.vi.md)" in README
+    assert "(README.md)" in README_VI
+
+
+def test_vietnamese_readme_examples_are_real_commands():
+    code = "\n".join(
+        re.findall(r"`[^`\n]+`", README_VI) + re.findall(r"```sh\n(.*?)```", README_VI, re.S)
+    )
+    # a command starts a line or a code span ("cụm loa số 1" in a comment is Vietnamese)
+    words = set(re.findall(r"(?m)(?:^|`)loa ([a-z][\w-]*)", code))
+    assert words <= set(COMMANDS), sorted(words - set(COMMANDS))
+    for line in re.findall(r"`(loa [^`]+)`", README_VI):
+        words = re.sub(r"^loa (--lang \w+ |--debug )*", "", line).split()
+        if words in ([], ["…"]):  # `loa --debug …`: the global options alone
+            continue
+        path, command = _resolve(words[:2])
+        assert path, line
+        known = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+        if isinstance(command, click.Group):
+            continue
+        shown = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", line)) - {"--help", "--lang"}
+        assert shown <= known | {"--debug"}, (line, sorted(shown - known))
 
 
 def test_readme_examples_are_real_commands():

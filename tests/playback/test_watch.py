@@ -60,12 +60,10 @@ def test_a_file_that_goes_silent_is_dead_air_reported_once_and_logged_with_its_s
     reader = GuardedReader(Tape(samples), RATE)
     said = []
     watch = Watch(reader, silence_db=-40.0, silence_s=1.0, started=lambda: START,
-                  label="message 7", on_error=said.append)  # fmt: skip
+                  message_id=7, on_error=said.append)  # fmt: skip
     pull(reader, 4.0, watch)
     values = watch.finish()
-    assert said == [
-        "dead air on message 7 since 2026-11-30T06:00:01+00:00: silent for more than 1 s"
-    ]
+    assert said == ["dead air on message 7: silent for more than 1 s"]
     assert values == {
         "dead_air_s": 2.0,
         "dead_air": [{"started_at": (START + timedelta(seconds=1)).isoformat(), "length_s": 2.0}],
@@ -74,7 +72,7 @@ def test_a_file_that_goes_silent_is_dead_air_reported_once_and_logged_with_its_s
 
 def test_a_loud_item_has_no_dead_air_but_is_watched():
     reader = GuardedReader(Tape(tone(2.0)), RATE)
-    watch = Watch(reader, silence_db=-40.0, silence_s=0.5, started=lambda: START, label="x")
+    watch = Watch(reader, silence_db=-40.0, silence_s=0.5, started=lambda: START, message_id=1)
     pull(reader, 2.0, watch)
     assert watch.finish() == {"dead_air_s": 0.0, "dead_air": []}
 
@@ -91,7 +89,7 @@ def test_a_relay_source_sending_silence_gets_the_fallback_and_a_reconnect():
     audio = relay_audio(6.0)
     reader = GuardedReader(audio.reader(), RATE)
     watch = Watch(reader, silence_db=-40.0, silence_s=1.0, started=lambda: START,
-                  label="message 3", relay=audio)  # fmt: skip
+                  message_id=3, relay=audio)  # fmt: skip
     audio.live.ring.write(tone(0.5))
     pull(reader, 0.5, watch)
     silence = np.zeros(BUF, np.int16)

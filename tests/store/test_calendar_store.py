@@ -124,7 +124,7 @@ def test_removing_a_session_unlinks_its_cancelled_messages(book):
     extra = book.add_extra(D, "them", "09:00", "09:10").entry
     draft = MessageDraft(title="Họp", text="Họp tổ.", blocks=["K1"], slots=["sang", "them"])
     mid = st.add_message(draft).message.id
-    with pytest.raises(Conflict, match=f"used by message\\(s\\) {mid}"):
+    with pytest.raises(Conflict, match=f"used by message {mid}"):
         book.remove(extra.id)
     st.cancel(mid)
     book.remove(extra.id)

@@ -126,7 +126,7 @@ def policy_of(settings: Settings) -> Policy:
             weekdays = parse_weekdays(str(raw.broadcast_weekdays))
         except ValueError as err:
             raise InvalidInput(
-                N_("loa.toml [policy] broadcast_weekdays: {error}"), error=str(err)
+                N_("loa.toml [policy] broadcast_weekdays: {error}"), error=err
             ) from None
     return Policy(sessions, minutes, weekdays)
 

@@ -12,7 +12,7 @@ from datetime import date
 from ..domain.calendar import Holiday, LunarDate, Quiet
 from ..domain.models import WEEKDAYS
 from ..domain.policy import Breach, Rule
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 
 WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
@@ -111,16 +111,22 @@ def plan_warnings(breaches: Sequence[Breach]) -> list[str]:
         first = found[0]
         days = len({b.day for b in found})
         if rule == Rule.SESSIONS_PER_DAY:
-            text = _(
-                "[policy] max_sessions_per_day = {limit}: more sessions on {days} day(s), "
-                "first {date} ({count} sessions)"
+            text = ngettext(
+                "[policy] max_sessions_per_day = {limit}: more sessions on {days} day, "
+                "first {date} ({count} sessions)",
+                "[policy] max_sessions_per_day = {limit}: more sessions on {days} days, "
+                "first {date} ({count} sessions)",
+                days,
             ).format(
                 limit=int(first.limit), days=days, date=vn_date(first.day), count=int(first.value)
             )
         elif rule == Rule.MINUTES_PER_SESSION:
-            text = _(
-                "[policy] max_minutes_per_session = {limit}: {n} longer session(s), "
-                "first {slot} on {date} ({minutes} minutes)"
+            text = ngettext(
+                "[policy] max_minutes_per_session = {limit}: {n} longer session, "
+                "first {slot} on {date} ({minutes} minutes)",
+                "[policy] max_minutes_per_session = {limit}: {n} longer sessions, "
+                "first {slot} on {date} ({minutes} minutes)",
+                len(found),
             ).format(
                 limit=_num(first.limit),
                 n=len(found),
@@ -129,9 +135,12 @@ def plan_warnings(breaches: Sequence[Breach]) -> list[str]:
                 minutes=_num(first.value),
             )
         else:
-            text = _(
-                "[policy] broadcast_weekdays = {allowed}: {n} session(s) on other days, "
-                "first {slot} on {date}"
+            text = ngettext(
+                "[policy] broadcast_weekdays = {allowed}: {n} session on other days, "
+                "first {slot} on {date}",
+                "[policy] broadcast_weekdays = {allowed}: {n} sessions on other days, "
+                "first {slot} on {date}",
+                len(found),
             ).format(
                 allowed=_days(first.limit), n=len(found), slot=first.slot, date=vn_date(first.day)
             )

@@ -67,17 +67,24 @@ class LazyGroup(click.Group):
         except LoaError as err:
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"loa: error: {err}", err=True)
+            click.echo(error_line(str(err)), err=True)
             ctx.exit(err.exit_code)
         except Exception as err:
             line = edge_error(err)  # a full disk, a vanished database: one line, not a traceback
             if line is None or ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"loa: error: {line}", err=True)
+            click.echo(error_line(line), err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("loa: interrupted", err=True)
+            click.echo(_("loa: interrupted"), err=True)
             ctx.exit(130)
+
+
+def error_line(text: str) -> str:
+    """``loa: error: …`` (``loa: lỗi: …`` in Vietnamese): scripts should read the exit
+    status (1, 2 for bad usage), or run ``loa --lang en``, rather than the words."""
+    # TRANSLATORS: the start of every error line, before the reason
+    return _("loa: error: {reason}").format(reason=text)
 
 
 _DRIVERS = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
@@ -87,12 +94,12 @@ def edge_error(err: Exception) -> str | None:
     """The line shown for an error no layer turned into a ``LoaError``: the operating
     system's (ENOSPC, EROFS, EIO…) and the database driver's. None for anything else (a
     bug: its traceback is worth seeing)."""
-    from ..errors import first_line
+    from ..errors import first_line, os_reason
     from ..i18n import _
 
     if isinstance(err, OSError) and err.strerror:
         where = f": {err.filename}" if err.filename else ""
-        return _("{reason}{where}").format(reason=err.strerror, where=where)
+        return _("{reason}{where}").format(reason=os_reason(err), where=where)
     if any(c.__module__.split(".")[0] in _DRIVERS for c in type(err).__mro__):
         cause = getattr(err, "orig", None) or err
         return _("database error: {reason}").format(reason=first_line(cause))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..i18n import _
+from .. import labels
+from ..i18n import N_, _
+from ..i18n.records import shown
 from .output import echo_json, shorten, table
 from .params import DATE, OBJECT
 
@@ -66,22 +68,75 @@ def audit(app, first, until, obj, as_json) -> None:
 
 def change(before: dict | None, after: dict | None) -> str:
     """``field: old → new; …``; a created object lists what it holds, a removed one what
-    it held."""
+    it held. Field names and statuses in the reader's words (``--json`` has the keys)."""
     if before is None:
         return _("created: {fields}").format(fields=_fields(after or {}))
     if after is None:
         return _("removed: {fields}").format(fields=_fields(before))
     keys = dict.fromkeys([*before, *after])
-    return "; ".join(f"{k}: {_value(before.get(k))} → {_value(after.get(k))}" for k in keys)
+    return "; ".join(
+        f"{_field(k)}: {_value(before.get(k), k)} → {_value(after.get(k), k)}" for k in keys
+    )
+
+
+# the audit trail's field keys (usecases: state(), block_state() …) as people read them
+FIELDS = {
+    "title": N_("title"),
+    "text": N_("text"),
+    "recording": N_("recording"),
+    "blocks": N_("blocks"),
+    "slots": N_("slots"),
+    "valid_from": N_("from"),
+    "valid_until": N_("until"),
+    "from": N_("from"),
+    "until": N_("until"),
+    "priority": N_("priority"),
+    "repeat": N_("repeat"),
+    "max_airings": N_("max airings"),
+    "category": N_("category"),
+    "source": N_("source"),
+    "status": N_("status"),
+    "version": N_("version"),
+    "approved_version": N_("version that airs"),
+    "approved_by": N_("approved by"),
+    "rejected": N_("rejected because"),
+    "name": N_("name"),
+    "zone": N_("zone"),
+    "start": N_("start"),
+    "end": N_("end"),
+    "days": N_("days"),
+    "reason": N_("reason"),
+    "code": N_("code"),
+    "expansion": N_("expansion"),
+    "play_request": N_("play-now request"),
+    "play_version": N_("version played"),
+    "play_blocks": N_("blocks played"),
+    # TRANSLATORS: loa audit: why the daemon refused to air a message
+    "flagged": N_("refused to air because"),
+}
+
+
+def _field(key: str) -> str:
+    return _(FIELDS[key]) if key in FIELDS else key
 
 
 def _fields(values: dict) -> str:
-    return ", ".join(f"{k}={_value(v)}" for k, v in values.items()) or "-"
+    return ", ".join(f"{_field(k)}={_value(v, k)}" for k, v in values.items()) or "-"
 
 
-def _value(value) -> str:
+def _value(value, key: str = "") -> str:
     if value is None:
         return "-"
+    if key == "status" and isinstance(value, str):
+        value = labels.message_status(value)
+    elif key == "priority" and value in ("normal", "priority", "emergency"):
+        value = labels.priority(value)
+    elif key == "days" and isinstance(value, str):
+        value = labels.days_label(value)
+    elif value == "all" and key in ("blocks", "slots", "play_blocks"):
+        value = _("all")
+    elif key == "flagged" and isinstance(value, str):
+        value = shown(value)  # why the daemon refused it, kept as a message (i18n.records)
     if isinstance(value, list):
         value = ",".join(str(v) for v in value)
     return shorten(" ".join(str(value).split()), VALUE_WIDTH)

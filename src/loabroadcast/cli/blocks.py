@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
 from .output import echo_json, table
 from .params import by_option
 
@@ -22,7 +23,11 @@ def block() -> None:
 def add(app, code: str, name: str, zone: int | None, by: str | None) -> None:
     """Add block CODE called NAME, e.g. `loa block add K1 "Khối 1" --zone 1`."""
     b = app.station().add_block(code, name, zone)
-    click.echo(f"added block {b.code} ({b.name})" + (f", zone {b.zone}" if b.zone else ""))
+    if b.zone:
+        line = _("added block {code} ({name}), zone {zone}")
+    else:
+        line = _("added block {code} ({name})")
+    click.echo(line.format(code=b.code, name=b.name, zone=b.zone))
 
 
 @block.command("list")
@@ -34,9 +39,10 @@ def list_(app, as_json: bool) -> None:
     if as_json:
         echo_json([{"code": b.code, "name": b.name, "zone": b.zone} for b in blocks])
     elif not blocks:
-        click.echo("no blocks yet: add one with `loa block add CODE NAME --zone N`")
+        click.echo(_("no blocks yet: add one with `loa block add CODE NAME --zone N`"))
     else:
-        click.echo(table(["code", "name", "zone"], [(b.code, b.name, b.zone) for b in blocks]))
+        headers = [_("code"), _("name"), _("zone")]
+        click.echo(table(headers, [(b.code, b.name, b.zone) for b in blocks]))
 
 
 @block.command("remove")
@@ -46,4 +52,4 @@ def list_(app, as_json: bool) -> None:
 def remove(app, code: str, by: str | None) -> None:
     """Remove block CODE (refused while a draft or approved message targets it)."""
     app.station().remove_block(code)
-    click.echo(f"removed block {code}")
+    click.echo(_("removed block {code}").format(code=code))

@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 
 from ..calendar import FIRST_YEAR, LAST_YEAR
-from ..i18n import _
+from ..i18n import _, dates
 from .output import echo_json, table, vn_date, warn
 from .params import CODES, DATE, by_option
 
@@ -33,7 +33,7 @@ def calendar() -> None:
 def holidays(app, year: int | None, as_json: bool) -> None:
     """Viet Nam's public holidays of a year, lunar ones with their lunar date."""
     from ..calendar import LIBRARY_LANGUAGE, holidays_of, quiet_on_holidays
-    from ..calendar.text import lunar_label, weekday_name
+    from ..calendar.text import lunar_label
     from ..clock import SystemClock
     from ..i18n import language
 
@@ -66,7 +66,7 @@ def holidays(app, year: int | None, as_json: bool) -> None:
         return
     shown = holidays_of(year, LIBRARY_LANGUAGE.get(language(), "vi"))
     rows = [
-        (h.day, weekday_name(h.day.weekday()), h.name, lunar_label(h.lunar) if h.lunar else "")
+        (h.day, dates.weekday(h.day), h.name, lunar_label(h.lunar) if h.lunar else "")
         for h in shown
     ]
     click.echo(table([_("date"), _("day"), _("holiday"), _("lunar date")], rows))
@@ -112,8 +112,8 @@ def extra(app, day, code: str, start: str, end: str, name: str, by: str | None) 
             id=added.entry.id,
             code=s.code,
             day=vn_date(s.day),
-            start=f"{s.start:%H:%M:%S}",
-            end=f"{s.end:%H:%M:%S}",
+            start=dates.clock(s.start),
+            end=dates.clock(s.end),
         )
     )
     warn(added.warnings)
@@ -171,7 +171,7 @@ def _entry_row(entry) -> tuple:
         slots = ",".join(entry.slots) or _("all")
         return (entry.id, _("quiet"), entry.first, entry.last, slots, entry.reason)
     s = entry.slot
-    span = f"{s.code} {s.start:%H:%M}-{s.end:%H:%M}"
+    span = f"{s.code} {dates.clock(s.start)}-{dates.clock(s.end)}"
     return (entry.id, _("session"), s.day, s.day, span, s.name)
 
 

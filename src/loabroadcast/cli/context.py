@@ -17,9 +17,12 @@ class AppContext:
     _listings: object | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
+        from ..i18n.logs import PeopleFormatter
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(PeopleFormatter("%(levelname)s %(name)s: %(message)s"))
         logging.basicConfig(
-            level=logging.DEBUG if self.debug else logging.WARNING,
-            format="%(levelname)s %(name)s: %(message)s",
+            level=logging.DEBUG if self.debug else logging.WARNING, handlers=[handler]
         )
 
     @property

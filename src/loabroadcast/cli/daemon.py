@@ -9,14 +9,18 @@ import sys
 
 import click
 
+from .. import labels
 from ..errors import Conflict, LoaError
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, dates, ngettext, pgettext
+from ..i18n.logs import PeopleFormatter
+from ..i18n.records import english_of, shown
 from .output import echo_json, table, vn_date
 from .params import CODES, DATE, ID
 
 
-class JournalFormatter(logging.Formatter):
-    """One line per event; under systemd a ``<N>`` syslog prefix gives journald the level."""
+class JournalFormatter(PeopleFormatter):
+    """One line per event, INFO and above in the reader's language; under systemd a
+    ``<N>`` syslog prefix gives journald the level."""
 
     PRIORITY = {"DEBUG": 7, "INFO": 6, "WARNING": 4, "ERROR": 3, "CRITICAL": 2}
 
@@ -71,7 +75,11 @@ def daemon(app, sink, tick) -> None:
 def play_now(app, message_id, blocks, approve, by) -> None:
     """Emergency (phát ngay): the daemon cuts in within a second, everywhere it is sent."""
     request = app.station().play_now(message_id, blocks, approve=approve, by=by)
-    click.echo(f"queued play-now request {request} for message {message_id}")
+    click.echo(
+        _("queued play-now request {request} for message {id}").format(
+            request=request, id=message_id
+        )
+    )
 
 
 @click.command()
@@ -96,23 +104,38 @@ def status(app, as_json) -> None:
     tz = station.tz
     if d["running"]:
         heartbeat = d["heartbeat_at"]
-        when = f", heartbeat {heartbeat.astimezone(tz):%H:%M:%S}" if heartbeat else ""
-        click.echo(f"daemon: running (pid {d['pid']} on {d['host']}, sink {d['sink']}){when}")
+        where = {"pid": d["pid"], "host": d["host"], "sink": d["sink"]}
+        if heartbeat:
+            click.echo(
+                _("daemon: running (pid {pid} on {host}, sink {sink}), heartbeat {time}").format(
+                    time=dates.clock(heartbeat.astimezone(tz), seconds=True), **where
+                )
+            )
+        else:
+            click.echo(_("daemon: running (pid {pid} on {host}, sink {sink})").format(**where))
     elif d["heartbeat_at"]:
         last = d["heartbeat_at"].astimezone(tz)
-        click.echo(f"daemon: NOT running (last heartbeat {last:%d/%m/%Y %H:%M:%S})")
+        click.echo(
+            _("daemon: NOT running (last heartbeat {moment})").format(
+                moment=dates.moment(last, seconds=True)
+            )
+        )
     else:
-        click.echo("daemon: NOT running (never started)")
+        click.echo(_("daemon: NOT running (never started)"))
     playing = data["now_playing"]
     click.echo(
-        f"on air: {playing['title']} ({playing['message_id']})" if playing else "on air: nothing"
+        _("on air: {title} ({id})").format(title=playing["title"], id=playing["message_id"])
+        if playing
+        else _("on air: nothing")
     )
     if data["next"]:
         rows = [
             (n["start"].astimezone(tz), n["slot"], n["message_id"], n["title"])
             for n in data["next"]
         ]
-        click.echo(table(["next", "slot", "id", "title"], rows))
+        # TRANSLATORS: loa status: the column of when the next items air
+        headers = [pgettext("status", "next"), _("slot"), _("id"), _("title")]
+        click.echo(table(headers, rows))
     backlog = d.get("journal_backlog") or 0
     if backlog:
         click.echo(
@@ -129,8 +152,20 @@ def status(app, as_json) -> None:
             )
         )
     if data["last_error"]:
-        err = data["last_error"]
-        click.echo(f"last error: {err['text']}")
+        click.echo(_("last error: {text}").format(text=data["last_error"]["text"]))
+
+
+def _in_english(file: dict | None) -> dict | None:
+    """The status file with the messages it keeps (i18n.records) in English."""
+    if not file:
+        return file
+    file = dict(file)
+    if isinstance(file.get("last_error"), dict):
+        err = file["last_error"]
+        file["last_error"] = {**err, "text": english_of(err.get("text"))}
+    if isinstance(file.get("problems"), dict):
+        file["problems"] = {k: english_of(v) for k, v in file["problems"].items()}
+    return file
 
 
 def _presence_only(home, as_json: bool) -> None:
@@ -141,7 +176,7 @@ def _presence_only(home, as_json: bool) -> None:
     file = read_status(home) if lock.held else None
     if as_json:
         echo_json({"daemon": {"running": lock.held, "pid": lock.pid, "lock_held": lock.held},
-                   "status_file": file})  # fmt: skip
+                   "status_file": _in_english(file)})  # fmt: skip
         return
     if lock.held:
         click.echo(_("daemon: running (pid {pid})").format(pid=lock.pid))
@@ -154,7 +189,8 @@ def _presence_only(home, as_json: bool) -> None:
                 "message_id")) if playing else _("on air: nothing")
         )  # fmt: skip
         if file.get("last_error"):
-            click.echo(_("last error: {text}").format(text=file["last_error"].get("text")))
+            text = shown(file["last_error"].get("text"))
+            click.echo(_("last error: {text}").format(text=text))
 
 
 @click.command()
@@ -172,7 +208,10 @@ def log(app, day, all_days, as_json) -> None:
         echo_json([airing_dict(a, station.tz) for a in airings])
         return
     if not airings:
-        click.echo("nothing in the log" + (f" for {vn_date(day)}" if day else ""))
+        if day:
+            click.echo(_("nothing in the log for {date}").format(date=vn_date(day)))
+        else:
+            click.echo(_("nothing in the log"))
         return
     tz = station.tz
 
@@ -187,33 +226,30 @@ def log(app, day, all_days, as_json) -> None:
             local(a.scheduled_at, "%d/%m/%Y %H:%M:%S"),
             local(a.started_at),
             local(a.ended_at),
-            a.slot or "play-now",
+            a.slot or _("play-now"),
             a.message_id,
             a.version or "-",
-            a.status.value,
+            labels.airing_status(a.status),
             ",".join(a.blocks) or "-",
             ",".join(str(z) for z in a.zones) or "-",
             (a.title or "") + _airing_notes(a) + (f" [{a.error}]" if a.error else ""),
         )
         for a in airings
     ]
-    click.echo(
-        table(
-            [
-                "scheduled",
-                "started",
-                "ended",
-                "slot",
-                "id",
-                "version",
-                "status",
-                "blocks",
-                "zones",
-                "title",
-            ],
-            rows,
-        )
-    )
+    headers = [
+        # TRANSLATORS: loa log: the columns of the as-run log
+        pgettext("log", "scheduled"),
+        pgettext("log", "started"),
+        pgettext("log", "ended"),
+        _("slot"),
+        _("id"),
+        _("version"),
+        _("status"),
+        _("blocks"),
+        _("zones"),
+        _("title"),
+    ]
+    click.echo(table(headers, rows))
 
 
 def _airing_notes(a) -> str:
@@ -256,7 +292,7 @@ def airing_dict(a, tz) -> dict:
         "sink": a.sink,
         "render_sha256": a.render_sha256,
         "underruns": a.underruns,
-        "error": a.error,
+        "error": english_of(a.error),  # --json stays English
         "version": a.version,  # of the message: `loa msg show ID --versions`
         "written_by": a.written_by,
         "approved_by": a.approved_by,
@@ -286,10 +322,11 @@ def devices(as_json) -> None:
             ]
         )
     elif not found:
-        click.echo("no sound output devices found")
+        click.echo(_("no sound output devices found"))
     else:
         rows = [(d.index, d.name, d.channels, "*" if d.default else "") for d in found]
-        click.echo(table(["index", "name", "channels", "default"], rows))
+        headers = [_("index"), _("name"), _("channels"), pgettext("device", "default")]
+        click.echo(table(headers, rows))
 
 
 @click.group()
@@ -299,7 +336,8 @@ def zone() -> None:
 
 @zone.command("test")
 @click.argument("number", type=click.IntRange(1, 64))
-@click.option("--seconds", type=click.FloatRange(0.5, 600), default=5.0, show_default=True)
+@click.option("--seconds", type=click.FloatRange(0.5, 600), default=5.0, show_default=True,
+              help="Seconds of test tone.")  # fmt: skip
 @click.option("--sink", help="device[:NAME] | file:DIR | null (default: [playback] sink).")
 @click.pass_obj
 def zone_test(app, number, seconds, sink) -> None:
@@ -307,7 +345,11 @@ def zone_test(app, number, seconds, sink) -> None:
     from ..zonetest import run_zone_test
 
     played = run_zone_test(app.settings, number, seconds, sink)
-    click.echo(f"zone {number}: played {played:.1f} s of test tone; all zones off")
+    click.echo(
+        _("zone {number}: played {seconds} s of test tone; all zones off").format(
+            number=number, seconds=f"{played:.1f}"
+        )
+    )
 
 
 @zone.command("all-off")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from .. import labels
 from ..domain import Message, MessageStatus
 from ..drafts import MessageDraft, Saved, read_text_file
-from ..i18n import _
-from .output import echo_json, shorten, table, warn
+from ..i18n import _, dates, pgettext
+from .output import echo_json, english, shorten, table, warn, width
 from .params import CODES, COUNT, DATE, DURATION, ID, PRIORITY, by_option
 
 
@@ -83,7 +84,7 @@ def add(app, text, text_file, audio, as_json, **fields) -> None:
     loa msg add --title "Thời sự VOV" --relay VOV1 --duration 30m --blocks all --slots sang
     """
     if not fields["title"]:
-        raise click.UsageError("--title is required")
+        raise click.UsageError(_("{option} is required").format(option="--title"))
     if text is None and text_file is None and audio is None and fields["relay"] is None:
         raise click.UsageError(
             _(
@@ -93,7 +94,7 @@ def add(app, text, text_file, audio, as_json, **fields) -> None:
         )
     for name in ("blocks", "slots"):
         if not fields[name]:
-            raise click.UsageError(f"--{name} is required")
+            raise click.UsageError(_("{option} is required").format(option=f"--{name}"))
     saved = app.station().add_message(_draft(text, text_file, audio, **fields))
     _print_saved(saved, as_json, str(saved.message.id))
 
@@ -109,9 +110,9 @@ def edit(app, message_id, text, text_file, audio, as_json, **fields) -> None:
     version until the new one is approved."""
     draft = _draft(text, text_file, audio, **fields)
     if replace(draft, by=None) == MessageDraft():
-        raise click.UsageError("nothing to change: give at least one option")
+        raise click.UsageError(_("nothing to change: give at least one option"))
     saved = app.station().edit_message(message_id, draft)
-    _print_saved(saved, as_json, f"updated message {message_id}")
+    _print_saved(saved, as_json, _("updated message {id}").format(id=message_id))
 
 
 @msg.command("approve")
@@ -122,7 +123,7 @@ def edit(app, message_id, text, text_file, audio, as_json, **fields) -> None:
 def approve(app, message_id, by, as_json) -> None:
     """Approve a draft: only approved messages air."""
     saved = app.station().approve(message_id, by)
-    _print_saved(saved, as_json, f"approved message {message_id}")
+    _print_saved(saved, as_json, _("approved message {id}").format(id=message_id))
 
 
 @msg.command("reject")
@@ -136,7 +137,7 @@ def reject(app, message_id, reason, by) -> None:
     Rejecting an edit of an approved message keeps its approved version on air.
     """
     saved = app.station().reject(message_id, reason, by)
-    click.echo(f"rejected message {message_id}")
+    click.echo(_("rejected message {id}").format(id=message_id))
     for note in saved.notes:
         click.echo(note)
 
@@ -148,7 +149,7 @@ def reject(app, message_id, reason, by) -> None:
 def cancel(app, message_id, by) -> None:
     """Cancel a message: it will not air again."""
     app.station().cancel(message_id, by)
-    click.echo(f"cancelled message {message_id}")
+    click.echo(_("cancelled message {id}").format(id=message_id))
 
 
 @msg.command("list")
@@ -165,13 +166,22 @@ def list_(app, status, as_json) -> None:
         return
     rows = listings.message_summaries(status)
     if not rows:
-        click.echo("no messages" + (f" with status {status}" if status else ""))
+        if status:
+            shown = labels.message_status(status)
+            click.echo(_("no messages with status {status}").format(status=shown))
+        else:
+            click.echo(_("no messages"))
         return
+    status_of = {s: labels.message_status(s) for s in MessageStatus}
+    priority_of = {p: labels.priority(p) for p in labels.PRIORITIES}
+    priority_of |= {p.label: name for p, name in priority_of.items()}
     rows = [
-        (i, st, pr, shorten(t, 48), shorten(b, 20), sl, vf, vu)
+        (i, status_of.get(st, st), priority_of.get(pr, pr), shorten(t, 48), shorten(b, 20), sl,
+         vf, vu)
         for i, st, pr, t, b, sl, vf, vu in rows
-    ]
-    headers = ["id", "status", "priority", "title", "blocks", "slots", "from", "until"]
+    ]  # fmt: skip
+    headers = [_("id"), _("status"), _("priority"), _("title"), _("blocks"), _("slots"),
+               _("from"), _("until")]  # fmt: skip
     click.echo(table(headers, rows))
 
 
@@ -195,51 +205,54 @@ def show(app, message_id, versions, as_json) -> None:
     render = station.render_info(message_id, m.approved_version or m.version)
     if as_json:
         data = message_dict(m)
-        data["warnings"] = list(warnings)
+        data["warnings"] = english(warnings)
         data["render"] = render
         echo_json(data)
         return
+    status = labels.message_status(m.status)
+    if m.rejected_reason:
+        status = _("{status} ({reason})").format(status=status, reason=m.rejected_reason)
     fields = [
-        ("id", m.id),
-        ("title", m.title),
-        ("status", m.status.value + (f" ({m.rejected_reason})" if m.rejected_reason else "")),
-        ("priority", f"{m.priority.label} ({m.priority.vietnamese})"),
-        ("blocks", ", ".join(m.blocks) or "-"),
-        ("slots", ", ".join(m.slots)),
-        ("from", m.valid_from.strftime("%d/%m/%Y") if m.valid_from else "-"),
-        ("until", m.valid_until.strftime("%d/%m/%Y") if m.valid_until else "-"),
-        ("repeat", m.repeat),
-        ("max airings", m.max_airings or "-"),
-        ("category", m.category or "-"),
-        ("source", m.source or "-"),
-        ("created", _when(station, m.created_at) + (f" by {m.created_by}" if m.created_by else "")),
-        (
-            "approved",
-            _when(station, m.approved_at) + (f" by {m.approved_by}" if m.approved_by else ""),
-        ),
+        (_("id"), m.id),
+        (_("title"), m.title),
+        (_("status"), status),
+        (_("priority"), labels.priority(m.priority)),
+        (_("blocks"), ", ".join(m.blocks) or "-"),
+        (_("slots"), ", ".join(m.slots)),
+        (_("from"), dates.day(m.valid_from) if m.valid_from else "-"),
+        (_("until"), dates.day(m.valid_until) if m.valid_until else "-"),
+        (_("repeat"), m.repeat),
+        (_("max airings"), m.max_airings or "-"),
+        (_("category"), m.category or "-"),
+        (_("source"), m.source or "-"),
+        (_("created"), _when_by(station, m.created_at, m.created_by)),
+        (pgettext("when", "approved"), _when_by(station, m.approved_at, m.approved_by)),
         (_("version"), _version_line(m)),
     ]
     if m.audio_path:
-        fields.append(("audio", m.audio_path))
+        fields.append((_("audio"), m.audio_path))
     if m.is_relay:
         fields.append((_("relay"), _relay_line(station, m)))
     elif render:
-        engine = render["engine"] + (
-            " (fallback: the preferred engine was unavailable)" if render["fallback"] else ""
-        )
+        if render["fallback"]:
+            line = _("{seconds} s by {engine} (fallback: the preferred engine was unavailable), "
+                     "{lufs} LUFS")  # fmt: skip
+        else:
+            line = _("{seconds} s by {engine}, {lufs} LUFS")
+        seconds = f"{render['duration_s']:.1f}"
         fields.append(
             (
-                "rendered",
-                f"{render['duration_s']:.1f} s by {engine}, {render['loudness_lufs']} LUFS",
+                _("rendered"),
+                line.format(seconds=seconds, engine=render["engine"], lufs=render["loudness_lufs"]),
             )
         )
         if render["voice"]:
-            fields.append(("voice", render["voice"]))  # which voice of the engine spoke
+            fields.append((_("voice"), render["voice"]))  # which voice of the engine spoke
     else:
-        fields.append(("rendered", "not yet"))
-    label = max(len(k) for k, _ in fields)
+        fields.append((_("rendered"), _("not yet")))
+    label = max(width(k) for k, _v in fields)
     for key, value in fields:
-        click.echo(f"{key.ljust(label)}  {value}")
+        click.echo(f"{key}{' ' * (label - width(key))}  {value}")
     if m.text:
         click.echo("")
         click.echo(m.text)
@@ -279,10 +292,10 @@ def _show_versions(station, m: Message, as_json: bool) -> None:
         echo_json({"id": m.id, "title": m.title, "versions": [version_dict(v) for v in found]})
         return
     states = {
-        "draft": _("draft"),
+        "draft": labels.message_status("draft"),
         "approved": _("approved, airs"),
         "superseded": _("approved, replaced"),
-        "rejected": _("rejected"),
+        "rejected": labels.message_status("rejected"),
     }
     rows = [
         (
@@ -292,8 +305,8 @@ def _show_versions(station, m: Message, as_json: bool) -> None:
             v.created_by or "-",
             _when(station, v.approved_at),
             v.approved_by or "-",
-            v.priority.label,
-            "all" if v.all_blocks else ",".join(v.blocks),
+            labels.priority(v.priority),
+            _("all") if v.all_blocks else ",".join(v.blocks),
             ",".join(v.slots),
         )
         for v in found
@@ -303,7 +316,7 @@ def _show_versions(station, m: Message, as_json: bool) -> None:
         _("state"),
         _("made"),
         _("by"),
-        _("approved"),
+        pgettext("when", "approved"),
         _("by"),
         _("priority"),
         _("blocks"),
@@ -399,8 +412,8 @@ def message_dict(m: Message) -> dict:
 def _print_saved(saved: Saved, as_json: bool, line: str) -> None:
     if as_json:
         data = message_dict(saved.message)
-        data["warnings"] = list(saved.warnings)
-        data["notes"] = list(saved.notes)
+        data["warnings"] = english(saved.warnings)
+        data["notes"] = english(saved.notes)
         echo_json(data)
     else:
         click.echo(line)
@@ -412,4 +425,10 @@ def _print_saved(saved: Saved, as_json: bool, line: str) -> None:
 def _when(station, moment) -> str:
     if moment is None:
         return "-"
-    return moment.astimezone(station.tz).strftime("%d/%m/%Y %H:%M:%S")
+    return dates.moment(moment.astimezone(station.tz), seconds=True)
+
+
+def _when_by(station, moment, by: str | None) -> str:
+    """``10/03/2026 06:00:00 by Lan`` (``… bởi Lan``)."""
+    when = _when(station, moment)
+    return _("{when} by {name}").format(when=when, name=by) if by else when

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -10,7 +11,8 @@ from typing import Any
 
 import click
 
-from ..i18n import dates
+from ..i18n import _, dates
+from ..i18n import english as _english
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WIDE = re.compile(
@@ -29,6 +31,11 @@ def width(text: str) -> int:
     return len(text) - len(_COMBINING.findall(text)) + len(_WIDE.findall(text))
 
 
+# labels and titles repeat down a column and from one table to the next ("thông thường",
+# a message on every day of a year's schedule): each measured once
+_width = functools.lru_cache(maxsize=8192)(width)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "") -> str:
     """Rows under headers, columns aligned by terminal width; built column by column
     (one pass per column, no call per cell) so 10,000-row listings print quickly."""
@@ -38,7 +45,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "
     padded = []
     rule = []
     for header, col in zip(headers, columns, strict=True):
-        sizes = [len(c) if c.isascii() else width(c) for c in col]
+        sizes = [len(c) if c.isascii() else _width(c) for c in col]
         w = max(width(header), *sizes) if sizes else width(header)
         padded.append(
             [header + " " * (w - width(header))]
@@ -76,11 +83,25 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    english = getattr(value, "english", None)  # a message object (i18n.Lazy, records)
+    if isinstance(english, str):
+        return english
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def _in_english(value: Any) -> Any:
+    """Sentences shown in the reader's language (``i18n.Said``, a ``str``) in English."""
+    if isinstance(value, dict):
+        return {k: _in_english(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_english(v) for v in value]
+    english = getattr(value, "english", None) if isinstance(value, str) else None
+    return english if isinstance(english, str) else value
+
+
 def echo_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=_default))
+    """``obj`` as JSON; ``--json`` stays English, whatever the language shown."""
+    click.echo(json.dumps(_in_english(obj), ensure_ascii=False, indent=2, default=_default))
 
 
 def vn_date(day: date) -> str:
@@ -88,6 +109,13 @@ def vn_date(day: date) -> str:
     return dates.day(day)
 
 
+def english(lines: Sequence[Any]) -> list:
+    """Notes and warnings as ``--json`` gives them: in English (``i18n.said``)."""
+    return [_english(line) for line in lines]
+
+
 def warn(lines: Sequence[str]) -> None:
+    """Each line on stderr after ``warning:`` (``cảnh báo:``)."""
     for line in lines:
-        click.echo(f"warning: {line}", err=True)
+        # TRANSLATORS: a warning line on stderr
+        click.echo(_("warning: {text}").format(text=line), err=True)

@@ -7,13 +7,14 @@ from functools import lru_cache
 
 import click
 
+from .. import labels
 from ..calendar.text import day_note, lunar_label, plan_warnings
 from ..domain import Priority, Programme
 from ..domain.calendar import Calendar, Holiday
 from ..domain.models import WEEKDAYS
 from ..domain.policy import Breach, Rule, check_programmes
-from ..i18n import N_, _
-from .output import echo_json, shorten, table, vn_date, warn
+from ..i18n import N_, _, dates, ngettext
+from .output import echo_json, shorten, table, warn
 from .params import DATE
 
 BLOCKS_WIDTH = 30  # a message for every block would list them all: --json has them
@@ -77,7 +78,7 @@ def schedule(app, first, days, week, out, force, as_json) -> None:
         )
         return
     if not programmes:
-        click.echo("no slots on these days: add one with `loa slot add CODE START END`")
+        click.echo(_("no slots on these days: add one with `loa slot add CODE START END`"))
     else:
         click.echo("\n\n".join(as_text(p, calendar) for p in programmes))
     warn(plan_warnings(breaches))
@@ -154,10 +155,12 @@ def as_dict(p: Programme, calendar: Calendar | None = None) -> dict:
 
 
 def as_text(p: Programme, calendar: Calendar | None = None) -> str:
+    """A slot's programme for people: a heading (``Thứ Ba, 10/03/2026  sang (Buổi sáng)
+    06:00-06:30``), the items in air order, then what does not fit."""
     occ = p.occurrence
     name = f" ({occ.slot.name})" if occ.slot.name else ""
     holiday = calendar.day_info(occ.day).holiday if calendar is not None else None
-    day = vn_date(occ.day)
+    day = dates.day_with_weekday(occ.day)
     if holiday is not None and holiday.lunar is not None:
         day += f", {lunar_label(holiday.lunar)}"
     changed = occ.clock_change is not None
@@ -173,32 +176,39 @@ def as_text(p: Programme, calendar: Calendar | None = None) -> str:
         if occ.length_s <= 0:
             head += "\n  " + _("the slot has no time on this day: nothing airs in it")
     if not p.items and not p.overflow:
-        return head if occ.quiet else head + "\n  (nothing to air)"
+        return head if occ.quiet else head + "\n  " + _("(nothing to air)")
     lines = [head]
+    names = {level: labels.priority(level) for level in Priority}
     if p.items:
         rows = [
             (
-                f"{i.start:%H:%M:%S}",
+                f"{i.start:%H:%M:%S}",  # where items start to the second, it matters
                 str(i.message_id),
-                _LABELS[i.priority],
+                names[i.priority],
                 _duration(i.duration_s, i.estimated),
                 shorten(",".join(i.blocks), BLOCKS_WIDTH),
                 _item_title(i),
             )
             for i in p.items
         ]
-        lines.append(table(["time", "id", "priority", "length", "blocks", "title"], rows, "  "))
+        headers = [_("time"), _("id"), _("priority"), _("length"), _("blocks"), _("title")]
+        lines.append(table(headers, rows, "  "))
     if p.overflow:
-        lines.append(f"  overflow: {len(p.overflow)} message(s) do not fit this slot")
+        n = len(p.overflow)
+        lines.append(
+            "  "
+            + ngettext(
+                "overflow: {n} message does not fit this slot",
+                "overflow: {n} messages do not fit this slot",
+                n,
+            ).format(n=n)
+        )
         rows = [
-            (str(o.message_id), _LABELS[o.priority], _duration(o.duration_s, o.estimated), o.title)
+            (str(o.message_id), names[o.priority], _duration(o.duration_s, o.estimated), o.title)
             for o in p.overflow
         ]
-        lines.append(table(["id", "priority", "length", "title"], rows, "  "))
+        lines.append(table([_("id"), _("priority"), _("length"), _("title")], rows, "  "))
     return "\n".join(lines)
-
-
-_LABELS = {p: p.label for p in Priority}
 
 
 def _item_title(item) -> str:
@@ -220,9 +230,9 @@ CLOCK_NOTES = {
 
 
 def _hms(moment: datetime, offset: bool = False) -> str:
-    """Station wall time (the planner's instants carry their UTC offset), with the offset
-    on a day the clocks change."""
-    text = f"{moment:%H:%M:%S}"
+    """Station wall time, ``06:00`` (seconds when not 0; the planner's instants carry their
+    UTC offset), with the offset on a day the clocks change."""
+    text = dates.clock(moment)
     if offset:
         total = int((moment.utcoffset() or timedelta(0)).total_seconds() // 60)
         sign, total = ("+" if total >= 0 else "-"), abs(total)

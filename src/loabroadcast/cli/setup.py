@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
 from ..services import init_station
 from .params import by_option
 
@@ -19,10 +20,18 @@ def init(app, by) -> None:
     before, after, created = init_station(app.settings, app.actor())
     home = app.settings.home
     if created:
-        click.echo(f"created {app.settings.config_path}")
+        click.echo(_("created {file}").format(file=app.settings.config_path))
     if before is None:
-        click.echo(f"created the database (schema {after}) in {home}")
+        click.echo(
+            _("created the database (schema {schema}) in {home}").format(schema=after, home=home)
+        )
     elif before != after:
-        click.echo(f"migrated the database from schema {before} to {after}")
+        click.echo(
+            _("migrated the database from schema {before} to {after}").format(
+                before=before, after=after
+            )
+        )
     else:
-        click.echo(f"station in {home} is up to date (schema {after})")
+        click.echo(
+            _("station in {home} is up to date (schema {schema})").format(home=home, schema=after)
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .. import labels
+from ..i18n import _, dates
 from .output import echo_json, table, warn
 from .params import by_option
 
@@ -33,7 +35,11 @@ def add(app, code: str, start: str, end: str, days: str, name: str, by: str | No
     book = CalendarBook(app.station())
     policy = book.policy()  # a bad [policy] is refused before anything is written
     s = app.station().add_slot(code, start, end, days, name)
-    click.echo(f"added slot {s.code} {s.start:%H:%M:%S}-{s.end:%H:%M:%S} {s.days_label}")
+    click.echo(
+        _("added slot {code} {start}-{end} {days}").format(
+            code=s.code, start=dates.clock(s.start), end=dates.clock(s.end), days=labels.days(s)
+        )
+    )
     warn(book.slot_warnings(s, policy))
 
 
@@ -58,10 +64,14 @@ def list_(app, as_json: bool) -> None:
             ]
         )
     elif not slots:
-        click.echo("no slots yet: add one with `loa slot add CODE START END`")
+        click.echo(_("no slots yet: add one with `loa slot add CODE START END`"))
     else:
-        rows = [(s.code, s.name, s.start, s.end, s.days_label) for s in slots]
-        click.echo(table(["code", "name", "start", "end", "days"], rows))
+        rows = [
+            (s.code, s.name, dates.clock(s.start), dates.clock(s.end), labels.days(s))
+            for s in slots
+        ]
+        headers = [_("code"), _("name"), _("start"), _("end"), _("days")]
+        click.echo(table(headers, rows))
 
 
 @slot.command("remove")
@@ -71,4 +81,4 @@ def list_(app, as_json: bool) -> None:
 def remove(app, code: str, by: str | None) -> None:
     """Remove slot CODE (refused while a draft or approved message uses it)."""
     app.station().remove_slot(code)
-    click.echo(f"removed slot {code}")
+    click.echo(_("removed slot {code}").format(code=code))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import AudioError, Conflict
-from ..i18n import N_
+from .. import labels
+from ..errors import AudioError, Conflict, os_reason
+from ..i18n import N_, _, ngettext
 from ..userfiles import Protected, output_file
 from .output import warn
 from .params import ID, by_option
@@ -33,23 +34,35 @@ def render(app, ids, engine, force, by) -> None:
     todo = renderer.messages_for(ids or None) if (ids or force) else renderer.pending()
     for m in todo:
         if m.status.value in NOT_AIRING:
-            raise Conflict(f"message {m.id} is {m.status.value}; it will not air")
+            raise Conflict(
+                N_("message {id} is {status}; it will not air"),
+                id=m.id,
+                status=labels.status_word(m.status),
+            )
     if not todo:
-        click.echo("every approved message has its audio")
+        click.echo(_("every approved message has its audio"))
         return
     records = []
     if len(todo) > 1:
         with click.progressbar(
-            todo, label="rendering", item_show_func=lambda m: m and f"#{m.id}"
+            todo, label=_("rendering"), item_show_func=lambda m: m and f"#{m.id}"
         ) as bar:
             for m in bar:
                 records.append(renderer.render(m, force=force))
     else:
         records.append(renderer.render(todo[0], force=force))
     for r in records:
-        fb = " (fallback)" if r.fallback else ""
+        if r.fallback:
+            line = _("message {id}: {seconds} s, {engine} (fallback), {lufs} LUFS")
+        else:
+            line = _("message {id}: {seconds} s, {engine}, {lufs} LUFS")
         click.echo(
-            f"message {r.message_id}: {r.duration_s:.1f} s, {r.engine}{fb}, {r.loudness_lufs} LUFS"
+            line.format(
+                id=r.message_id,
+                seconds=f"{r.duration_s:.1f}",
+                engine=r.engine,
+                lufs=r.loudness_lufs,
+            )
         )
 
 
@@ -78,12 +91,23 @@ def preview(app, message_id, out, force, engine, by) -> None:
     record = renderer.current(message) if approved and engine is None else None
     if record is None or not verify_render(record):
         if record is not None:
-            warn([f"the approved audio {record.path} changed on disk or vanished: rendering again"])
+            warn(
+                [
+                    _(
+                        "the approved audio {path} changed on disk or vanished: rendering again"
+                    ).format(path=record.path)
+                ]
+            )
         record = renderer.render(message, force=record is not None or engine is not None)
     if out:
         _copy_out(record, out, force, _protected(app.settings))
         click.echo(
-            f"wrote {out} ({record.duration_s:.1f} s, {record.engine}, {record.loudness_lufs} LUFS)"
+            _("wrote {out} ({seconds} s, {engine}, {lufs} LUFS)").format(
+                out=out,
+                seconds=f"{record.duration_s:.1f}",
+                engine=record.engine,
+                lufs=record.loudness_lufs,
+            )
         )
         return
     import threading
@@ -93,7 +117,11 @@ def preview(app, message_id, out, force, engine, by) -> None:
     sink = make_sink("device")
     sink.open()
     try:
-        click.echo(f"playing message {message_id} ({record.duration_s:.1f} s) on {sink.name}")
+        click.echo(
+            _("playing message {id} ({seconds} s) on {sink}").format(
+                id=message_id, seconds=f"{record.duration_s:.1f}", sink=sink.name
+            )
+        )
         sink.play(record.path, stop=threading.Event())
     finally:
         sink.close()
@@ -117,7 +145,9 @@ def _copy_out(record, out: Path, force: bool, protected: Protected) -> None:
         try:
             source = open(record.path, "rb")  # noqa: SIM115 - closed below
         except OSError as err:
-            raise AudioError(f"cannot read {record.path}: {err.strerror or err}") from None
+            raise AudioError(
+                N_("cannot read {file}: {reason}"), file=str(record.path), reason=os_reason(err)
+            ) from None
         with source:
             for block in iter(lambda: source.read(1 << 20), b""):
                 digest.update(block)
@@ -142,4 +172,5 @@ def prune(app) -> None:
 
     renderer = Renderer(app.station())
     removed = renderer.cache.prune(renderer.keep_keys())
-    click.echo(f"removed {len(removed)} file(s)")
+    n = len(removed)
+    click.echo(ngettext("removed {n} file", "removed {n} files", n).format(n=n))

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import click
 
 from ..errors import InvalidInput
-from .output import echo_json, table
+from ..i18n import N_, _, pgettext
+from .output import echo_json, table, warn
 from .params import by_option
 
 
@@ -25,8 +26,12 @@ def _stdin_lines() -> Iterator[str]:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as err:
             raise InvalidInput(
-                f"line {number} of the input is not UTF-8 (byte {err.start + 1}); "
-                "save the text as UTF-8 and retry"
+                N_(
+                    "line {line} of the input is not UTF-8 (byte {byte}); "
+                    "save the text as UTF-8 and retry"
+                ),
+                line=number,
+                byte=err.start + 1,
             ) from None
         if number == 1:
             line = line.removeprefix("\ufeff")
@@ -54,8 +59,7 @@ def normalize_cmd(app, text, show_warnings) -> None:
         result = normalize(line, extra)
         click.echo(result.text)
         if show_warnings:
-            for w in result.warnings:
-                click.echo(f"warning: {w.message}", err=True)
+            warn([w.message for w in result.warnings])
         stdout.flush()  # a pipe gets each line as soon as it is read
 
 
@@ -83,11 +87,11 @@ def dict_add(app, abbr, expansion, by) -> None:
     expansion = unicodedata.normalize("NFC", expansion.strip())
     line = f"{abbr} → {expansion}"
     if previous is not None and previous != expansion:
-        line += f" (was: {previous})"
+        line += " " + _("(was: {previous})").format(previous=previous)
     elif previous is None:
         builtin = lexicon.BUILTIN.get(abbr) or lexicon.lookup(abbr)
         if builtin is not None and builtin != expansion:
-            line += f" (instead of the built-in: {builtin})"
+            line += " " + _("(instead of the built-in: {builtin})").format(builtin=builtin)
     click.echo(line)
 
 
@@ -100,7 +104,7 @@ def dict_remove(app, abbr, by) -> None:
     from ..usecases.files import Dictionary
 
     Dictionary(app.station()).remove(abbr)
-    click.echo(f"removed {unicodedata.normalize('NFC', abbr.strip())}")
+    click.echo(_("removed {abbr}").format(abbr=unicodedata.normalize("NFC", abbr.strip())))
 
 
 @dict_.command("list")
@@ -118,16 +122,21 @@ def dict_list(app, builtin, as_json) -> None:
     entries.update(
         {k: (v, "station") for k, v in load_user_dictionary(app.settings.dictionary_path).items()}
     )
+    sources = {"built-in": _(SOURCES["built-in"]), "station": _(SOURCES["station"])}
     if as_json:
         echo_json(
             [{"abbr": k, "expansion": v, "source": src} for k, (v, src) in sorted(entries.items())]
         )
     elif not entries:
-        click.echo("no station abbreviations: add one with `loa dict add ABBR EXPANSION`")
+        click.echo(_("no station abbreviations: add one with `loa dict add ABBR EXPANSION`"))
     else:
         click.echo(
             table(
-                ["abbr", "expansion", "source"],
-                [(k, v, s) for k, (v, s) in sorted(entries.items())],
+                [_("abbr"), _("expansion"), pgettext("dictionary", "source")],
+                [(k, v, sources[s]) for k, (v, s) in sorted(entries.items())],
             )
         )
+
+
+# where an abbreviation's reading comes from (--json keeps the keys)
+SOURCES = {"built-in": N_("built-in"), "station": N_("station")}

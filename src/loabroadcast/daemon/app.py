@@ -20,6 +20,8 @@ from datetime import timedelta
 from ..clock import Clock, SystemClock
 from ..config import Settings
 from ..errors import LoaError
+from ..i18n import N_, NP_, said
+from ..i18n.records import shown, stored
 from ..presence import InstanceLock, StatusFile
 from ..store.airings import AsRun, instance_name
 from .health import Health
@@ -28,7 +30,7 @@ from .reconcile import Reconciler
 
 log = logging.getLogger("loabroadcast.daemon")
 
-INTERRUPTED_BY_CRASH = "the daemon stopped during this item (crash or power loss)"
+INTERRUPTED_BY_CRASH = stored(N_("the daemon stopped during this item (crash or power loss)"))
 STORE_LATE_S = 3.0  # as-run lines waiting this long for the database are reported
 
 
@@ -83,13 +85,13 @@ class Daemon:
             ):
                 step()
             log.info(
-                "daemon %s started: sink %s, zones %s", self.instance, self.sink.name,
-                self.zones.name,
-            )  # fmt: skip
+                N_("daemon %(instance)s started: sink %(sink)s, zones %(zones)s"),
+                {"instance": self.instance, "sink": self.sink.name, "zones": self.zones.name},
+            )
             while not self.stop.is_set():
                 self.write_status()
                 self.stop.wait(self.opt.status_s)
-            log.info("stopping")
+            log.info(N_("stopping"))
         finally:
             self.stop.set()
             while self._stops:
@@ -164,8 +166,8 @@ class Daemon:
                 stopped_at=None,
             )
         except LoaError as err:
-            self.health.report(f"heartbeat: {err}", "heartbeat")
-            log.error("cannot write the heartbeat: %s", err)
+            self.health.report(said("heartbeat: {reason}", reason=err), "heartbeat")
+            log.error(N_("cannot write the heartbeat: %(reason)s"), {"reason": err})
         self._on_stop(self.stop_store)
 
     def stop_store(self) -> None:
@@ -208,8 +210,9 @@ class Daemon:
             )  # fmt: skip
         if claimed or playing:
             log.warning(
-                "journal: %d claim(s) released, %d item(s) interrupted by the last stop",
-                len(claimed), len(playing),
+                N_("journal: claims released: %(claims)d; items interrupted by the last stop: "
+                   "%(items)d"),
+                {"claims": len(claimed), "items": len(playing)},
             )  # fmt: skip
         self.writer = JournalWriter(
             self.journal, self.asrun.apply, self.asrun.journal_mark, self._store_writes
@@ -220,13 +223,14 @@ class Daemon:
                 self.clock.now(), timedelta(seconds=3 * self.opt.tick_s)
             )
         except LoaError as err:
-            self.health.report(f"recovery: {err}", "store")
+            self.health.report(said("recovery after a stop: {reason}", reason=err), "store")
             log.error("cannot look for a crashed daemon's rows: %s", err)
             interrupted = released = 0
         if interrupted or released:
             log.warning(
-                "recovered after a crash: %d item(s) interrupted, %d claim(s) released",
-                interrupted, released,
+                N_("recovered after a crash: items interrupted: %(items)d; claims released: "
+                   "%(claims)d"),
+                {"items": interrupted, "claims": released},
             )  # fmt: skip
 
     def _store_writes(self, text: str | None) -> None:
@@ -237,8 +241,10 @@ class Daemon:
 
     def stop_journal(self) -> None:
         if not self.writer.flush(3.0):
-            log.warning("%d as-run line(s) left in the journal for the next start",
-                        self.journal.backlog)  # fmt: skip
+            log.warning(
+                N_("as-run lines left in the journal for the next start: %(n)d"),
+                {"n": self.journal.backlog},
+            )
         self.writer.close(0.5)
         self.journal.close()
 
@@ -301,7 +307,7 @@ class Daemon:
         try:
             self.zones.all_off()
         except ZoneError as err:
-            log.error("cannot switch every zone off: %s", err)
+            log.error(N_("cannot switch every zone off: %(reason)s"), {"reason": err})
 
     def start_scheduler(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
@@ -367,12 +373,19 @@ class Daemon:
             waited = journal.waiting_s()
             if waited >= STORE_LATE_S:
                 why = self.health.ongoing().get("store")
-                self.health.report(
-                    f"the database has taken no as-run writes for {waited:.0f} s "
-                    f"({journal.backlog} line(s) wait in the journal)"
-                    + (f": {why}" if why else ""),
-                    "journal",
+                late = said(
+                    NP_(
+                        "the database has taken no as-run writes for {s} s ({n} line waits "
+                        "in the journal)",
+                        "the database has taken no as-run writes for {s} s ({n} lines wait "
+                        "in the journal)",
+                    ),
+                    s=f"{waited:.0f}",
+                    n=journal.backlog,
                 )
+                if why:
+                    late = said("{late}: {reason}", late=late, reason=shown(why))
+                self.health.report(late, "journal")
             else:
                 self.health.clear("journal")
         self.status_file.write(self.status())

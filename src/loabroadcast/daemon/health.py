@@ -1,5 +1,8 @@
 """What went wrong lately, for ``loa status``: conditions that clear themselves when they
-are over (the store refusing writes), and the newest one-off failure (an item that failed)."""
+are over (the store refusing writes), and the newest one-off failure (an item that failed).
+
+A failure is kept as ``i18n.records`` keeps a message (its id and parameters as JSON, or
+plain text from a library), so ``loa status`` shows it in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import threading
 from datetime import datetime
 
 from ..clock import Clock
+from ..i18n.records import keep
 
 #: Which ongoing condition ``loa status`` shows first.
 WEIGHT = {"journal": 0, "store": 1, "heartbeat": 2, "poll": 3}
@@ -19,8 +23,10 @@ class Health:
         self._conditions: dict[str, tuple[str, datetime]] = {}
         self._event: tuple[str, datetime] | None = None
 
-    def report(self, text: str, condition: str | None = None) -> None:
-        """A failure: a one-off event, or the ``condition`` named (until :meth:`clear`)."""
+    def report(self, message: object, condition: str | None = None) -> None:
+        """A failure (a message object: ``i18n.said``, an explained error; or text): a
+        one-off event, or the ``condition`` named (until :meth:`clear`)."""
+        text = keep(message) or ""
         with self._lock:
             if condition is None:
                 self._event = (text, self.clock.now())

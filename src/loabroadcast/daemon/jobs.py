@@ -10,6 +10,7 @@ from typing import Any
 from ..clock import SystemClock
 from ..domain import Programme
 from ..errors import LoaError
+from ..i18n import N_, dates, said
 from .reconcile import clock_jumped
 
 log = logging.getLogger("loabroadcast.daemon")
@@ -54,8 +55,13 @@ class Jobs:
         try:
             self.d.player.run_occurrence(slot, day)
         except LoaError as err:
-            self.d.health.report(f"programme {slot} {day}: {err}")
-            log.error("programme %s %s failed: %s", slot, day, err)
+            self.d.health.report(
+                said("programme {slot} {day}: {reason}", slot=slot, day=dates.day(day), reason=err)
+            )
+            log.error(
+                N_("programme %(slot)s %(day)s failed: %(reason)s"),
+                {"slot": slot, "day": dates.day(day), "reason": err},
+            )
         finally:
             self.d.reconciler.running.discard(key)
             self._forget()
@@ -74,7 +80,7 @@ class Jobs:
                 self._take_play_request()
             self.d.health.clear("poll")
         except LoaError as err:
-            self.d.health.report(str(err), "poll")
+            self.d.health.report(err, "poll")
             log.warning("poll failed: %s", err)
 
     def tick(self) -> None:
@@ -87,7 +93,10 @@ class Jobs:
             today = d.station.today()
             self._ticks += 1
             if clock_jumped(self._offset, offset, d.opt.jump_s):
-                log.warning("wall clock jumped by %+.1f s: re-planning", offset - self._offset)
+                log.warning(
+                    N_("the clock jumped by %(s)s s: planning again"),
+                    {"s": f"{offset - self._offset:+.1f}"},
+                )
                 d.reconciler(force=True)
                 d.scheduler.wakeup()
             elif today != self._day or self._ticks * d.opt.tick_s >= FULL_REPLAN_S:
@@ -105,7 +114,7 @@ class Jobs:
             )
             d.health.clear("heartbeat")
         except LoaError as err:
-            d.health.report(f"heartbeat: {err}", "heartbeat")
+            d.health.report(said("heartbeat: {reason}", reason=err), "heartbeat")
             log.warning("tick failed: %s", err)
 
     # -- play-now ------------------------------------------------------------------------
@@ -129,13 +138,18 @@ class Jobs:
         try:
             status = self.d.player.play_request(request_id, message_id, blocks).request_status
         except LoaError as err:
-            self.d.health.report(f"play-now {request_id}: {err}")
-            log.error("play-now %s failed: %s", request_id, err)
+            self.d.health.report(
+                said("play-now request {request}: {reason}", request=request_id, reason=err)
+            )
+            log.error(
+                N_("play-now request %(request)s failed: %(reason)s"),
+                {"request": request_id, "reason": err},
+            )
         finally:
             try:
                 self.d.asrun.finish_play_request(request_id, status, self.d.clock.now())
             except LoaError as err:
-                self.d.health.report(str(err))
+                self.d.health.report(err)
             self._forget()
 
     # -- ahead of air --------------------------------------------------------------------
@@ -160,8 +174,17 @@ class Jobs:
                     if d.renderer.current(message) is None:
                         d.renderer.render(message)
                 except LoaError as err:
-                    d.health.report(f"render of message {item.message_id}: {err}")
-                    log.error("cannot render message %s: %s", item.message_id, err)
+                    d.health.report(
+                        said(
+                            "cannot make the audio of message {id}: {reason}",
+                            id=item.message_id,
+                            reason=err,
+                        )
+                    )
+                    log.error(
+                        N_("cannot make the audio of message %(id)s: %(reason)s"),
+                        {"id": item.message_id, "reason": err},
+                    )
         d.prep.warm(seen)
 
     def log_missed_while_down(self, last_seen: datetime | None) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from ..domain import Programme
+from ..i18n import N_
 
 log = logging.getLogger("loabroadcast.daemon")
 
@@ -113,5 +114,6 @@ class Reconciler:
                 )
             if add or remove or move:
                 log.info(
-                    "re-planned: %d added, %d removed, %d moved", len(add), len(remove), len(move)
+                    N_("planned again: %(added)d added, %(removed)d removed, %(moved)d moved"),
+                    {"added": len(add), "removed": len(remove), "moved": len(move)},
                 )

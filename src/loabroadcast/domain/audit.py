@@ -16,6 +16,9 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
+from ..i18n import N_
+from .errors import Invalid
+
 OBJECT_KINDS = ("msg", "block", "slot", "calendar", "dict", "voice", "station", "source")
 _KEY = re.compile(r"^[^\s:][^\s]{0,199}$")
 NAME_MAX = 100  # the column holding who did it
@@ -33,16 +36,24 @@ class ObjectRef:
 
     @classmethod
     def parse(cls, text: str) -> ObjectRef:
-        """``msg:12`` and the like; ``ValueError`` (one English line) for anything else."""
+        """``msg:12`` and the like; ``Invalid`` (a ValueError, one line) for anything else."""
         kind, sep, key = unicodedata.normalize("NFC", text.strip()).partition(":")
         kind = kind.lower()
         if not sep or kind not in OBJECT_KINDS or not _KEY.match(key):
-            raise ValueError(
-                f"{text!r} is not an object: write KIND:KEY, KIND one of "
-                f"{', '.join(OBJECT_KINDS)} (e.g. msg:12, block:K1, slot:sang)"
+            raise Invalid(
+                N_(
+                    "{text!r} is not an object: write KIND:KEY, KIND one of {kinds} "
+                    "(e.g. msg:12, block:K1, slot:sang)"
+                ),
+                text=text,
+                kinds=", ".join(OBJECT_KINDS),
             )
         if kind in ("msg", "calendar") and not (key.isascii() and key.isdigit()):
-            raise ValueError(f"{text!r} is not an object: {kind}: takes a number, e.g. {kind}:12")
+            raise Invalid(
+                N_("{text!r} is not an object: {kind}: takes a number, e.g. {kind}:12"),
+                text=text,
+                kind=kind,
+            )
         return cls(kind, str(int(key)) if kind in ("msg", "calendar") else key)
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from ..i18n import N_
 from .content import ContentKind
+from .errors import Invalid
 
 
 class Priority(enum.IntEnum):
@@ -25,18 +27,17 @@ class Priority(enum.IntEnum):
     def label(self) -> str:
         return self.name.lower()
 
-    @property
-    def vietnamese(self) -> str:
-        return {0: "thông thường", 1: "ưu tiên", 2: "khẩn cấp"}[self.value]
-
     @classmethod
     def parse(cls, text: str) -> Priority:
         key = text.strip().lower().replace("_", "-")
         try:
             return _PRIORITY_ALIASES[key]
         except KeyError:
-            raise ValueError(
-                f"unknown priority {text!r} (normal|priority|emergency, thuong|uu-tien|khan-cap)"
+            raise Invalid(
+                N_(
+                    "unknown priority {text!r} (normal|priority|emergency, thuong|uu-tien|khan-cap)"
+                ),
+                text=text,
             ) from None
 
 

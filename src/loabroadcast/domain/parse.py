@@ -6,6 +6,8 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 
+from ..i18n import N_
+from .errors import Invalid
 from .models import WEEKDAYS
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -27,10 +29,12 @@ def parse_time_of_day(text: str) -> time:
     """``HH:MM`` or ``HH:MM:SS`` (24-hour, station time)."""
     m = _TIME.match(text.strip())
     if not m:
-        raise ValueError(f"{text!r} is not a time of day (HH:MM or HH:MM:SS)")
+        raise Invalid(N_("{text!r} is not a time of day (HH:MM or HH:MM:SS)"), text=text)
     hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"{text!r} is not a time of day: hours 0-23, minutes and seconds 0-59")
+        raise Invalid(
+            N_("{text!r} is not a time of day: hours 0-23, minutes and seconds 0-59"), text=text
+        )
     return time(hour, minute, second)
 
 
@@ -61,9 +65,12 @@ def _weekday(name: str) -> int:
         return WEEKDAYS.index(name)
     if name in _DAY_ALIASES:
         return _DAY_ALIASES[name]
-    raise ValueError(
-        f"unknown day {name!r}: use daily, weekdays, weekend, mon,tue,wed,thu,fri,sat,sun "
-        "or a range like mon-fri"
+    raise Invalid(
+        N_(
+            "unknown day {name!r}: use daily, weekdays, weekend, mon,tue,wed,thu,fri,sat,sun "
+            "or a range like mon-fri"
+        ),
+        name=name,
     )
 
 
@@ -75,21 +82,29 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or dd/mm/yyyy)")
+    raise Invalid(N_("{text!r} is not a date (YYYY-MM-DD or dd/mm/yyyy)"), text=text)
+
+
+CODE_KINDS = {
+    "block": N_("block code {text!r} is not valid: 1-40 letters, digits, '-', '_' or '.', "
+                "without spaces"),
+    "slot": N_("slot code {text!r} is not valid: 1-40 letters, digits, '-', '_' or '.', "
+               "without spaces"),
+    "session": N_("session code {text!r} is not valid: 1-40 letters, digits, '-', '_' or '.', "
+                  "without spaces"),
+}  # fmt: skip
 
 
 def check_code(text: str, what: str) -> str:
+    """A block, slot or session code (``what``: a key of ``CODE_KINDS``)."""
     code = text.strip()
     if not _CODE.match(code):
-        raise ValueError(
-            f"{what} code {text!r} is not valid: 1-40 letters, digits, '-', '_' or '.', "
-            "without spaces"
-        )
+        raise Invalid(CODE_KINDS[what], text=text)
     return code
 
 
 def split_codes(text: str) -> list[str]:
     codes = [c.strip() for c in text.split(",") if c.strip()]
     if not codes:
-        raise ValueError("no codes given")
+        raise Invalid(N_("no codes given"))
     return list(dict.fromkeys(codes))

@@ -6,7 +6,14 @@ Text that people read is written in English in the code and marked for extractio
 - ``ngettext("one item", "{n} items", n)`` chooses the plural form the language needs
   (Vietnamese has one form, English two);
 - ``N_("text")`` only marks ``text`` for extraction; it is translated where it is shown
-  (an error's message, a table of labels).
+  (an error's message, a table of labels);
+- ``pgettext(context, "text")`` and ``NC_(context, "text")``: the same with a context, for
+  a short word that reads differently in two places (the priority ``priority`` and the
+  column ``priority``);
+- ``NP_("one {n} thing", "{n} things")``: marks a plural an error carries (its ``n``
+  chooses the form where it is shown);
+- ``said("text {field}", field=…)``: a sentence for people (a note, a warning) that is
+  shown translated but keeps its English (``.english``) for ``--json``.
 
 The language is chosen once per process (``set_language``): ``loa --lang``, else
 ``LOA_LANG``, else ``[ui] language`` in ``loa.toml``, else Vietnamese. A locale variable
@@ -63,6 +70,13 @@ def catalog() -> _gettext.NullTranslations:
     return _catalog
 
 
+def catalog_for(lang: str) -> _gettext.NullTranslations:
+    """The catalog of ``lang`` (``vi``, ``en``), whatever language is current: for a file
+    written in a language chosen for it (``loa.toml``)."""
+    code = check_language(lang)
+    return catalog() if code == _language else _load(code)
+
+
 def _load(lang: str) -> _gettext.NullTranslations:
     if lang == "en":
         return _gettext.NullTranslations()
@@ -99,24 +113,114 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - the gettext convention
+    """Mark a plural message for extraction (an error's: ``Conflict(NP_("… {n} message",
+    "… {n} messages"), n=2)``); the form is chosen by its ``n`` where it is shown."""
+    return (singular, plural)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, as meant in ``context``."""
+    return catalog().pgettext(context, message)
+
+
+def NC_(context: str, message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark ``message`` (in ``context``) for extraction; shown with ``pgettext``."""
+    return message
+
+
+def english(value: object) -> object:
+    """The English of a message object (``Said``, ``Lazy``, an explained error); any
+    other value as it is. For ``--json`` and logs."""
+    return _english_of(value)
+
+
+def fill(template: str, params: dict, *, english: bool = False, fallback: str | None = None) -> str:
+    """``template.format(**params)``, each parameter that is a message itself shown in
+    the same language; ``fallback`` (the English id) when a translation lost a field."""
+    if not params:
+        return template
+    values = {k: _english_of(v) if english else v for k, v in params.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        if fallback is None or fallback == template:
+            raise
+        return fallback.format(**values)
+
+
+def _english_of(value: object) -> object:
+    found = getattr(value, "english", None)
+    return found if isinstance(found, str) else value
+
+
+class Said(str):
+    """A sentence in the current language that keeps its English (``.english``): notes
+    and warnings shown to people, given in English to programs (``--json``); its id and
+    parameters (``msgid``, ``params``) can be stored and shown again in another language
+    (``i18n.records``)."""
+
+    __slots__ = ("english", "msgid", "params")
+
+    def __new__(
+        cls, shown: str, english: str, msgid: str | None = None, params: dict | None = None
+    ) -> Said:
+        self = super().__new__(cls, shown)
+        self.english = english
+        self.msgid = msgid
+        self.params = params
+        return self
+
+
+def said(message: str | tuple[str, str], /, **params: object) -> Said:
+    """``message`` (an English id, extracted like ``_``; or a plural of ``NP_`` chosen by
+    ``params["n"]``) translated and filled now, with its English kept beside it."""
+    if isinstance(message, tuple):
+        n = params.get("n", 1)
+        n = n if isinstance(n, int) else 1
+        english = message[0] if n == 1 else message[1]
+        shown = fill(ngettext(message[0], message[1], n), params, fallback=english)
+        return Said(shown, fill(english, params, english=True), message, params)
+    shown = fill(_(message), params, fallback=message)
+    return Said(shown, fill(message, params, english=True), message, params)
+
+
 class Lazy:
     """A message id translated each time it is used (``str()``, ``%``, ``format``): for
     text fixed at import time, before the language is chosen (a click decorator's
-    ``message=``). Not a ``str``: pass it only where it is formatted or printed."""
+    ``message=``), and for a word inside another message (an error's ``{status}``), which
+    keeps its English (``.english``) for logs and ``--json``. Not a ``str``: pass it only
+    where it is formatted or printed."""
 
-    __slots__ = ("msgid",)
+    __slots__ = ("msgid", "context")
 
-    def __init__(self, msgid: str) -> None:
+    def __init__(self, msgid: str, context: str | None = None) -> None:
         self.msgid = msgid
+        self.context = context
 
     def __str__(self) -> str:
-        return _(self.msgid)
+        return pgettext(self.context, self.msgid) if self.context else _(self.msgid)
 
     def __mod__(self, values: object) -> str:
-        return _(self.msgid) % values
+        return str(self) % values
 
     def format(self, *args: object, **kwargs: object) -> str:
-        return _(self.msgid).format(*args, **kwargs)
+        return str(self).format(*args, **kwargs)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Lazy):
+            return (self.msgid, self.context) == (other.msgid, other.context)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.context))
+
+    @property
+    def english(self) -> str:
+        return self.msgid
 
     def __repr__(self) -> str:
         return f"Lazy({self.msgid!r})"
@@ -128,8 +232,16 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "N_",
+    "NC_",
+    "NP_",
+    "Said",
     "_",
+    "english",
+    "fill",
+    "pgettext",
+    "said",
     "catalog",
+    "catalog_for",
     "check_language",
     "gettext",
     "language",

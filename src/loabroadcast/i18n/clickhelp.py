@@ -26,8 +26,13 @@ import click.parser
 import click.termui
 import click.types
 
-from . import _, gettext, ngettext
-from .helptext import first_sentence, translate_help, translate_text
+from . import N_, NC_, _, gettext, ngettext, pgettext
+from .helptext import VERBATIM_HEADINGS, first_sentence, translate_help, translate_text
+
+# helptext (standard library only) keeps these headings of verbatim paragraphs; marked
+# here for extraction
+# TRANSLATORS: the heading of a command's examples in its --help
+assert (N_("Examples:"),) == VERBATIM_HEADINGS
 
 # The modules ``import click`` loads that say something to people (the same list is
 # extracted into the click domain: keep them in step, see maintain.CLICK_MODULES).
@@ -77,14 +82,58 @@ class LoaHelpFormatter(click.HelpFormatter):
         # f-string: the id is ours
         if prefix is None:
             prefix = _("Usage:") + " "
-        super().write_usage(prog, args, prefix)
+        super().write_usage(prog, usage_args(args), prefix)
 
     def write_text(self, text: str) -> None:
         super().write_text(translate_text(text, _))
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        rows = [(first, translate_help(second, _)) for first, second in rows]
+        rows = [(option_metavar(first), translate_help(second, _)) for first, second in rows]
         super().write_dl(rows, col_max, col_spacing)
+
+
+# What click writes after an option that takes a value when the option names none
+# (its type's name): "--title TEXT", "--days INTEGER RANGE". Our own metavars (CODE,
+# NAME, N) and arguments stay as they are: the help text names them.
+TYPE_METAVARS = {
+    # TRANSLATORS: the value an option takes, after it in --help: "--title TEXT"
+    "TEXT": NC_("metavar", "TEXT"),
+    "INTEGER": NC_("metavar", "INTEGER"),
+    "INTEGER RANGE": NC_("metavar", "INTEGER RANGE"),
+    "FLOAT": NC_("metavar", "FLOAT"),
+    "FLOAT RANGE": NC_("metavar", "FLOAT RANGE"),
+    "FILE": NC_("metavar", "FILE"),
+    "DIRECTORY": NC_("metavar", "DIRECTORY"),
+    "DATE": NC_("metavar", "DATE"),
+}
+
+
+def option_metavar(first: str) -> str:
+    """An option's column in --help (``--title TEXT``) with its type's name in the
+    reader's words."""
+    if not first.startswith("-"):
+        return first
+    for name in sorted(TYPE_METAVARS, key=len, reverse=True):
+        if first.endswith(" " + name):
+            return first[: -len(name)] + pgettext("metavar", TYPE_METAVARS[name])
+    return first
+
+
+# click's metavars in a usage line (Command.options_metavar, Group.subcommand_metavar)
+USAGE_METAVARS = (
+    # TRANSLATORS: in a usage line: "Cách dùng: loa msg add [TÙY CHỌN]"
+    N_("[OPTIONS]"),
+    # TRANSLATORS: in a usage line: "Cách dùng: loa [TÙY CHỌN] LỆNH [THAM SỐ]..."
+    N_("COMMAND [ARGS]..."),
+)
+
+
+def usage_args(args: str) -> str:
+    """A usage line's arguments with click's own metavars in the reader's words."""
+    for metavar in USAGE_METAVARS:
+        if metavar in args:
+            args = args.replace(metavar, _(metavar))
+    return args
 
 
 class LoaContext(click.Context):

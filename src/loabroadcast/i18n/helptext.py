@@ -42,6 +42,22 @@ def is_verbatim(paragraph: str) -> bool:
     return paragraph.lstrip(" ").startswith(VERBATIM)
 
 
+# The heading a verbatim paragraph (examples, kept as typed) may start with: the only
+# words in it that are translated
+VERBATIM_HEADINGS = ("Examples:",)  # extracted by i18n/extract.py
+
+
+def translate_verbatim(paragraph: str, gettext: Callable[[str], str]) -> str:
+    """A verbatim paragraph as typed, its heading (``Examples:``) in the reader's words."""
+    lines = paragraph.split("\n")
+    for i, line in enumerate(lines[:2]):
+        word = line.strip()
+        if word in VERBATIM_HEADINGS:
+            lines[i] = line.replace(word, gettext(word))
+            break
+    return "\n".join(lines)
+
+
 def clean(doc: str) -> str:
     """A docstring as click shows it: de-indented, cut at a form feed."""
     return inspect.cleandoc(doc).partition("\f")[0]
@@ -74,7 +90,7 @@ def translate_text(text: str, gettext: Callable[[str], str]) -> str:
     out = []
     for paragraph in paragraphs(text):
         if is_verbatim(paragraph):
-            out.append(paragraph)
+            out.append(translate_verbatim(paragraph, gettext))
             continue
         key = fold(paragraph)
         translated = gettext(key)

@@ -30,6 +30,10 @@ CLICK_FILES = tuple(
     for m in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
 )
 DOMAINS = (DOMAIN, "click")
+# Babel's defaults (_, N_, gettext, ngettext, pgettext …) and ours: said() translates a
+# note now and keeps its English; NC_() marks a word with its context, NP_() an error's
+# plural (i18n/__init__.py)
+KEYWORDS = ("-k", "said", "-k", "NC_:1c,2", "-k", "NP_:1,2")
 _PERCENT = re.compile(r"%\((\w+)\)[sdifr]")
 
 
@@ -76,7 +80,7 @@ def extract(tree: Tree, domain: str, output: Path) -> None:
     # File names without line numbers, entries sorted by id: a change elsewhere in a file
     # does not rewrite the catalogs, and parallel branches merge without catalog conflicts.
     common = ["extract", "-c", "TRANSLATORS:", "-o", str(output), "--sort-output",
-              "--add-location=file"]  # fmt: skip
+              "--add-location=file", *KEYWORDS]  # fmt: skip
     if domain == DOMAIN:
         from .. import __version__
 
@@ -98,7 +102,8 @@ def read(path: Path):
 
 
 def ids(catalog) -> set:
-    return {m.id for m in catalog if m.id}
+    """The entries' keys: ``(context or "", id)`` (a word may be in two contexts)."""
+    return {(m.context or "", m.id) for m in catalog if m.id}
 
 
 def _fields(text: str) -> set[str]:
@@ -113,6 +118,16 @@ def _fields(text: str) -> set[str]:
 
 def _show(msgid) -> str:
     return repr(msgid if isinstance(msgid, str) else msgid[0])
+
+
+def _sorted(keys: set) -> list:
+    return sorted(keys, key=lambda k: (k[0], k[1] if isinstance(k[1], str) else k[1][0]))
+
+
+def _show_key(key: tuple) -> str:
+    """A ``(context, id)`` key of ``ids`` as a problem line names it."""
+    context, msgid = key
+    return f"{_show(msgid)} (context {context!r})" if context else _show(msgid)
 
 
 def pot_problems(tree: Tree, domain: str, extracted) -> list[str]:
@@ -130,10 +145,12 @@ def pot_problems(tree: Tree, domain: str, extracted) -> list[str]:
         ours = ids(read(tree.pot(DOMAIN)))
         committed, fresh = committed - ours, fresh - ours
     rel = pot.relative_to(tree.root)
-    out = [f"{rel} lacks {_show(m)}: run scripts/i18n update" for m in sorted(fresh - committed)]
+    out = [
+        f"{rel} lacks {_show_key(m)}: run scripts/i18n update" for m in _sorted(fresh - committed)
+    ]
     out += [
-        f"{rel} still has {_show(m)}, gone from the code: run scripts/i18n update"
-        for m in sorted(committed - fresh)
+        f"{rel} still has {_show_key(m)}, gone from the code: run scripts/i18n update"
+        for m in _sorted(committed - fresh)
     ]
     return out
 
@@ -148,7 +165,7 @@ def po_problems(tree: Tree, domain: str, lang: str) -> list[str]:
     out = []
     if pot_path.is_file():
         missing = ids(read(pot_path)) - ids(catalog)
-        out += [f"{rel} lacks {_show(m)}: run scripts/i18n update" for m in sorted(missing)]
+        out += [f"{rel} lacks {_show_key(m)}: run scripts/i18n update" for m in _sorted(missing)]
     for m in catalog:
         if not m.id:
             continue
@@ -197,7 +214,9 @@ def _mo_problems(tree: Tree, domain: str, lang: str, catalog) -> list[str]:
     for m in catalog:
         if not m.id or m.fuzzy or not m.string:
             continue
-        if isinstance(m.id, str):
+        if isinstance(m.id, str) and m.context:
+            same = compiled.pgettext(m.context, m.id) == m.string
+        elif isinstance(m.id, str):
             same = compiled.gettext(m.id) == m.string
         else:
             same = all(

@@ -20,6 +20,7 @@ from typing import Any
 from ..clock import Clock
 from ..domain import AiringStatus
 from ..errors import PlaybackError
+from ..i18n import N_, Lazy, said
 from ..sources.guard import GuardedReader
 from .ledger import Ledger
 from .mixer import Cue, CueState
@@ -33,6 +34,17 @@ from .watch import Watch
 log = logging.getLogger("loabroadcast.player")
 
 WATCH_S = 0.2  # the dead-air guard's levels are looked at this often
+# How an item went, in the player's log line
+OUTCOME_WORDS = {
+    Outcome.PLAYED: N_("played"),
+    Outcome.FAILED: N_("failed"),
+    Outcome.INTERRUPTED: N_("interrupted"),
+    Outcome.PREEMPTED: N_("pre-empted"),
+    Outcome.MISSED: N_("missed"),
+    Outcome.YIELDED: N_("waits for the emergency"),
+    Outcome.RELEASED: N_("not aired"),
+    Outcome.DUPLICATE: N_("aired by another daemon"),
+}
 
 
 @dataclass
@@ -45,7 +57,7 @@ class Live:
     slot: str | None
     logged: bool = False
     stamped: float | None = None  # when its progress was last stamped (monotonic)
-    error: str | None = None
+    error: object = None  # a message object (i18n.records keeps it) or text
     info: dict[str, Any] = field(default_factory=dict)
     watch: Watch | None = None  # the dead-air guard on what it sends to the card
 
@@ -116,7 +128,7 @@ class Follower:
             silence_db=self.silence_db,
             silence_s=self.silence_s,
             started=lambda: stream.moment(cue.started) if cue.started is not None else None,
-            label=f"message {live.prepared.item.message_id}",
+            message_id=live.prepared.item.message_id,
             relay=relay,
             on_error=self.on_error,
         )
@@ -146,7 +158,7 @@ class Follower:
             try:
                 live.stream.wait(live.cue, max(0.0, step))
             except PlaybackError as err:
-                live.error = str(err)
+                live.error = err
                 return Outcome.FAILED
             if live.logged and self.clock.monotonic() - live.stamped >= self.progress_s:
                 live.stamped = self.clock.monotonic()
@@ -197,8 +209,8 @@ class Follower:
             return outcome
         ended = live.stream.moment(cue.ended) if cue.ended is not None else self.clock.now()
         text = {
-            Outcome.PREEMPTED: "pre-empted by an emergency (phát ngay)",
-            Outcome.INTERRUPTED: "the daemon was stopped during this item",
+            Outcome.PREEMPTED: Lazy(N_("pre-empted by an emergency (phát ngay)")),
+            Outcome.INTERRUPTED: Lazy(N_("the daemon was stopped during this item")),
             Outcome.FAILED: live.error,
         }.get(outcome)
         values: dict[str, Any] = {"ended_at": ended, "error": text, "underruns": cue.underruns}
@@ -213,32 +225,42 @@ class Follower:
         status = outcome.airing_status or AiringStatus.FAILED
         self.ledger.ended(p.key, status, **values)
         if outcome is Outcome.FAILED:
-            self.on_error(f"message {p.item.message_id}: {text}")
+            self.on_error(said("message {id}: {reason}", id=p.item.message_id, reason=text))
         self.report(live, outcome)
         return outcome
 
     def report(self, live: Live, outcome: Outcome) -> None:
+        """One log line for people: how the item went, when it started, how long."""
         cue, p = live.cue, live.prepared
-        late = ""
-        if cue.started is not None:
-            asked = cue.at if cue.at is not None else None
-            late = f", {(cue.started - asked) * 1000:+.1f} ms from its instant" if asked else ""
-            start = live.stream.moment(cue.started).astimezone().strftime("%H:%M:%S.%f")[:-3]
-            late = f" at {start}{late}"
+        fields: dict[str, Any] = {
+            "id": p.item.message_id,
+            "outcome": Lazy(OUTCOME_WORDS.get(outcome, outcome.value)),
+            "slot": live.slot or Lazy(N_("play-now")),
+            "seconds": f"{cue.played_s(live.stream.rate):.1f}",
+            "underruns": cue.underruns,
+        }
+        if cue.started is None:
+            template = N_("message {id} {outcome} ({slot}), {seconds} s, underruns: {underruns}")
+        else:
+            moment = live.stream.moment(cue.started).astimezone()
+            fields["start"] = moment.strftime("%H:%M:%S.%f")[:-3]
+            template = N_(
+                "message {id} {outcome} ({slot}) at {start}, {seconds} s, underruns: {underruns}"
+            )
+            if cue.at is not None:
+                fields["late"] = f"{(cue.started - cue.at) * 1000:+.1f}"
+                template = N_(
+                    "message {id} {outcome} ({slot}) at {start}, {late} ms from its instant, "
+                    "{seconds} s, underruns: {underruns}"
+                )
+        line = said(template, **fields)
         level = logging.WARNING if cue.underruns or outcome is Outcome.FAILED else logging.INFO
-        log.log(
-            level,
-            "message %s %s (%s)%s, %.1f s, %d underrun(s)%s",
-            p.item.message_id,
-            outcome.value,
-            live.slot or "play-now",
-            late,
-            cue.played_s(live.stream.rate),
-            cue.underruns,
-            f": {live.error}" if live.error else "",
-        )
+        if live.error:
+            log.log(level, N_("%(line)s: %(reason)s"), {"line": line, "reason": live.error})
+        else:
+            log.log(level, "%(line)s", {"line": line})
 
-    def failed_before_air(self, p: Prepared, slot: str | None, error: str) -> Outcome:
+    def failed_before_air(self, p: Prepared, slot: str | None, error: object) -> Outcome:
         """An item that could not go on air at all (audio refused, relay stuck)."""
         now: datetime = self.clock.now()
         relay = {"relay_source": p.message.relay_source} if p.message and p.message.is_relay else {}
@@ -251,6 +273,9 @@ class Follower:
             error=error,
             **relay,
         )
-        self.on_error(f"message {p.item.message_id}: {error}")
-        log.error("message %s failed (%s): %s", p.item.message_id, slot or "play-now", error)
+        self.on_error(said("message {id}: {reason}", id=p.item.message_id, reason=error))
+        log.error(
+            N_("message %(id)s failed (%(slot)s): %(reason)s"),
+            {"id": p.item.message_id, "slot": slot or Lazy(N_("play-now")), "reason": error},
+        )
         return Outcome.FAILED

@@ -42,7 +42,7 @@ import threading
 from dataclasses import dataclass
 
 from ..errors import PlaybackError
-from ..i18n import N_
+from ..i18n import N_, NC_, Lazy, said
 from .playfile import PlayOutcome, play_file
 from .realtime import request_realtime
 from .stream import REALTIME, AirStream
@@ -76,10 +76,13 @@ def _sounddevice():
         import sounddevice
     except OSError as exc:  # sounddevice raises OSError when libportaudio is missing
         raise PlaybackError(
-            f"PortAudio library not found ({exc}); install it: apt-get install libportaudio2"
+            N_("PortAudio library not found ({reason}); install it: apt-get install libportaudio2"),
+            reason=str(exc),
         ) from None
     except ImportError:
-        raise PlaybackError("the sounddevice package is missing: pip install sounddevice") from None
+        raise PlaybackError(
+            N_("the sounddevice package is missing: pip install sounddevice")
+        ) from None
     return sounddevice
 
 
@@ -131,7 +134,9 @@ def _find_device(wanted: str | None, devices: list[DeviceInfo]) -> DeviceInfo | 
     partial = [d for d in devices if lowered in d.name.casefold()]
     if len(partial) > 1:
         names = ", ".join(repr(d.name) for d in partial)
-        raise PlaybackError(f"sound device {wanted!r} is ambiguous: {names}")
+        raise PlaybackError(
+            N_("sound device {name} is ambiguous: {names}"), name=repr(wanted), names=names
+        )
     return partial[0] if partial else None
 
 
@@ -155,9 +160,18 @@ class DeviceSink:
             log.info("sound device %s not found; re-initialising PortAudio", self.name)
             found = _find_device(self.device, list_devices(refresh=True))
         if found is None:
-            names = ", ".join(repr(d.name) for d in list_devices()) or "none"
-            what = f"sound device {self.device!r}" if self.device else "a default sound device"
-            raise PlaybackError(f"cannot find {what} (output devices: {names})")
+            names = ", ".join(repr(d.name) for d in list_devices())
+            if not names:
+                names = Lazy(NC_("devices", "none"), "devices")
+            if self.device:
+                raise PlaybackError(
+                    N_("cannot find sound device {name} (output devices: {names})"),
+                    name=repr(self.device),
+                    names=names,
+                )
+            raise PlaybackError(
+                N_("cannot find a default sound device (output devices: {names})"), names=names
+            )
         return found
 
     def open(self) -> None:
@@ -271,7 +285,7 @@ class DeviceStream(AirStream):
             # a sound server may take a while to ask for the first buffer
             stalled = now - self._opened_at > STARTUP_S if last is None else now - last > STALL_S
             if not self._stream.active or stalled:
-                self.error = "the sound device stopped taking audio"
+                self.error = said("the sound device stopped taking audio")
                 self.mixer.fail(last if last is not None else now)
         super().check()
 

@@ -14,11 +14,21 @@ from typing import Any
 
 from ..clock import Clock
 from ..domain import AiringStatus, ProgrammeItem
+from ..i18n.records import keep
 from ..store.journal import OURS, TAKEN, Journal
 
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
+def _kept(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` for the journal: dates in ISO 8601, an ``error`` as ``i18n.records``
+    keeps a message (its id and parameters, shown later in the reader's language)."""
+    out = {k: _iso(v) for k, v in values.items()}
+    if "error" in out:
+        out["error"] = keep(out["error"])
+    return out
 
 
 class Ledger:
@@ -95,7 +105,7 @@ class Ledger:
         self._entry(
             "update",
             key,
-            values={"status": status.value, **{k: _iso(v) for k, v in values.items()}},
+            values={"status": status.value, **_kept(values)},
             claim=self._claims.get(key, {}),
         )
 
@@ -103,8 +113,8 @@ class Ledger:
         self._claims.pop(key, None)
         self._entry("release", key)
 
-    def missed(self, key: str, fields: dict[str, Any], error: str) -> None:
-        self._entry("missed", key, station=self.station, now=self.clock.now(), error=error,
+    def missed(self, key: str, fields: dict[str, Any], error: object) -> None:
+        self._entry("missed", key, station=self.station, now=self.clock.now(), error=keep(error),
                     **fields)  # fmt: skip
 
     def local(self, key: str) -> dict[str, Any] | None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..domain import AiringStatus, ProgrammeItem
 from ..errors import LoaError, PlaybackError
+from ..i18n import N_, Lazy
 from ..store.airings import occurrence_key, occurrence_prefix
 from ..store.journal import TAKEN
 from .airing import Live
@@ -187,16 +188,20 @@ class OccurrenceRun:
 
     def overflow(self, p: Prepared) -> None:
         if p.attempt:
-            log.warning("message %s was pre-empted and no longer fits the slot",
-                        p.item.message_id)  # fmt: skip
+            log.warning(
+                N_("message %(id)s was pre-empted and no longer fits the slot"),
+                {"id": p.item.message_id},
+            )
             self.p.ledger.ended(
                 p.key,
                 AiringStatus.MISSED,
-                error="pre-empted by an emergency; no longer fits the slot (overflow)",
+                error=Lazy(N_("pre-empted by an emergency; no longer fits the slot (overflow)")),
             )
         else:
-            log.warning("message %s does not fit the rest of the slot (overflow)",
-                        p.item.message_id)  # fmt: skip
+            log.warning(
+                N_("message %(id)s does not fit the rest of the slot (overflow)"),
+                {"id": p.item.message_id},
+            )
             self.p.ledger.release(p.key)
         self.mine[p.key] = "done"
         p.release_audio()
@@ -224,7 +229,7 @@ class OccurrenceRun:
                 if pending is None:
                     break
                 if pending.error is not None:
-                    p.follower.failed_before_air(pending, self.slot, str(pending.error))
+                    p.follower.failed_before_air(pending, self.slot, pending.error)
                     self.done(pending)
                     pending = self.choose(p.cfg.next_wait_s)
                     continue
@@ -295,7 +300,7 @@ class OccurrenceRun:
             try:  # audio from the source by the instant (it has been connecting since chosen)
                 pending.audio.wait_reachable((at - p.clock.now()).total_seconds())
             except PlaybackError as err:
-                p.follower.failed_before_air(pending, self.slot, str(err))
+                p.follower.failed_before_air(pending, self.slot, err)
                 self.done(pending)
                 return None
         try:  # the pre-roll is the time left before the first frame, never a delay
@@ -314,7 +319,7 @@ class OccurrenceRun:
         try:
             stream = self.p.on_air.add(cue)
         except LoaError as err:  # no sound card to open a stream on
-            self.p.follower.failed_before_air(pending, self.slot, str(err))
+            self.p.follower.failed_before_air(pending, self.slot, err)
             self.done(pending)
             return None
         if stream is None:
@@ -368,7 +373,7 @@ class OccurrenceRun:
         return queued
 
     def _relay_failed(self, pending: Prepared, err: LoaError) -> None:
-        self.p.follower.failed_before_air(pending, self.slot, str(err))
+        self.p.follower.failed_before_air(pending, self.slot, err)
         self.p.on_air.fail_safe()
         self.done(pending)
         return None

@@ -186,7 +186,7 @@ class OnAir:
         try:
             self.zones.all_off()
         except ZoneError as err:
-            self.on_error(str(err))
+            self.on_error(err)
             log.error("cannot switch zones off: %s", err)
         self.amp_on = False
 
@@ -203,7 +203,7 @@ class OnAir:
                 if self.amp_on:
                     self.zones.amp(False)
             except LoaError as err:
-                self.on_error(str(err))
+                self.on_error(err)
                 log.error("cannot switch zones off: %s", err)
             self.amp_on = False
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from ..clock import Clock
 from ..domain import Priority, ProgrammeItem
 from ..errors import LoaError
+from ..i18n import N_, Lazy, dates
 from ..store.airings import occurrence_key, play_now_key
 from .airing import Follower, Live
 from .ledger import Ledger
@@ -126,8 +127,11 @@ class Player:
         if self.ledger.local(key) is not None:
             return
         fields = self.ledger.claim_fields(item, slot, day, version_id=version_id)
-        self.ledger.missed(key, fields, "the daemon was not running in time")
-        log.warning("missed: message %s of %s %s (daemon was down)", item.message_id, slot, day)
+        self.ledger.missed(key, fields, Lazy(N_("the daemon was not running in time")))
+        log.warning(
+            N_("missed: message %(id)s of %(slot)s %(day)s (the daemon was not running)"),
+            {"id": item.message_id, "slot": slot, "day": dates.day(day)},
+        )
 
     # -- emergencies ---------------------------------------------------------------------
 
@@ -151,7 +155,7 @@ class Player:
         self.ledger.claim(key, fields)
         if p.error is not None:
             p.release_audio()
-            return self.follower.failed_before_air(p, None, str(p.error))
+            return self.follower.failed_before_air(p, None, p.error)
         self.on_air.raise_urgent()
         try:
             with self.on_air.emergency:
@@ -173,7 +177,7 @@ class Player:
                 on_air.power_up(p.zones, self.shutdown, urgent=True)
             except LoaError as err:
                 on_air.fail_safe()
-                return self.follower.failed_before_air(p, None, str(err))
+                return self.follower.failed_before_air(p, None, err)
             cue = self.follower.cue(p, None)
             stream = on_air.add(cue, urgent=True)
         else:  # cut what plays; the emergency follows its last frame by a moment
@@ -191,7 +195,7 @@ class Player:
                     on_air.cut("relay")
                     stream.wait(cue, 1.0)
                 on_air.fail_safe()
-                return self.follower.failed_before_air(p, None, str(err))
+                return self.follower.failed_before_air(p, None, err)
             if cue is None:
                 cue = self.follower.cue(p, None)
                 stream = on_air.add(cue, urgent=True)

@@ -29,7 +29,8 @@ from typing import Any
 
 from ..domain import AiringStatus, Message, Programme, ProgrammeItem, RenderRecord
 from ..errors import AudioChanged, AudioError, Conflict, LoaError, StoreError
-from ..i18n import N_
+from ..i18n import N_, dates, said
+from ..i18n.records import keep
 from .pcm import AirAudio, load_air_audio
 from .relaying import RelayAudio, load_fallback_or_silence, open_relay
 
@@ -121,7 +122,9 @@ class Preparer:
                 None,
             )  # fmt: skip
         except LoaError as err:
-            self.on_error(f"programme {slot} {day}: {err}")
+            self.on_error(
+                said("programme {slot} {day}: {reason}", slot=slot, day=dates.day(day), reason=err)
+            )
             log.warning("programme %s %s read from memory: %s", slot, day, err)
             return self._plans.get((slot, day))
         if found is not None:
@@ -204,7 +207,7 @@ class Preparer:
                 prepared.audio = self.audio(prepared.message, wait_s)
         except AudioChanged as err:
             prepared.error = err
-            self._flag(mid, str(err))
+            self._flag(mid, err)
         except (LoaError, OSError) as err:
             prepared.error = err if isinstance(err, LoaError) else AudioError(str(err))
         return prepared
@@ -245,7 +248,9 @@ class Preparer:
                 log.warning("message %s: %s: changed or vanished: rendering again",
                             message.id, err)  # fmt: skip
         else:
-            log.warning("message %s had no audio at air time: rendering now", message.id)
+            log.warning(
+                N_("message %(id)s had no audio at air time: making it now"), {"id": message.id}
+            )
         record = self.renderer.render(message, force=record is not None)
         self._renders[message.id] = record
         return self._load(record)
@@ -262,7 +267,7 @@ class Preparer:
         seconds = max(0.0, float(message.duration_s or 0.0) - aired_s)
         return open_relay(
             source, settings, self._fallback, rate=self.rate, seconds=seconds,
-            clock=self.station.clock, label=f"message {message.id}",
+            clock=self.station.clock, message_id=message.id,
         )  # fmt: skip
 
     def source(self, code: str, wait_s: float | None = None):
@@ -294,10 +299,10 @@ class Preparer:
     def _load(self, record: RenderRecord) -> AirAudio:
         return load_air_audio(record.path, record.sha256, rate=self.rate, spool_dir=self.spool_dir)
 
-    def _flag(self, message_id: int, reason: str) -> None:
-        log.error("message %s refused: %s", message_id, reason)
-        self.on_error(reason)
+    def _flag(self, message_id: int, reason: object) -> None:
+        log.error(N_("message %(id)s refused: %(reason)s"), {"id": message_id, "reason": reason})
+        self.on_error(reason)  # it names the message
         try:
-            self.ask(self.station.flag, message_id, reason)
+            self.ask(self.station.flag, message_id, keep(reason))
         except LoaError as err:
             log.warning("cannot flag message %s: %s", message_id, err)

@@ -26,12 +26,18 @@ import numpy as np
 from ..clock import Clock
 from ..domain.content import Source
 from ..errors import PlaybackError
-from ..i18n import N_, _
+from ..i18n import N_, Lazy
 from ..sources import open_live
 from ..sources.live import EventKind, LiveSource, SourceEvent, SourceState
 from ..sources.relay import Mode, RelayReader
 
 log = logging.getLogger("loabroadcast.player")
+
+EVENT_WORDS = {
+    EventKind.CONNECTED: N_("connected"),
+    EventKind.DROPPED: N_("dropped"),
+    EventKind.FAILED: N_("could not connect"),
+}
 
 
 class RelayAudio:
@@ -90,7 +96,7 @@ class RelayAudio:
         raise PlaybackError(
             N_("relay source {code} could not be reached: {reason}"),
             code=self.source.code,
-            reason=self.live.error or _("no audio came"),
+            reason=self.live.error or Lazy(N_("no audio came")),
         )
 
     # -- after air -----------------------------------------------------------------------
@@ -120,14 +126,18 @@ def open_relay(
     rate: int,
     seconds: float,
     clock: Clock,
-    label: str,
+    message_id: int,
 ) -> RelayAudio:
     """Start connecting to ``source`` now (the ring fills ahead of the item)."""
 
     def note(event: SourceEvent) -> None:
         level = logging.INFO if event.kind is EventKind.CONNECTED else logging.WARNING
-        log.log(level, "relay %s (%s): source %s %s%s", label, source.code, event.kind.value,
-                f": {event.detail}" if event.detail else "")  # fmt: skip
+        log.log(
+            level,
+            N_("relay of message %(id)s: source %(code)s %(event)s (%(detail)s)"),
+            {"id": message_id, "code": source.code, "event": Lazy(EVENT_WORDS[event.kind]),
+             "detail": event.detail or "-"},
+        )  # fmt: skip
 
     live = open_live(source, rate, relay_settings, clock=clock, on_event=note)
     audio = RelayAudio(
@@ -147,8 +157,9 @@ def load_fallback_or_silence(setting: str, rate: int, on_error) -> np.ndarray:
     try:
         return load_fallback(setting, rate)
     except AudioError as err:
-        on_error(str(err))
-        log.error("relay fallback unusable, silence instead: %s", err)
+        on_error(err)
+        log.error(N_("the relay fallback cannot be used, silence instead: %(reason)s"),
+                  {"reason": err})  # fmt: skip
         return np.zeros(rate, dtype=np.int16)
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from ..clock import Clock, SystemClock
-from ..errors import PlaybackError
+from ..errors import Explained, PlaybackError
 from ..i18n import N_
 from .mixer import Cue, Mixer
 from .realtime import request_realtime
@@ -140,7 +140,7 @@ class PacedStream(AirStream):
                     self._write(buffer, due + self._offset, spans)
                 k += 1
         except Exception as exc:  # noqa: BLE001 - a failing "card": the player is told
-            self.error = str(exc) or type(exc).__name__
+            self.error = exc if isinstance(exc, Explained) else str(exc) or type(exc).__name__
             self.mixer.fail(self.mixer.last_dac or self.now())
 
     def close(self) -> None:

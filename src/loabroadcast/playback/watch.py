@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ..i18n import N_, said
 from ..sources.deadair import Ended, Started
 from ..sources.guard import DeadAirGuard, GuardedReader
 
@@ -33,14 +34,14 @@ class Watch:
         silence_db: float,
         silence_s: float,
         started: Callable[[], datetime | None],
-        label: str,
+        message_id: int,
         relay=None,
         on_error: Callable[[str], None] = lambda _text: None,
     ):
         self.guard = DeadAirGuard(reader, silence_db, silence_s)
         self.silence_s = silence_s
         self.started = started  # wall-clock instant of the item's first frame at the card
-        self.label = label
+        self.message_id = message_id
         self.relay = relay  # a playback.relaying.RelayAudio, for a relay item
         self.on_error = on_error
 
@@ -55,18 +56,24 @@ class Watch:
         return first + timedelta(seconds=offset_s) if first is not None else None
 
     def _changed(self, change: Started | Ended) -> None:
+        seconds = f"{self.silence_s:g}"
         if isinstance(change, Started):
-            at = self._at(change.start_s)
-            since = f" since {at.isoformat(timespec='seconds')}" if at is not None else ""
-            text = f"dead air on {self.label}{since}: silent for more than {self.silence_s:g} s"
-            log.warning("%s", text)
-            self.on_error(text)
+            log.warning(
+                N_("dead air on message %(id)s: silent for more than %(seconds)s s"),
+                {"id": self.message_id, "seconds": seconds},
+            )
+            self.on_error(
+                said("dead air on message {id}: silent for more than {seconds} s",
+                     id=self.message_id, seconds=seconds)
+            )  # fmt: skip
             if self.relay is not None and self.relay.relay is not None:
                 self.relay.relay.fall_back()  # the residents hear the notice, not silence
-                self.relay.live.reconnect(f"silent for more than {self.silence_s:g} s")
+                self.relay.live.reconnect(f"silent for more than {seconds} s")
         else:
-            event = change.event
-            log.warning("dead air on %s over: %.1f s", self.label, event.length_s)
+            log.warning(
+                N_("dead air on message %(id)s over after %(seconds)s s"),
+                {"id": self.message_id, "seconds": f"{change.event.length_s:.1f}"},
+            )
 
     def finish(self) -> dict[str, Any]:
         """The as-run values of the item's end: ``dead_air_s``, its events, and a relay's

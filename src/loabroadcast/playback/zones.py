@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 from ..config import ZoneSettings
-from ..errors import InvalidInput, ZoneError
+from ..errors import InvalidInput, ZoneError, os_reason
+from ..i18n import N_, NP_, Lazy, Said, said
 
 log = logging.getLogger("loabroadcast.playback")
 
@@ -55,6 +56,15 @@ def _state_word(on: bool) -> str:
     return "on" if on else "off"
 
 
+def _what(channel: int, on: bool, amp: bool = False) -> Said:
+    """The relay switched, in the reader's words: ``zone 3 on``, ``amplifier relay 8 off``."""
+    if amp:
+        if on:
+            return said("amplifier relay {channel} on", channel=channel)
+        return said("amplifier relay {channel} off", channel=channel)
+    return said("zone {zone} on", zone=channel) if on else said("zone {zone} off", zone=channel)
+
+
 class TrackedZones:
     """State keeping shared by the drivers; subclasses implement ``_switch``.
 
@@ -69,9 +79,13 @@ class TrackedZones:
 
     def __init__(self, channels: int | None = None, amp: int | None = None) -> None:
         if channels is not None and channels < 1:
-            raise InvalidInput(f"[zones] channels must be at least 1, not {channels}")
+            raise InvalidInput(
+                N_("[zones] channels must be at least 1, not {value}"), value=channels
+            )
         if amp is not None and (isinstance(amp, bool) or amp < 1):
-            raise InvalidInput(f"[zones] amp must be a relay channel number (1, 2, …), not {amp}")
+            raise InvalidInput(
+                N_("[zones] amp must be a relay channel number (1, 2, …), not {value}"), value=amp
+            )
         self.channels = channels
         self.amp_channel = amp
         self._zone_state: dict[int, bool] = {}
@@ -117,12 +131,19 @@ class TrackedZones:
 
     def _check_zone(self, zone: object) -> int:
         if isinstance(zone, bool) or not isinstance(zone, int):
-            raise ZoneError(f"zone {zone!r} is not a relay number")
+            raise ZoneError(N_("zone {zone} is not a relay number"), zone=repr(zone))
         if zone < 1 or (self.channels is not None and zone > self.channels):
-            limit = f"1..{self.channels}" if self.channels is not None else "1 or more"
-            raise ZoneError(f"zone {zone} is out of range for {self.name} ({limit})")
+            limit = f"1..{self.channels}" if self.channels is not None else Lazy(N_("1 or more"))
+            raise ZoneError(
+                N_("zone {zone} is out of range for {name} ({limit})"),
+                zone=zone,
+                name=self.name,
+                limit=limit,
+            )
         if zone == self.amp_channel:
-            raise ZoneError(f"zone {zone} is the amplifier relay of {self.name}")
+            raise ZoneError(
+                N_("zone {zone} is the amplifier relay of {name}"), zone=zone, name=self.name
+            )
         return zone
 
     def _switch_zone(self, zone: int, on: bool) -> None:
@@ -178,22 +199,30 @@ class TrackedZones:
 
     def all_off(self) -> None:
         """Amplifier first, then every zone; every channel is tried before raising."""
-        errors: list[str] = []
+        errors: list[ZoneError] = []
         if self.has_amp:
             try:
                 self._set_amp(False)
             except ZoneError as exc:
-                errors.append(str(exc))
+                errors.append(exc)
         for zone in self._all_zones():
             try:
                 self._switch_zone(zone, False)
             except ZoneError as exc:
-                errors.append(str(exc))
+                errors.append(exc)
         if errors:
-            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             for error in errors:
                 log.error("%s: all off: %s", self.name, error)
-            raise ZoneError(f"could not turn every zone off: {errors[0]}{more}")
+            if len(errors) == 1:
+                raise ZoneError(N_("could not turn every zone off: {error}"), error=errors[0])
+            raise ZoneError(
+                NP_(
+                    "could not turn every zone off: {error} (and {n} more)",
+                    "could not turn every zone off: {error} (and {n} more)",
+                ),
+                error=errors[0],
+                n=len(errors) - 1,
+            )
         log.debug("%s: all off", self.name)
 
     def close(self) -> None:
@@ -253,11 +282,10 @@ class CommandZones(TrackedZones):
     def _switch(self, channel: int, on: bool) -> None:
         template = self.on_argv if on else self.off_argv
         argv = [part.replace("{zone}", str(channel)) for part in template]
-        what = f"{self._label(channel)} {_state_word(on)}"
-        _run_hook(argv, what, self.timeout_s)
+        _run_hook(argv, _what(channel, on, channel == self.amp_channel), self.timeout_s)
 
 
-def _run_hook(argv: list[str], what: str, timeout_s: float) -> None:
+def _run_hook(argv: list[str], what: Said, timeout_s: float) -> None:
     """Run ``argv`` in its own process group; kill the whole group on timeout."""
     program = argv[0]
     try:
@@ -269,21 +297,41 @@ def _run_hook(argv: list[str], what: str, timeout_s: float) -> None:
             start_new_session=os.name == "posix",
         )
     except OSError as exc:
-        raise ZoneError(f"{what}: cannot run {program!r}: {exc.strerror or exc}") from None
+        raise ZoneError(
+            N_("{what}: cannot run {program}: {reason}"),
+            what=what,
+            program=repr(program),
+            reason=os_reason(exc),
+        ) from None
     with proc:
         try:
             _, err = proc.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            raise ZoneError(f"{what}: {program} did not finish within {timeout_s:g} s") from None
+            raise ZoneError(
+                N_("{what}: {program} did not finish within {s} s"),
+                what=what,
+                program=program,
+                s=f"{timeout_s:g}",
+            ) from None
     if proc.returncode != 0:
         lines = [line.strip() for line in err.decode("utf-8", "replace").splitlines()]
-        reason = next((line for line in lines if line), "no error message")
+        reason = next((line for line in lines if line), None) or Lazy(N_("no error message"))
         if proc.returncode < 0:
-            status = f"was killed by signal {-proc.returncode}"
-        else:
-            status = f"exited with status {proc.returncode}"
-        raise ZoneError(f"{what}: {program} {status}: {reason}")
+            raise ZoneError(
+                N_("{what}: {program} was killed by signal {signal}: {reason}"),
+                what=what,
+                program=program,
+                signal=-proc.returncode,
+                reason=reason,
+            )
+        raise ZoneError(
+            N_("{what}: {program} exited with status {status}: {reason}"),
+            what=what,
+            program=program,
+            status=proc.returncode,
+            reason=reason,
+        )
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -345,7 +393,7 @@ class SerialZones(TrackedZones):
         try:
             import serial
         except ImportError:
-            raise ZoneError("the pyserial package is missing: pip install pyserial") from None
+            raise ZoneError(N_("the pyserial package is missing: pip install pyserial")) from None
         try:
             self._serial = serial.serial_for_url(
                 self.port,
@@ -354,7 +402,9 @@ class SerialZones(TrackedZones):
                 write_timeout=self.timeout_s,
             )
         except (serial.SerialException, ValueError, OSError) as exc:
-            raise ZoneError(f"cannot open relay port {self.port}: {exc}") from None
+            raise ZoneError(
+                N_("cannot open relay port {port}: {reason}"), port=self.port, reason=str(exc)
+            ) from None
         log.info("%s: relay port open at %d baud", self.name, self.baud)
 
     def _switch(self, channel: int, on: bool) -> None:
@@ -367,9 +417,11 @@ class SerialZones(TrackedZones):
             self._serial.flush()
         except (SerialException, OSError, ValueError) as exc:
             self._release()
-            what = "amplifier relay" if channel == self.amp_channel else "zone"
             raise ZoneError(
-                f"{what} {channel} {_state_word(on)}: relay port {self.port} failed: {exc}"
+                N_("{what}: relay port {port} failed: {reason}"),
+                what=_what(channel, on, channel == self.amp_channel),
+                port=self.port,
+                reason=str(exc),
             ) from None
         if self.settle_s > 0:
             time.sleep(self.settle_s)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import LoaError
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -39,7 +40,9 @@ def font_path(name: str) -> Path:
     """The shipped font file ``name`` (in the wheel: ``loabroadcast/reports/fonts/``)."""
     found = resources.files("loabroadcast.reports") / "fonts" / name
     if not isinstance(found, Path) or not found.is_file():
-        raise LoaError(f"font {name} is missing from the installation: reinstall loabroadcast")
+        raise LoaError(
+            N_("font {name} is missing from the installation: reinstall loabroadcast"), name=name
+        )
     return found
 
 

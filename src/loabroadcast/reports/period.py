@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..i18n import _
+from ..domain.errors import Invalid
+from ..i18n import N_
 
 MAX_DAYS = 366  # the plan behind "minutes requested" is made for at most a year
 
@@ -46,26 +47,26 @@ def parse_month(text: str) -> Period:
     elif found := _VN_MONTH.fullmatch(value):
         month, year = int(found[1]), int(found[2])
     else:
-        raise ValueError(_("{text} is not a month: use YYYY-MM, e.g. 2026-12").format(text=text))
+        raise Invalid(N_("{text} is not a month: use YYYY-MM, e.g. 2026-12"), text=text)
     if not 1 <= month <= 12:
-        raise ValueError(_("{text}: there is no month {month}").format(text=text, month=month))
+        raise Invalid(N_("{text}: there is no month {month}"), text=text, month=month)
     if not 1 <= year <= 9998:
-        raise ValueError(_("{text}: the year is out of range").format(text=text))
+        raise Invalid(N_("{text}: the year is out of range"), text=text)
     return Period.of_month(year, month)
 
 
 def check_range(first: date, last: date) -> Period:
     if last < first:
-        raise ValueError(
-            _("--until {until} is before --from {first}").format(
-                until=f"{last:%d/%m/%Y}", first=f"{first:%d/%m/%Y}"
-            )
+        raise Invalid(
+            N_("--until {until} is before --from {first}"),
+            until=f"{last:%d/%m/%Y}",
+            first=f"{first:%d/%m/%Y}",
         )
     period = Period.of(first, last)
     if period.days > MAX_DAYS:
-        raise ValueError(
-            _("a report covers at most {max} days, not {days}").format(
-                max=MAX_DAYS, days=period.days
-            )
+        raise Invalid(
+            N_("a report covers at most {max} days, not {days}"),
+            max=MAX_DAYS,
+            days=period.days,
         )
     return period

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .. import labels
 from ..config import Settings
-from ..domain import AiringStatus, Priority
+from ..domain import AiringStatus
 from ..i18n import N_, _, dates
 from .period import Period
 from .rows import (
@@ -49,20 +50,6 @@ DIMENSIONS = {
     Dimension.SLOT: N_("Slot"),
     Dimension.DAY: N_("Day"),
     Dimension.SOURCE: N_("Source"),
-}
-PRIORITIES = {
-    Priority.NORMAL: N_("normal"),
-    Priority.PRIORITY: N_("priority"),
-    Priority.EMERGENCY: N_("emergency"),
-}
-STATUSES = {
-    AiringStatus.CLAIMED: N_("claimed"),
-    AiringStatus.PLAYING: N_("on air"),
-    AiringStatus.PLAYED: N_("played"),
-    AiringStatus.FAILED: N_("failed"),
-    AiringStatus.INTERRUPTED: N_("interrupted"),
-    AiringStatus.MISSED: N_("missed"),
-    AiringStatus.PREEMPTED: N_("pre-empted"),
 }
 NONE_LABELS = {
     Dimension.CATEGORY: N_("(no category)"),
@@ -129,10 +116,7 @@ def dimension_label(by: Dimension | str) -> str:
 
 
 def status_label(status: AiringStatus | str) -> str:
-    try:
-        return _(STATUSES[AiringStatus(status)])
-    except ValueError:
-        return str(status)
+    return labels.airing_status(status)
 
 
 def row_label(by: Dimension | str, row: Row) -> str:
@@ -145,7 +129,7 @@ def row_label(by: Dimension | str, row: Row) -> str:
     if row.key == NONE:
         return _(NONE_LABELS.get(by, N_("(none)")))
     if by == Dimension.PRIORITY:
-        return _(PRIORITIES[Priority[row.key.upper()]])
+        return labels.priority(row.key)
     if by == Dimension.DAY:
         return dates.day_with_weekday(date.fromisoformat(row.key))
     if by == Dimension.MESSAGE:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..calendar.text import lunar_label
-from ..i18n import _, dates
+from ..i18n import _, dates, language
 from . import pdfbase as base
 from .present import StationInfo
 from .week import Day, Session, WeekSheet
@@ -148,7 +148,7 @@ def week_html(station: StationInfo, sheet: WeekSheet) -> str:
     title = _("BROADCAST SCHEDULE")
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="vi">',
+        f'<html lang="{language()}">',
         "<head>",
         '<meta charset="utf-8">',
         f"<title>{escape(title)} — {escape(week_title(sheet))}</title>",

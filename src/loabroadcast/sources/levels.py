@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import AudioError
-from ..i18n import N_, _
+from ..i18n import N_, _, said
 from .deadair import DEFAULT_SILENCE_DB, DEFAULT_SILENCE_S, DeadAir, DeadAirDetector
 
 FLOOR_DB = -120.0
@@ -130,8 +130,8 @@ class FileLevels:
     def dead_air_notes(self, name: str) -> tuple[str, ...]:
         """One warning line per stretch of dead air in the file."""
         return tuple(
-            _("{file} is silent for {length:.0f} s from {at}: on air the dead-air guard will "
-              "report it").format(file=name, length=e.length_s, at=clock_text(e.start_s))
+            said("{file} is silent for {length} s from {at}: on air the dead-air guard will "
+                 "report it", file=name, length=f"{e.length_s:.0f}", at=clock_text(e.start_s))
             for e in self.dead_air
         )  # fmt: skip
 

@@ -22,16 +22,17 @@ from pathlib import Path
 from ..atomic import (  # re-exported: the speech modules write through these
     atomic_path,
 )
-from ..errors import AudioError
+from ..errors import AudioError, os_reason
+from ..i18n import N_, said
 from ..wavfile import read_wav_info
 
 log = logging.getLogger("loabroadcast.speech")
 
 SUPPORTED_SUFFIXES = frozenset({".mp3", ".wav", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".flac"})
 FFMPEG_TIMEOUT_S = 600.0
-_INSTALL_HINT = (
-    "run `apt-get install ffmpeg` (Debian/Ubuntu) or install it from "
-    "https://ffmpeg.org/download.html and put it on PATH (Windows)"
+_NOT_INSTALLED = N_(
+    "{tool} is not installed: run `apt-get install ffmpeg` (Debian/Ubuntu) or install it "
+    "from https://ffmpeg.org/download.html and put it on PATH (Windows)"
 )
 # Reproducible WAV output: no encoder tag or other metadata.
 _BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1"]
@@ -56,7 +57,9 @@ def sha256_file(path: Path | str) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        raise AudioError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise AudioError(
+            N_("cannot read {file}: {reason}"), file=str(path), reason=os_reason(exc)
+        ) from None
     return digest.hexdigest()
 
 
@@ -66,13 +69,13 @@ def sha256_file(path: Path | str) -> str:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise AudioError(f"{name} is not installed: {_INSTALL_HINT}")
+        raise AudioError(_NOT_INSTALLED, tool=name)
     return found
 
 
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "no error message"
+    return lines[-1] if lines else said("no error message")
 
 
 def _ffmpeg(args: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[bytes]:
@@ -80,11 +83,16 @@ def _ffmpeg(args: list[str], timeout: float, what: str) -> subprocess.CompletedP
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise AudioError(f"{what}: ffmpeg took longer than {timeout:.0f} s") from None
+        raise AudioError(
+            N_("{what}: ffmpeg took longer than {seconds} s"), what=what, seconds=round(timeout)
+        ) from None
     except OSError as exc:
-        raise AudioError(f"{what}: cannot run ffmpeg ({exc.strerror or exc})") from None
+        raise AudioError(
+            N_("{what}: cannot run ffmpeg ({reason})"), what=what, reason=os_reason(exc)
+        ) from None
     if proc.returncode != 0:
-        raise AudioError(f"{what}: {_last_line(proc.stderr.decode('utf-8', 'replace'))}")
+        reason = _last_line(proc.stderr.decode("utf-8", "replace"))
+        raise AudioError(N_("{what}: {reason}"), what=what, reason=reason)
     return proc
 
 
@@ -101,7 +109,7 @@ def probe_duration(path: Path | str, shown: Path | str | None = None) -> float:
     ``shown`` (e.g. the file the officer gave, of which ``path`` is a copy)."""
     path = Path(path)
     if not path.is_file():
-        raise AudioError(f"audio file not found: {shown or path}")
+        raise AudioError(N_("audio file not found: {file}"), file=str(shown or path))
     if path.suffix.lower() == ".wav":
         with contextlib.suppress(AudioError):
             return read_wav_info(path).duration_s
@@ -110,22 +118,30 @@ def probe_duration(path: Path | str, shown: Path | str | None = None) -> float:
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=60, check=False)
     except (subprocess.TimeoutExpired, OSError) as exc:
-        raise AudioError(f"cannot probe {shown or path}: {exc}") from None
+        raise AudioError(
+            N_("cannot probe {file}: {reason}"), file=str(shown or path), reason=str(exc)
+        ) from None
     out = proc.stdout.decode("utf-8", "replace").strip()
     try:
         return float(out)
     except ValueError:
         reason = _last_line(proc.stderr.decode("utf-8", "replace")).replace(str(path), "")
-        reason = reason.strip(" :") or "not audio ffmpeg can read"
-        raise AudioError(f"cannot read audio file {shown or path}: {reason}") from None
+        reason = reason.strip(" :") or said("not audio ffmpeg can read")
+        raise AudioError(
+            N_("cannot read audio file {file}: {reason}"), file=str(shown or path), reason=reason
+        ) from None
 
 
 def _check_source(src: Path) -> None:
     if not src.is_file():
-        raise AudioError(f"audio file not found: {src}")
+        raise AudioError(N_("audio file not found: {file}"), file=str(src))
     if src.suffix.lower() not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
-        raise AudioError(f"unsupported audio file type {src.suffix or '(none)'!r}: use {kinds}")
+        raise AudioError(
+            N_("unsupported audio file type {suffix!r}: use {kinds}"),
+            suffix=src.suffix or "(none)",
+            kinds=kinds,
+        )
 
 
 def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100) -> Path:
@@ -136,7 +152,8 @@ def import_audio(src: Path | str, dst_wav: Path | str, sample_rate: int = 44100)
     """
     src = Path(src)
     _check_source(src)
-    return convert_to_wav(src, Path(dst_wav), sample_rate, what=f"cannot read audio file {src}")
+    what = said("cannot read audio file {file}", file=str(src))
+    return convert_to_wav(src, Path(dst_wav), sample_rate, what=what)
 
 
 def decode_pcm16(src: Path | str, sample_rate: int = 44100) -> bytes:
@@ -146,9 +163,10 @@ def decode_pcm16(src: Path | str, sample_rate: int = 44100) -> bytes:
     _check_source(src)
     args = ["-v", "error", "-i", str(src), "-vn", "-ac", "1", "-ar", str(sample_rate)]
     args += ["-c:a", "pcm_s16le", "-f", "s16le", "-"]
-    data = _ffmpeg(args, FFMPEG_TIMEOUT_S, f"cannot read audio file {src}").stdout
-    if len(data) < 2:
-        raise AudioError(f"cannot read audio file {src}: it holds no audio")
+    data = _ffmpeg(args, FFMPEG_TIMEOUT_S, said("cannot read audio file {file}", file=str(src)))
+    if len(data.stdout) < 2:
+        raise AudioError(N_("cannot read audio file {file}: it holds no audio"), file=str(src))
+    data = data.stdout
     return data[: len(data) // 2 * 2]
 
 
@@ -158,7 +176,7 @@ def convert_to_wav(
     """Convert any ffmpeg-readable file to 16-bit PCM WAV (mono), keeping or setting the rate.
 
     ``what`` starts the error message (default "cannot convert SRC")."""
-    what = what or f"cannot convert {src}"
+    what = what or said("cannot convert {file}", file=str(src))
     with atomic_path(dst_wav) as tmp:
         args = ["-v", "error", "-y", "-i", str(src), "-vn", "-ac", "1"]
         if sample_rate:
@@ -166,7 +184,7 @@ def convert_to_wav(
         args += ["-c:a", "pcm_s16le", *_BITEXACT, "-f", "wav", str(tmp)]
         run_ffmpeg(args, what=what)
         if read_wav_info(tmp).frames == 0:
-            raise AudioError(f"{what}: it holds no audio")
+            raise AudioError(N_("{what}: it holds no audio"), what=what)
     return Path(dst_wav)
 
 
@@ -185,7 +203,7 @@ def _parse_ebur128(stderr: str, what: str) -> Loudness:
     summary = stderr[stderr.rfind("Summary:") :]
     found_i, found_peak = _SUMMARY_I.search(summary), _SUMMARY_PEAK.search(summary)
     if "Summary:" not in stderr or not found_i or not found_peak:
-        raise AudioError(f"{what}: no ebur128 summary")
+        raise AudioError(N_("{what}: no ebur128 summary"), what=what)
     return Loudness(float(found_i.group(1)), float(found_peak.group(1)))
 
 
@@ -197,7 +215,7 @@ def measure_loudness(path: Path | str) -> Loudness:
     """
     path = Path(path)
     if not path.is_file():
-        raise AudioError(f"audio file not found: {path}")
-    what = f"cannot measure loudness of {path}"
+        raise AudioError(N_("audio file not found: {file}"), file=str(path))
+    what = said("cannot measure loudness of {file}", file=str(path))
     stderr = run_ffmpeg(["-i", str(path), "-af", _EBUR128, "-f", "null", "-"], what=what)
     return _parse_ebur128(stderr, what)

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..atomic import atomic_path, atomic_write_text
 from ..clock import Clock, SystemClock
-from ..errors import AudioError, SpeechError
+from ..errors import AudioError, SpeechError, os_reason
 from ..i18n import N_
 from .audio import sha256_file
 from .engines.base import Engine
@@ -96,7 +96,7 @@ class RenderCache:
             raise AudioError(
                 N_("cannot write the render cache {folder}: {reason}"),
                 folder=str(self.root),
-                reason=err.strerror or str(err),
+                reason=os_reason(err),
             ) from None
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -138,10 +138,11 @@ class RenderCache:
             return None
         if actual != meta["sha256"]:
             log.warning(
-                "render cache: %s changed on disk (sha256 %s…, recorded %s…); rendering again",
-                path,
-                actual[:12],
-                str(meta["sha256"])[:12],
+                N_(
+                    "render cache: %(path)s changed on disk (sha256 %(now)s…, recorded "
+                    "%(then)s…); rendering again"
+                ),
+                {"path": path, "now": actual[:12], "then": str(meta["sha256"])[:12]},
             )
             return None
         return _entry(key, path, meta, hit=True)
@@ -163,7 +164,7 @@ class RenderCache:
             raise AudioError(
                 N_("cannot write the render cache {folder}: {reason}"),
                 folder=str(self.root),
-                reason=err.strerror or str(err),
+                reason=os_reason(err),
             ) from None
 
     def _store(
@@ -174,7 +175,7 @@ class RenderCache:
         with atomic_path(path) as tmp:
             produced = dict(produce(tmp))
             if not tmp.is_file() or tmp.stat().st_size <= 44:
-                raise SpeechError(f"render produced no audio ({kind})")
+                raise SpeechError(N_("render produced no audio ({kind})"), kind=kind)
             meta = {
                 "format": FORMAT_VERSION,
                 "key": key,
@@ -208,7 +209,7 @@ class RenderCache:
         """``text`` spoken by ``engine``; a hit does not run the engine."""
         spoken = canonical_text(text)
         if not spoken:
-            raise SpeechError("nothing to speak (empty text)")
+            raise SpeechError(N_("nothing to speak (empty text)"))
 
         def produce(tmp: Path) -> dict[str, Any]:
             result = engine.synthesize(spoken, tmp)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import AudioError
+from ..i18n import N_, said
 from .audio import SUPPORTED_SUFFIXES, probe_duration, run_ffmpeg
 from .loudness import read_wav, resample
 from .pcm import ArraySource, RawPcm16, Source, Upsampled, WavSource, from_pcm16
@@ -32,7 +33,7 @@ def open_audio(path: Path, rate: int, work: Path) -> Source:
     """``path`` as mono samples at ``rate`` (see the module's docstring)."""
     path = Path(path)
     if not path.is_file():
-        raise AudioError(f"audio file not found: {path}")
+        raise AudioError(N_("audio file not found: {file}"), file=str(path))
     if path.suffix.lower() == ".wav":
         try:
             wav: WavSource | None = WavSource(path)
@@ -63,14 +64,14 @@ def _decode_whole(path: Path, rate: int) -> np.ndarray:
     try:
         decoded = AudioSegment.from_file(path).set_channels(1).set_sample_width(2)
     except FileNotFoundError:
-        raise AudioError(f"audio file not found: {path}") from None
+        raise AudioError(N_("audio file not found: {file}"), file=str(path)) from None
     except (CouldntDecodeError, IndexError, OSError):
         raise AudioError(
-            f"cannot read audio file {path.name}: not a recording ffmpeg can decode"
+            N_("cannot read audio file {file}: not a recording ffmpeg can decode"), file=path.name
         ) from None
     samples = from_pcm16(np.frombuffer(decoded.raw_data, dtype="<i2"))
     if not len(samples):
-        raise AudioError(f"cannot read audio file {path.name}: it holds no audio")
+        raise AudioError(N_("cannot read audio file {file}: it holds no audio"), file=path.name)
     resampled = resample(samples, decoded.frame_rate, rate)
     return resampled if resampled is not None else samples
 
@@ -80,8 +81,8 @@ def _through_ffmpeg(path: Path, rate: int, work: Path) -> Source:
     raw = Path(work) / f"part-{next(_names)}.s16"
     args = ["-v", "error", "-y", "-i", str(path), "-vn", "-ac", "1", "-ar", str(rate)]
     run_ffmpeg([*args, "-c:a", "pcm_s16le", "-f", "s16le", str(raw)],
-               what=f"cannot read audio file {path}")  # fmt: skip
+               what=said("cannot read audio file {file}", file=str(path)))  # fmt: skip
     source = RawPcm16(raw)
     if source.frames == 0:
-        raise AudioError(f"cannot read audio file {path}: it holds no audio")
+        raise AudioError(N_("cannot read audio file {file}: it holds no audio"), file=str(path))
     return source

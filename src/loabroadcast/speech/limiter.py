@@ -34,6 +34,7 @@ from typing import Protocol
 import numpy as np
 
 from ..atomic import atomic_path
+from ..i18n import N_
 from .audio import Loudness
 from .decode import open_audio
 from .loudness import SILENCE_LUFS, StreamMeter, gated_loudness, hop_energies, hop_size
@@ -266,11 +267,11 @@ def normalise_stream(
         written = again.loudness()
     if written.integrated_lufs < target_lufs - 0.5:
         log.warning(
-            "programme loudness %.1f LUFS stays below the %.1f LUFS target: reaching it "
-            "would take more than %.0f dB of gain into the true-peak limiter",
-            written.integrated_lufs,
-            target_lufs,
-            _MAX_MAKEUP_DB,
+            N_(
+                "programme loudness %(lufs).1f LUFS stays below the %(target).1f LUFS target: "
+                "reaching it would take more than %(gain).0f dB of gain into the true-peak limiter"
+            ),
+            {"lufs": written.integrated_lufs, "target": target_lufs, "gain": _MAX_MAKEUP_DB},
         )
     return Result(
         Loudness(_rounded(written.integrated_lufs), _rounded(written.true_peak_dbtp)),

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import AudioError
+from ..i18n import N_
 from ..wavfile import open_wav
 
 CHUNK = 1 << 17  # samples per chunk (~3 s at 44.1 kHz; 512 KB as float32)
@@ -82,7 +83,7 @@ def _ints(data: bytes, width: int) -> np.ndarray:
     elif width == 4:
         ints = np.frombuffer(data, dtype="<i4").astype(np.float32)
     else:
-        raise AudioError(f"unsupported WAV sample width {width}")
+        raise AudioError(N_("unsupported WAV sample width {width}"), width=width)
     return ints / np.float32(2.0 ** (8 * width - 1))
 
 
@@ -101,7 +102,11 @@ class WavSource:
             self.channels, self.width = wav.getnchannels(), wav.getsampwidth()
             self.rate, self.frames = wav.getframerate(), wav.getnframes()
         if self.width not in (1, 2, 3, 4):
-            raise AudioError(f"{self.path}: unsupported WAV sample width {self.width}")
+            raise AudioError(
+                N_("{file}: unsupported WAV sample width {width}"),
+                file=str(self.path),
+                width=self.width,
+            )
 
     def chunks(self, size: int = CHUNK) -> Iterator[np.ndarray]:
         with open_wav(self.path) as wav:
@@ -109,7 +114,9 @@ class WavSource:
             while left > 0:
                 data = wav.readframes(min(size, left))
                 if not data:
-                    raise AudioError(f"{self.path}: the file is shorter than its header says")
+                    raise AudioError(
+                        N_("{file}: the file is shorter than its header says"), file=str(self.path)
+                    )
                 chunk = mono(_ints(data, self.width), self.channels)
                 left -= len(chunk)
                 yield chunk
@@ -130,7 +137,7 @@ class RawPcm16:
             while left > 0:
                 data = handle.read(2 * min(size, left))
                 if len(data) < 2:
-                    raise AudioError(f"{self.path}: shorter than expected")
+                    raise AudioError(N_("{file}: shorter than expected"), file=str(self.path))
                 chunk = from_pcm16(np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2"))
                 left -= len(chunk)
                 yield chunk
@@ -271,7 +278,9 @@ def wav_header(frames: int, rate: int) -> bytes:
     """The 44-byte header of a mono 16-bit PCM WAV holding ``frames`` samples."""
     data = 2 * frames
     if 36 + data > 0xFFFFFFFF:
-        raise AudioError(f"{frames / rate / 3600:.1f} hours of audio do not fit in a WAV file")
+        raise AudioError(
+            N_("{hours:.1f} hours of audio do not fit in a WAV file"), hours=frames / rate / 3600
+        )
     return struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF", 36 + data, b"WAVE", b"fmt ", 16, 1, 1, rate, 2 * rate, 2, 16, b"data", data,
@@ -288,12 +297,16 @@ class WavWriter:
     def write(self, samples: np.ndarray) -> None:
         self.written += len(samples)
         if self.written > self.frames:
-            raise AudioError("more samples than the WAV header announced")
+            raise AudioError(N_("more samples than the WAV header announced"))
         self.handle.write(np.asarray(samples, dtype="<i2").tobytes())
 
     def close(self) -> None:
         if self.written != self.frames:
-            raise AudioError(f"wrote {self.written} samples, the header says {self.frames}")
+            raise AudioError(
+                N_("wrote {written} samples, the header says {frames}"),
+                written=self.written,
+                frames=self.frames,
+            )
 
 
 def write_wav(path: Path | str, samples: np.ndarray, rate: int) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from ..config import SpeechSettings
 from ..domain.models import Message, RenderRecord
 from ..errors import AudioError, SpeechError
+from ..i18n import N_
 from ..resources import audio_asset
 from .audio import SUPPORTED_SUFFIXES, sha256_file
 from .cache import CachedAudio, RenderCache, canonical_text
@@ -31,11 +32,18 @@ def checked_text(message: Message, spoken_text: str | None) -> str:
 def _checked_text(message: Message, spoken_text: str | None) -> str:
     text = canonical_text(spoken_text or "")
     if not text:
-        raise SpeechError(f"message {message.id} has nothing to speak after normalisation")
+        raise SpeechError(
+            N_("message {id} has nothing to speak after normalisation"), id=message.id
+        )
     if len(text) > MAX_TEXT_CHARS:
         raise SpeechError(
-            f"message {message.id} is too long to speak: {len(text):,} characters "
-            f"(at most {MAX_TEXT_CHARS:,}); split it into several messages"
+            N_(
+                "message {id} is too long to speak: {count:,} characters "
+                "(at most {limit:,}); split it into several messages"
+            ),
+            id=message.id,
+            count=len(text),
+            limit=MAX_TEXT_CHARS,
         )
     return text
 
@@ -44,9 +52,15 @@ def _recording(message: Message) -> tuple[Path, str]:
     """The recorded file and its sha256, after checking it exists and is a known kind."""
     path = Path(str(message.audio_path)).expanduser()
     if not path.is_file():
-        raise AudioError(f"message {message.id}: audio file not found: {path}")
+        raise AudioError(
+            N_("message {id}: audio file not found: {file}"), id=message.id, file=str(path)
+        )
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise AudioError(f"message {message.id}: unsupported audio file type {path.suffix!r}")
+        raise AudioError(
+            N_("message {id}: unsupported audio file type {suffix!r}"),
+            id=message.id,
+            suffix=path.suffix,
+        )
     return path, sha256_file(path)
 
 
@@ -131,7 +145,10 @@ def render_message(
 
     entry = cache.get_or_create(key, "programme", produce, force=force)
     if not entry.hit:
-        log.info("rendered message %s: %s (%s)", message.id, entry.path.name, entry.engine)
+        log.info(
+            N_("rendered message %(id)s: %(file)s (%(engine)s)"),
+            {"id": message.id, "file": entry.path.name, "engine": entry.engine},
+        )
     return _record(message.id, entry)
 
 

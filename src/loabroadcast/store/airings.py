@@ -13,6 +13,8 @@ from sqlalchemy import Engine, delete, event, exc, func, select, update
 
 from ..domain import Airing, AiringStatus
 from ..errors import Conflict, StoreError, first_line
+from ..i18n import N_
+from ..i18n.records import stored
 from . import db, repo
 from .models import (
     AiringRow,
@@ -121,7 +123,9 @@ class AsRun:
         rid = self.claim(key, now=now, **fields)
         if rid is None:
             return False
-        self.update(rid, status=AiringStatus.MISSED, error="the daemon was not running in time")
+        self.update(
+            rid, status=AiringStatus.MISSED, error=stored(N_("the daemon was not running in time"))
+        )
         return True
 
     def update(self, airing_id: int, **values) -> None:
@@ -194,7 +198,9 @@ class AsRun:
                 if row.status == AiringStatus.PLAYING.value:
                     row.status = AiringStatus.INTERRUPTED.value
                     row.ended_at = row.ended_at or row.started_at
-                    row.error = "the daemon stopped during this item (crash or power loss)"
+                    row.error = stored(
+                        N_("the daemon stopped during this item (crash or power loss)")
+                    )
                     interrupted += 1
                 else:
                     s.delete(row)
@@ -480,7 +486,11 @@ def _apply_update(s, data: dict) -> None:
     # aired. Log ours beside theirs, saying so.
     claim = data["claim"]
     other = s.scalar(select(AiringRow.claimed_by).where(AiringRow.occurrence_key == key))
-    note = f"aired while the store was unreachable; {key} was also claimed by {other}"
+    note = stored(
+        N_("aired while the store was unreachable; {key} was also claimed by {other}"),
+        key=key,
+        other=other,
+    )
     values["error"] = values.get("error") or note
     s.add(
         AiringRow(

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, StoreError, first_line
+from ..i18n import N_
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -26,7 +27,9 @@ def make_engine(url: str) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True)
     except (exc.ArgumentError, ImportError, exc.NoSuchModuleError) as err:
-        raise StoreError(f"cannot use database URL {_redact(url)}: {err}") from None
+        raise StoreError(
+            N_("cannot use database URL {url}: {reason}"), url=_redact(url), reason=str(err)
+        ) from None
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -34,7 +37,9 @@ def _sqlite_engine(url: str) -> Engine:
     if path and path != ":memory:":
         parent = Path(path).parent
         if not parent.is_dir():
-            raise StoreError(f"database folder {parent} does not exist: run `loa init`")
+            raise StoreError(
+                N_("database folder {folder} does not exist: run `loa init`"), folder=str(parent)
+            )
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -83,8 +88,12 @@ def _db_errors() -> Iterator[None]:
         yield
     except exc.IntegrityError as err:
         raise Conflict(
-            f"the change conflicts with the data (another user may have made it first): "
-            f"{first_line(err.orig or err)}"
+            N_(
+                "the change conflicts with the data (another user may have made it first): {reason}"
+            ),
+            reason=first_line(err.orig or err),
         ) from err
     except exc.DBAPIError as err:  # operational (locked, disk full, gone), data, internal
-        raise StoreError(f"database error: {first_line(err.orig or err)}") from err
+        raise StoreError(
+            N_("database error: {reason}"), reason=first_line(err.orig or err)
+        ) from err

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..clock import Clock, SystemClock
 from ..errors import LoaError
+from ..i18n import N_, said
 
 log = logging.getLogger("loabroadcast.journal")
 
@@ -323,12 +324,15 @@ class JournalWriter:
             except LoaError as err:
                 failures += 1
                 self.healthy = False
-                self._on_error(f"as-run write waits: {err}")
-                log.warning("as-run write failed (%d): %s", failures, err)
+                self._on_error(said("the as-run log waits for the database: {reason}", reason=err))
+                log.warning(
+                    N_("as-run write failed (try %(n)d): %(reason)s"),
+                    {"n": failures, "reason": err},
+                )
                 self._stop.wait(RETRY_S[min(failures, len(RETRY_S)) - 1])
                 continue
             if failures:
-                log.info("as-run writes resumed after %d failure(s)", failures)
+                log.info(N_("as-run writes resumed after failed tries: %(n)d"), {"n": failures})
                 failures = 0
                 self.healthy = True
                 self._on_error(None)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..errors import StoreError, first_line
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -67,7 +68,9 @@ class Reader:
         try:
             conn = engine.raw_connection()  # raises the driver's own errors, not SQLAlchemy's
         except dbapi.Error as err:
-            raise StoreError(f"cannot open the database: {first_line(err)}") from err
+            raise StoreError(
+                N_("cannot open the database: {reason}"), reason=first_line(err)
+            ) from err
         try:
             reader = cls(conn, engine.dialect.name, dbapi.Error, dbapi.paramstyle)
             with reader._transaction():
@@ -104,7 +107,7 @@ class Reader:
             cur.execute(sql, tuple(params))
             return cur.fetchall() if cur.description is not None else []
         except self._errors as err:
-            raise StoreError(f"database error: {first_line(err)}") from err
+            raise StoreError(N_("database error: {reason}"), reason=first_line(err)) from err
         finally:
             cur.close()
 
@@ -141,9 +144,11 @@ def sqlite_file(url: str) -> Path | None:
 
 def _open_sqlite(path: Path) -> sqlite3.Connection:
     if not path.parent.is_dir():
-        raise StoreError(f"database folder {path.parent} does not exist: run `loa init`")
+        raise StoreError(
+            N_("database folder {folder} does not exist: run `loa init`"), folder=str(path.parent)
+        )
     if not path.exists():  # sqlite3 would create an empty file: say what is missing instead
-        raise StoreError("no station database here: run `loa init` first")
+        raise StoreError(N_("no station database here: run `loa init` first"))
     try:
         conn = sqlite3.connect(
             f"file:{quote(str(path))}?mode=rw",
@@ -154,5 +159,5 @@ def _open_sqlite(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA query_only = ON")
         conn.execute("PRAGMA schema_version").fetchone()  # reads the header: is it a database?
     except sqlite3.Error as err:
-        raise StoreError(f"cannot open the database: {first_line(err)}") from err
+        raise StoreError(N_("cannot open the database: {reason}"), reason=first_line(err)) from err
     return conn

@@ -16,6 +16,7 @@ from ..domain import (
     RenderRecord,
     Slot,
 )
+from ..i18n.records import shown
 from . import records
 from .models import (
     AiringRow,
@@ -175,7 +176,7 @@ def to_airing(
         zones=tuple(int(z) for z in row.zones.split(",") if z),
         sink=row.sink,
         render_sha256=row.render_sha256,
-        error=row.error,
+        error=shown(row.error),  # in the reader's language (i18n.records), .english kept
         title=version.title if version is not None else title,  # the title that aired
         underruns=row.underruns,
         version=version.number if version is not None else None,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -30,17 +31,23 @@ def current_revision(engine: Engine) -> str | None:
 def require_current(revision: str | None) -> None:
     """Refuse a database that is missing (``revision`` None), older or newer than this code."""
     if revision is None:
-        raise StoreError("no station database here: run `loa init` first")
+        raise StoreError(N_("no station database here: run `loa init` first"))
     _refuse_newer(revision)
     if revision != HEAD:
-        raise StoreError(f"the database schema is older ({revision}): run `loa init` to migrate it")
+        raise StoreError(
+            N_("the database schema is older ({revision}): run `loa init` to migrate it"),
+            revision=revision,
+        )
 
 
 def _refuse_newer(revision: str) -> None:
     if revision not in KNOWN:
         raise StoreError(
-            f"the database was made by a newer version of loabroadcast (schema {revision}); "
-            "upgrade loabroadcast"
+            N_(
+                "the database was made by a newer version of loabroadcast (schema {revision}); "
+                "upgrade loabroadcast"
+            ),
+            revision=revision,
         )
 
 

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..atomic import atomic_write_text
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, os_reason
+from ..i18n import N_
 
 _HEADER = "# loabroadcast user abbreviations: ABBR<TAB>expansion, UTF-8, one a line\n"
 
@@ -27,18 +28,22 @@ def _nfc(text: str) -> str:
 def _validate(abbr: str, expansion: str | None = None) -> tuple[str, str | None]:
     abbr = _nfc(abbr.strip()) if isinstance(abbr, str) else abbr
     if not isinstance(abbr, str) or not abbr:
-        raise InvalidInput("the abbreviation is empty")
+        raise InvalidInput(N_("the abbreviation is empty"))
     if any(ch.isspace() for ch in abbr):
-        raise InvalidInput(f"the abbreviation {abbr!r} must not contain spaces, tabs or newlines")
+        raise InvalidInput(
+            N_("the abbreviation {abbr!r} must not contain spaces, tabs or newlines"), abbr=abbr
+        )
     if abbr.startswith("#"):
-        raise InvalidInput(f"the abbreviation {abbr!r} must not start with '#'")
+        raise InvalidInput(N_("the abbreviation {abbr!r} must not start with '#'"), abbr=abbr)
     if expansion is None:
         return abbr, None
     expansion = _nfc(expansion.strip()) if isinstance(expansion, str) else expansion
     if not isinstance(expansion, str) or not expansion:
-        raise InvalidInput(f"the expansion of {abbr!r} is empty")
+        raise InvalidInput(N_("the expansion of {abbr!r} is empty"), abbr=abbr)
     if any(ch in expansion for ch in "\t\r\n\v\f\x85\u2028\u2029"):
-        raise InvalidInput(f"the expansion of {abbr!r} must not contain tabs or newlines")
+        raise InvalidInput(
+            N_("the expansion of {abbr!r} must not contain tabs or newlines"), abbr=abbr
+        )
     return abbr, expansion
 
 
@@ -50,20 +55,28 @@ def load_user_dictionary(path: str | os.PathLike[str]) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text ({exc.reason})") from exc
+        raise InvalidInput(
+            N_("{file}: not UTF-8 text ({reason})"), file=str(path), reason=exc.reason
+        ) from exc
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise InvalidInput(
+            N_("{file}: cannot be read ({reason})"), file=str(path), reason=os_reason(exc)
+        ) from exc
     entries: dict[str, str] = {}
     for number, line in enumerate(raw.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         abbr, sep, expansion = line.partition("\t")
         if not sep:
-            raise InvalidInput(f"{path}:{number}: expected ABBR<TAB>expansion")
+            raise InvalidInput(
+                N_("{file}:{line}: expected ABBR<TAB>expansion"), file=str(path), line=number
+            )
         try:
             abbr, expansion = _validate(abbr, expansion)
         except InvalidInput as exc:
-            raise InvalidInput(f"{path}:{number}: {exc}") from exc
+            raise InvalidInput(
+                N_("{file}:{line}: {reason}"), file=str(path), line=number, reason=exc
+            ) from exc
         entries[abbr] = expansion
     return entries
 
@@ -91,7 +104,9 @@ def remove_user_abbreviation(path: str | os.PathLike[str], abbr: str) -> str:
     path = Path(path)
     entries = load_user_dictionary(path)
     if abbr not in entries:
-        raise NotFound(f"{abbr!r} is not in the user dictionary {path}")
+        raise NotFound(
+            N_("{abbr!r} is not in the user dictionary {file}"), abbr=abbr, file=str(path)
+        )
     expansion = entries.pop(abbr)
     _write_atomically(path, entries)
     return expansion

@@ -24,12 +24,12 @@ from ..domain import parse as p
 from ..domain.calendar import CalendarEntry, DayOff, ExtraSession
 from ..domain.policy import Policy, check_slot
 from ..errors import Conflict, InvalidInput, NotFound
-from ..i18n import N_, _
+from ..i18n import N_, NP_, _
 from ..store import repo, versions
 from ..store.models import CalendarEntryRow, MessageRow, MessageSlotRow, SlotRow
 from ..store.queries import EXTRA, OFF
 from .base import StationContext
-from .stations import Stations
+from .stations import DaysLabel, Stations, ids
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class CalendarBook:
                         day=vn_date(day),
                         other=other.code,
                         span=f"{_hm(other.start)}-{_hm(other.end)}",
-                        days=other.days_label,
+                        days=DaysLabel(other),
                     )
             row = SlotRow(
                 code=slot.code,
@@ -146,7 +146,7 @@ class CalendarBook:
             code = p.check_code(code, "session")
             t_start, t_end = p.parse_time_of_day(start), p.parse_time_of_day(end)
         except ValueError as err:
-            raise InvalidInput(str(err)) from None
+            raise InvalidInput.of(err) from None
         if t_end <= t_start:
             raise InvalidInput(
                 N_("session {code} ends at {end} before it starts at {start}"),
@@ -223,9 +223,13 @@ class CalendarBook:
                 )
                 if users:
                     raise Conflict(
-                        N_("session {code} is used by message(s) {ids}; cancel or edit them first"),
+                        NP_(
+                            "session {code} is used by message {ids}; cancel or edit it first",
+                            "session {code} is used by messages {ids}; cancel or edit them first",
+                        ),
                         code=slot_row.code,
-                        ids=", ".join(str(i) for i in users),
+                        ids=ids(users),
+                        n=len(users),
                     )
                 s.execute(delete(MessageSlotRow).where(MessageSlotRow.slot_id == slot_row.id))
                 s.delete(row)

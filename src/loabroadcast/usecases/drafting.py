@@ -9,7 +9,7 @@ from ..domain import parse as p
 from ..domain.content import ContentKind
 from ..drafts import MessageDraft
 from ..errors import InvalidInput, NotFound
-from ..i18n import N_
+from ..i18n import N_, dates
 from ..recordings import take_in
 from ..store import repo
 from ..store.models import MessageRow
@@ -35,7 +35,7 @@ def apply(ctx: StationContext, s, row: MessageRow, d: MessageDraft, creating: bo
     if d.title is not None:
         title = p.nfc(d.title).strip()
         if not title:
-            raise InvalidInput("--title is empty")
+            raise InvalidInput(N_("{option} is empty"), option="--title")
         row.title = title
     if d.text is not None:
         row.text = check_text(ctx, d.text)
@@ -69,11 +69,11 @@ def apply(ctx: StationContext, s, row: MessageRow, d: MessageDraft, creating: bo
         row.priority = int(d.priority)
     if d.repeat is not None:
         if not 1 <= d.repeat <= 10:
-            raise InvalidInput("--repeat must be between 1 and 10")
+            raise InvalidInput(N_("--repeat must be between 1 and 10"))
         row.repeat = d.repeat
     if d.max_airings is not None:
         if d.max_airings < 1:
-            raise InvalidInput("--max-airings must be at least 1")
+            raise InvalidInput(N_("--max-airings must be at least 1"))
         row.max_airings = d.max_airings
     if d.valid_from is not None:
         row.valid_from = d.valid_from
@@ -81,10 +81,12 @@ def apply(ctx: StationContext, s, row: MessageRow, d: MessageDraft, creating: bo
         row.valid_until = d.valid_until
     if row.valid_from and row.valid_until and row.valid_until < row.valid_from:
         raise InvalidInput(
-            f"--until {row.valid_until:%d/%m/%Y} is before --from {row.valid_from:%d/%m/%Y}"
+            N_("--until {until} is before --from {first}"),
+            until=dates.day(row.valid_until),
+            first=dates.day(row.valid_from),
         )
     if creating and row.valid_until and row.valid_until < ctx.today():
-        raise InvalidInput(f"--until {row.valid_until:%d/%m/%Y} is already past")
+        raise InvalidInput(N_("--until {until} is already past"), until=dates.day(row.valid_until))
     if d.category is not None:
         row.category = p.nfc(d.category).strip() or None
     if d.source is not None:
@@ -122,7 +124,7 @@ def _relay_length(row: MessageRow, d: MessageDraft) -> None:
 def check_text(ctx: StationContext, text: str) -> str:
     text = p.nfc(text).strip()
     if not text:
-        raise InvalidInput("the message text is empty")
+        raise InvalidInput(N_("the message text is empty"))
     found = find_control(text)
     if found is not None:
         line, column, char = found
@@ -137,17 +139,23 @@ def check_text(ctx: StationContext, text: str) -> str:
         )
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidInput(
-            f"the message text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
+            N_("the message text has {count:,} characters; the limit is {limit:,}"),
+            count=len(text),
+            limit=MAX_TEXT_CHARS,
         )
     from ..text.normalize import normalize
 
     spoken = normalize(text, ctx.user_dictionary()).text
     if not spoken.strip(" .,;:!?-\n"):
-        raise InvalidInput("the message text has nothing to read aloud")
+        raise InvalidInput(N_("the message text has nothing to read aloud"))
     if len(spoken) > MAX_TEXT_CHARS:
         raise InvalidInput(
-            f"read aloud, the text has {len(spoken):,} characters (numbers and abbreviations "
-            f"spelled out); the limit is {MAX_TEXT_CHARS:,}: split it into two messages"
+            N_(
+                "read aloud, the text has {count:,} characters (numbers and abbreviations "
+                "spelled out); the limit is {limit:,}: split it into two messages"
+            ),
+            count=len(spoken),
+            limit=MAX_TEXT_CHARS,
         )
     return text
 

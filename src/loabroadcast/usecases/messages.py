@@ -20,7 +20,8 @@ from ..domain.content import ContentKind
 from ..domain.versions import MessageVersion
 from ..drafts import MessageDraft, Saved
 from ..errors import Conflict, InvalidInput, LoaError, NotFound
-from ..i18n import N_, _
+from ..i18n import N_, dates, said
+from ..labels import status_word
 from ..store import db, repo, versions
 from ..store.models import BlockRow, MessageRow, SlotRow
 from . import drafting
@@ -38,16 +39,16 @@ class Messages:
 
     def add(self, draft: MessageDraft) -> Saved:
         if not draft.title or not p.nfc(draft.title).strip():
-            raise InvalidInput("--title is empty")
+            raise InvalidInput(N_("{option} is empty"), option="--title")
         given = [x for x in (draft.text, draft.audio, draft.relay) if x is not None]
         if len(given) != 1:
             raise InvalidInput(
                 N_("give the message one of a text, an audio file or a relay (--relay CODE)")
             )
         if not draft.blocks:
-            raise InvalidInput("--blocks is required (block codes, or 'all')")
+            raise InvalidInput(N_("--blocks is required (block codes, or 'all')"))
         if not draft.slots:
-            raise InvalidInput("--slots is required (slot codes)")
+            raise InvalidInput(N_("--slots is required (slot codes)"))
         draft = replace(
             draft,
             priority=draft.priority or Priority.NORMAL,
@@ -75,7 +76,11 @@ class Messages:
             s = uow.session
             row = self._row(s, message_id)
             if row.status in (MessageStatus.CANCELLED, MessageStatus.EXPIRED):
-                raise Conflict(f"message {message_id} is {row.status}; it cannot be edited")
+                raise Conflict(
+                    N_("message {id} is {status}; it cannot be edited"),
+                    id=message_id,
+                    status=status_word(row.status),
+                )
             if sum(x is not None for x in (draft.text, draft.audio, draft.relay)) > 1:
                 raise InvalidInput(
                     N_("give one of a text, an audio file or a relay (--relay CODE), not more")
@@ -89,17 +94,20 @@ class Messages:
             if content(state(row, sha)) == content(before | _sha(previous)):
                 s.expire(row)  # nothing changed: no new version, no audit row
                 row = self._row(s, message_id)
-                note = _("nothing changed in message {id}").format(id=message_id)
+                note = said("nothing changed in message {id}", id=message_id)
                 return Saved(self._message(s, row), done.warnings, (note,))
             row.updated_at = uow.now
             notes = self._back_to_draft(row)
             versions.snapshot(s, row, by=uow.actor.name, now=uow.now, recording_sha256=sha)
             if row.approved_version is not None and row.status == MessageStatus.DRAFT.value:
                 notes += (
-                    _(
+                    said(
                         "message {id} keeps airing version {approved} until version {new} "
-                        "is approved"
-                    ).format(id=message_id, approved=row.approved_version, new=row.version),
+                        "is approved",
+                        id=message_id,
+                        approved=row.approved_version,
+                        new=row.version,
+                    ),
                 )
             uow.record(f"msg:{message_id}", before | _sha(previous), state(row, sha))
             return Saved(self._message(s, row), done.warnings + relay_fit(row), notes)
@@ -112,7 +120,11 @@ class Messages:
         row.rejected_reason = None
         if was == MessageStatus.APPROVED.value:
             return ()  # the approved version airs on: said by the caller
-        return (f"message {row.id} was {was}; it is a draft again",)
+        return (
+            said(
+                "message {id} was {status}; it is a draft again", id=row.id, status=status_word(was)
+            ),
+        )
 
     def approve(self, message_id: int, by: str | None = None) -> Saved:
         actor = self.ctx.actor.named(by)
@@ -126,7 +138,9 @@ class Messages:
                 row = self._row(s, message_id)
                 if row.status == MessageStatus.APPROVED.value:
                     return Saved(
-                        self._message(s, row), (), (f"message {message_id} is already approved",)
+                        self._message(s, row),
+                        (),
+                        (said("message {id} is already approved", id=message_id),),
                     )
                 before = state(row)
                 approve_row(self.ctx, uow, row, approver)
@@ -138,10 +152,23 @@ class Messages:
             try:
                 record = renderer.render(saved.message)
             except LoaError as err:
-                note = f"audio not rendered yet ({err}); `loa render` or the daemon will retry"
+                note = said(
+                    "audio not rendered yet ({reason}); `loa render` or the daemon will retry",
+                    reason=err,
+                )
                 return replace(saved, notes=(note,))
-        engine = record.engine + (" (fallback)" if record.fallback else "")
-        return replace(saved, notes=(f"rendered {record.duration_s:.1f} s of audio with {engine}",))
+        seconds = f"{record.duration_s:.1f}"
+        if record.fallback:
+            note = said(
+                "rendered {seconds} s of audio with {engine} (fallback)",
+                seconds=seconds,
+                engine=record.engine,
+            )
+        else:
+            note = said(
+                "rendered {seconds} s of audio with {engine}", seconds=seconds, engine=record.engine
+            )
+        return replace(saved, notes=(note,))
 
     def _check_speech(self, message_id: int, aside: ExitStack):
         """The renderer for after approval, once the text about to be approved was spoken
@@ -185,18 +212,22 @@ class Messages:
     def reject(self, message_id: int, reason: str, by: str | None = None) -> Saved:
         reason = p.nfc(reason).strip()
         if not reason:
-            raise InvalidInput("--reason is empty")
+            raise InvalidInput(N_("{option} is empty"), option="--reason")
         with self.ctx.work("msg reject", by) as uow:
             s = uow.session
             row = self._row(s, message_id)
             if row.status not in (MessageStatus.DRAFT.value, MessageStatus.APPROVED.value):
-                raise Conflict(f"message {message_id} is {row.status}; it cannot be rejected")
+                raise Conflict(
+                    N_("message {id} is {status}; it cannot be rejected"),
+                    id=message_id,
+                    status=status_word(row.status),
+                )
             before = state(row)
             version = versions.get(s, row.id, row.version)
             if version is not None:
                 version.rejected_by, version.rejected_at = uow.actor.name, uow.now
                 version.rejected_reason = reason
-            notes: tuple[str, ...] = ()
+            notes: tuple[str, ...] = ()  # i18n.said: shown translated, English in --json
             if row.status == MessageStatus.DRAFT.value and row.approved_version not in (
                 None,
                 row.version,
@@ -204,9 +235,13 @@ class Messages:
                 rejected = row.version
                 self._restore(s, row, versions.get(s, row.id, row.approved_version))
                 notes = (
-                    _(
-                        "version {rejected} of message {id} is rejected; version {approved} airs on"
-                    ).format(rejected=rejected, id=message_id, approved=row.approved_version),
+                    said(
+                        "version {rejected} of message {id} is rejected; "
+                        "version {approved} airs on",
+                        rejected=rejected,
+                        id=message_id,
+                        approved=row.approved_version,
+                    ),
                 )
             else:
                 row.status = MessageStatus.REJECTED.value
@@ -253,7 +288,7 @@ class Messages:
             s = uow.session
             row = self._row(s, message_id)
             if row.status == MessageStatus.CANCELLED.value:
-                raise Conflict(f"message {message_id} is already cancelled")
+                raise Conflict(N_("message {id} is already cancelled"), id=message_id)
             before = state(row)
             row.status = MessageStatus.CANCELLED.value
             uow.record(f"msg:{message_id}", before, state(row))
@@ -348,7 +383,7 @@ class Messages:
     def _row(self, s, message_id: int) -> MessageRow:
         row = s.get(MessageRow, message_id)
         if row is None:
-            raise NotFound(f"no message {message_id}")
+            raise NotFound(N_("no message {id}"), id=message_id)
         return row
 
     def _message(self, s, row: MessageRow) -> Message:
@@ -360,14 +395,20 @@ def approve_row(ctx: StationContext, uow: UnitOfWork, row: MessageRow, approver:
     message_id = row.id
     if row.status == MessageStatus.REJECTED.value:
         raise Conflict(
-            f"message {message_id} was rejected; edit it (it becomes a draft) and approve it again"
+            N_("message {id} was rejected; edit it (it becomes a draft) and approve it again"),
+            id=message_id,
         )
     if row.status != MessageStatus.DRAFT.value:
-        raise Conflict(f"message {message_id} is {row.status}; it cannot be approved")
+        raise Conflict(
+            N_("message {id} is {status}; it cannot be approved"),
+            id=message_id,
+            status=status_word(row.status),
+        )
     if row.valid_until and row.valid_until < ctx.today():
         raise Conflict(
-            f"message {message_id} ended on {row.valid_until:%d/%m/%Y}; "
-            "change --until to approve it"
+            N_("message {id} ended on {date}; change --until to approve it"),
+            id=message_id,
+            date=dates.day(row.valid_until),
         )
     version = versions.get(uow.session, row.id, row.version)
     if version is None:  # cannot be after migration 0017; say so rather than air unversioned
@@ -456,9 +497,9 @@ def relay_fit(row: MessageRow) -> tuple[str, ...]:
         length = repo.to_slot(slot).length_s
         if row.duration_s > length:
             found.append(
-                _("the relay lasts {relay}, longer than slot {slot} ({length}): it will not "
-                  "fit there").format(relay=format_duration(row.duration_s), slot=slot.code,
-                                      length=format_duration(length))
+                said("the relay lasts {relay}, longer than slot {slot} ({length}): it will not "
+                     "fit there", relay=format_duration(row.duration_s), slot=slot.code,
+                     length=format_duration(length))
             )  # fmt: skip
     return tuple(found)
 

@@ -9,6 +9,8 @@ from datetime import date
 
 from ..domain import MessageStatus
 from ..errors import Conflict
+from ..i18n import N_
+from ..labels import status_word
 from ..store import repo
 from ..store.models import PlayRequestRow
 from .base import StationContext
@@ -47,8 +49,12 @@ class OnAir:
                 MessageStatus.DRAFT.value,
             ):
                 raise Conflict(
-                    f"message {message_id} is {row.status}; only an approved message can be "
-                    "played (use --approve to approve a draft and play it)"
+                    N_(
+                        "message {id} is {status}; only an approved message can be "
+                        "played (use --approve to approve a draft and play it)"
+                    ),
+                    id=message_id,
+                    status=status_word(row.status),
                 )
             codes: list[str] = []  # none: the message's own blocks
             if blocks and [b.lower() for b in blocks] == ["all"]:

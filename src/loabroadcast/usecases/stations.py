@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from .. import labels
 from ..domain import Block, MessageStatus, Slot
 from ..domain import parse as p
 from ..errors import Conflict, InvalidInput, NotFound
-from ..i18n import N_
+from ..i18n import N_, NP_, ngettext
 from ..store import db, repo, versions
 from ..store.models import BlockRow, MessageBlockRow, MessageRow, MessageSlotRow, SlotRow
 from .base import StationContext
@@ -25,13 +26,13 @@ class Stations:
         code = valid(p.check_code, code, "block")
         name = p.nfc(name).strip()
         if not name:
-            raise InvalidInput("block name is empty")
+            raise InvalidInput(N_("block name is empty"))
         if zone is not None and not 1 <= zone <= 64:
-            raise InvalidInput(f"zone {zone} is out of range (1-64)")
+            raise InvalidInput(N_("zone {zone} is out of range (1-64)"), zone=zone)
         with self.ctx.work("block add") as uow:
             s = uow.session
             if repo.block_by_code(s, code):
-                raise Conflict(f"block {code} already exists")
+                raise Conflict(N_("block {code} already exists"), code=code)
             row = BlockRow(code=code, name=name, zone=zone)
             s.add(row)
             uow.record(f"block:{code}", None, block_state(row))
@@ -55,21 +56,35 @@ class Stations:
         weekdays = valid(p.parse_weekdays, days)
         if t_end <= t_start:
             raise InvalidInput(
-                f"slot {code} ends at {end} before it starts at {start} "
-                "(a slot cannot cross midnight)"
+                N_(
+                    "slot {code} ends at {end} before it starts at {start} "
+                    "(a slot cannot cross midnight)"
+                ),
+                code=code,
+                end=end,
+                start=start,
             )
         slot = Slot(code=code, start=t_start, end=t_end, weekdays=weekdays, name=p.nfc(name))
         with self.ctx.work("slot add") as uow:
             s = uow.session
             if repo.slot_by_code(s, code):
-                raise Conflict(f"slot {code} already exists")
+                raise Conflict(N_("slot {code} already exists"), code=code)
             for other in map(repo.to_slot, repo.slot_rows(s)):
                 if other.one_off and other.day < self.ctx.today():
                     continue  # a past one-off session (loa calendar extra)
                 if slot.overlaps(other):
                     raise Conflict(
-                        f"slot {code} ({hm(t_start)}-{hm(t_end)}) overlaps slot {other.code} "
-                        f"({hm(other.start)}-{hm(other.end)}, {other.days_label})"
+                        N_(
+                            "slot {code} ({start}-{end}) overlaps slot {other} "
+                            "({from_}-{to}, {days})"
+                        ),
+                        code=code,
+                        start=hm(t_start),
+                        end=hm(t_end),
+                        other=other.code,
+                        from_=hm(other.start),
+                        to=hm(other.end),
+                        days=DaysLabel(other),
                     )
             row = SlotRow(
                 code=code,
@@ -118,12 +133,10 @@ class Stations:
             s = uow.session
             row = finder(s, code)
             if row is None:
-                raise NotFound(f"no {what} {code}")
+                raise NotFound(NOT_FOUND[what], code=code)
             users = active_users(s, relation, row, f"{what}s")
             if users:
-                raise Conflict(
-                    f"{what} {code} is used by message(s) {ids(users)}; cancel or edit them first"
-                )
+                raise Conflict(USED[what], code=code, ids=ids(users), n=len(users))
             uow.record(f"{what}:{code}", state(row), None)
             s.execute(delete(link.table).where(link == row.id))
             s.delete(row)
@@ -142,17 +155,47 @@ def slot_state(row: SlotRow) -> dict:
     }
 
 
+NOT_FOUND = {"block": N_("no block {code}"), "slot": N_("no slot {code}")}
+USED = {
+    "block": NP_(
+        "block {code} is used by message {ids}; cancel or edit it first",
+        "block {code} is used by messages {ids}; cancel or edit them first",
+    ),
+    "slot": NP_(
+        "slot {code} is used by message {ids}; cancel or edit it first",
+        "slot {code} is used by messages {ids}; cancel or edit them first",
+    ),
+}
+
+
+class DaysLabel:
+    """A slot's days inside a message: ``hằng ngày`` shown, ``daily`` in English."""
+
+    def __init__(self, slot: Slot):
+        self.slot = slot
+
+    def __str__(self) -> str:
+        return labels.days(self.slot)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    @property
+    def english(self) -> str:
+        return self.slot.days_label
+
+
 def valid(fn, value, *args):
     try:
         return fn(value, *args)
     except ValueError as err:
-        raise InvalidInput(str(err)) from None
+        raise InvalidInput.of(err) from None
 
 
 def lookup(s, finder, code: str, what: str):
     row = finder(s, code)
     if row is None:
-        raise NotFound(f"no {what} {code}")
+        raise NotFound(NOT_FOUND[what], code=code)
     return row
 
 
@@ -169,7 +212,10 @@ def active_users(s, relation, row, kind: str) -> list[int]:
 
 def ids(found: list[int]) -> str:
     shown = ", ".join(str(i) for i in found[:10])
-    return shown + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+    if len(found) <= 10:
+        return shown
+    more = len(found) - 10
+    return ngettext("{ids} and {n} more", "{ids} and {n} more", more).format(ids=shown, n=more)
 
 
 def hm(t) -> str:

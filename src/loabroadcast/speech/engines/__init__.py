@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ...config import SpeechSettings
 from ...errors import AudioError, EngineUnavailable, InvalidInput, SpeechError
+from ...i18n import N_
 from ..voices import choose_piper
 from .base import MAX_TEXT_CHARS, Engine, SynthResult
 from .espeak import EspeakEngine
@@ -96,7 +97,10 @@ class AutoEngine:
                         with self._lock:
                             self._failed[index] = (time.monotonic(), reason)
                     nxt = self.engines[index + 1].name
-                    log.warning("%s failed, trying %s: %s", engine.name, nxt, exc)
+                    log.warning(
+                        N_("%(engine)s failed, trying %(next)s: %(reason)s"),
+                        {"engine": engine.name, "next": nxt, "reason": exc},
+                    )
                 else:
                     if index == 0:
                         with self._lock:
@@ -140,4 +144,8 @@ def get_engine(name: str, settings: SpeechSettings, voices_dir: Path | None = No
         piper = piper_engine(settings, voices_dir)
         chain = [GTTSEngine(settings), *([piper] if piper else []), espeak_engine(settings)]
         return AutoEngine(*chain)
-    raise InvalidInput(f"unknown speech engine {name!r} (use one of: {', '.join(ENGINE_NAMES)})")
+    raise InvalidInput(
+        N_("unknown speech engine {name!r} (use one of: {names})"),
+        name=name,
+        names=", ".join(ENGINE_NAMES),
+    )

@@ -10,7 +10,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ...config import EspeakSettings
-from ...errors import EngineUnavailable, SpeechError
+from ...errors import EngineUnavailable, SpeechError, os_reason
+from ...i18n import N_, said
 from ...wavfile import read_wav_info
 from ..audio import atomic_path
 from .base import SynthResult
@@ -24,7 +25,7 @@ _VOICE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_+\-]*$")
 MAX_SENTENCE_SILENCE_S = 3.0
 # A sentence ends at . ! ? ; or … followed by a space or the end of a line, or at a line end.
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])[ \t]+|\n+")
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "espeak-ng is not installed: run `apt-get install espeak-ng` (Debian/Ubuntu) or install it "
     "from https://github.com/espeak-ng/espeak-ng/releases (Windows)"
 )
@@ -71,7 +72,11 @@ class EspeakEngine:
         sentence_silence: float | None = EspeakSettings.sentence_silence,
     ):
         if not _VOICE_RE.match(voice or ""):
-            raise SpeechError(f"invalid espeak-ng voice name {voice!r} (use one of {VOICES})")
+            raise SpeechError(
+                N_("invalid espeak-ng voice name {voice!r} (use one of {voices})"),
+                voice=voice,
+                voices=VOICES,
+            )
         self.voice: str | None = voice
         self.speed = float(speed)
         self.timeout_s = timeout_s
@@ -91,7 +96,7 @@ class EspeakEngine:
     def synthesize(self, text: str, out_wav: Path) -> SynthResult:
         """Speak ``text`` into ``out_wav`` (22,050 Hz mono 16-bit WAV)."""
         if not text.strip():
-            raise SpeechError("espeak-ng: nothing to speak (empty text)")
+            raise SpeechError(N_("espeak-ng: nothing to speak (empty text)"))
         exe = find_espeak()
         out_wav = Path(out_wav)
         argv = [exe, "-v", str(self.voice), "-s", str(self.wpm), "-b", "1"]
@@ -101,7 +106,7 @@ class EspeakEngine:
         with atomic_path(out_wav) as tmp:
             self._run([*argv, "--stdin", "-w", str(tmp)], text)
             if not tmp.is_file() or read_wav_info(tmp).frames == 0:
-                raise SpeechError("espeak-ng wrote no audio")
+                raise SpeechError(N_("espeak-ng wrote no audio"))
         return SynthResult(out_wav, self.name, self.voice)
 
     def _run(self, argv: list[str], text: str) -> None:
@@ -111,12 +116,16 @@ class EspeakEngine:
                 argv, input=text.encode("utf-8"), capture_output=True, timeout=timeout, check=False
             )
         except subprocess.TimeoutExpired:
-            raise SpeechError(f"espeak-ng did not finish within {timeout:.0f} s") from None
+            raise SpeechError(
+                N_("espeak-ng did not finish within {seconds} s"), seconds=round(timeout)
+            ) from None
         except FileNotFoundError:
             raise EngineUnavailable(INSTALL_HINT) from None
         except OSError as exc:
-            raise SpeechError(f"cannot run espeak-ng: {exc.strerror or exc}") from None
+            raise SpeechError(N_("cannot run espeak-ng: {reason}"), reason=os_reason(exc)) from None
         if proc.returncode != 0:
             lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            reason = lines[-1] if lines else f"exit status {proc.returncode}"
-            raise SpeechError(f"espeak-ng failed (voice {self.voice!r}): {reason}")
+            reason = lines[-1] if lines else said("exit status {code}", code=proc.returncode)
+            raise SpeechError(
+                N_("espeak-ng failed (voice {voice!r}): {reason}"), voice=self.voice, reason=reason
+            )

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ...config import SpeechSettings
 from ...errors import AudioError, EngineUnavailable, SpeechError
+from ...i18n import N_, said
 from ..audio import convert_to_wav
 from .base import SynthResult
 
@@ -39,7 +40,7 @@ def _load_gtts():
     try:
         from gtts import gTTS, gTTSError
     except ImportError:
-        raise EngineUnavailable("gTTS is not installed: run `pip install gTTS`") from None
+        raise EngineUnavailable(N_("gTTS is not installed: run `pip install gTTS`")) from None
     return gTTS, gTTSError
 
 
@@ -111,7 +112,7 @@ def _describe(exc: BaseException) -> str:
     if cause is not None and _status(exc) is None:
         name = type(cause).__name__
         if "Timeout" in name:
-            return f"{message} (no answer within the timeout)"
+            return said("{message} (no answer within the timeout)", message=message)
         return f"{message} ({name})"
     return message
 
@@ -150,7 +151,7 @@ class GTTSEngine:
     def synthesize(self, text: str, out_wav: Path) -> SynthResult:
         """Fetch MP3 for ``text`` and write it as WAV to ``out_wav`` (nothing on failure)."""
         if not text.strip():
-            raise SpeechError("gTTS: nothing to speak (empty text)")
+            raise SpeechError(N_("gTTS: nothing to speak (empty text)"))
         out_wav = Path(out_wav)
         part = out_wav.parent / f".{out_wav.name}.{uuid.uuid4().hex[:12]}.mp3.part"
         try:
@@ -158,7 +159,9 @@ class GTTSEngine:
             try:
                 convert_to_wav(part, out_wav)
             except AudioError as exc:
-                raise EngineUnavailable(f"gTTS sent audio that cannot be decoded: {exc}") from None
+                raise EngineUnavailable(
+                    N_("gTTS sent audio that cannot be decoded: {reason}"), reason=exc
+                ) from None
         finally:
             with contextlib.suppress(OSError):
                 part.unlink()
@@ -174,12 +177,17 @@ class GTTSEngine:
                 self._fetch(text, part)
                 return
             except AssertionError:
-                raise SpeechError("gTTS: nothing to speak after tokenising the text") from None
+                raise SpeechError(N_("gTTS: nothing to speak after tokenising the text")) from None
             except (gtts_error, requests.RequestException) as exc:
                 wait = self._retry_wait(exc, attempt, time.monotonic() - started)
                 if wait is None:
-                    raise EngineUnavailable(f"gTTS failed: {_describe(exc)}") from None
-                log.info("gTTS: %s; retry %d in %.1f s", _describe(exc), attempt, wait)
+                    raise EngineUnavailable(
+                        N_("gTTS failed: {reason}"), reason=_describe(exc)
+                    ) from None
+                log.info(
+                    N_("gTTS: %(reason)s; retry %(attempt)d in %(wait).1f s"),
+                    {"reason": _describe(exc), "attempt": attempt, "wait": wait},
+                )
                 self._sleep(wait)
 
     def _retry_wait(self, exc: BaseException, attempt: int, elapsed: float) -> float | None:
@@ -203,4 +211,4 @@ class GTTSEngine:
                 fh.write(chunk)
                 written += len(chunk)
         if written == 0:
-            raise EngineUnavailable("gTTS answered without audio")
+            raise EngineUnavailable(N_("gTTS answered without audio"))

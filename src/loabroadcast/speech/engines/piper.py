@@ -18,7 +18,7 @@ from ...wavfile import read_wav_info
 from ..audio import atomic_path
 from .base import SynthResult
 
-INSTALL_HINT = "piper-tts is not installed: run `pip install piper-tts`"
+INSTALL_HINT = N_("piper-tts is not installed: run `pip install piper-tts`")
 LENGTH_SCALE_RANGE = (0.5, 2.5)
 MAX_SENTENCE_SILENCE_S = 3.0
 
@@ -124,13 +124,15 @@ class PiperEngine:
             try:
                 self._loaded = piper_voice.load(str(onnx), config_path=str(config))
             except Exception as exc:  # onnxruntime/JSON errors have no common base class
-                raise EngineUnavailable(f"cannot load piper voice {onnx}: {exc}") from None
+                raise EngineUnavailable(
+                    N_("cannot load piper voice {path}: {reason}"), path=str(onnx), reason=str(exc)
+                ) from None
         return self._loaded
 
     def synthesize(self, text: str, out_wav: Path) -> SynthResult:
         """Speak ``text`` into ``out_wav`` (the model's rate, mono 16-bit WAV)."""
         if not text.strip():
-            raise SpeechError("piper: nothing to speak (empty text)")
+            raise SpeechError(N_("piper: nothing to speak (empty text)"))
         out_wav = Path(out_wav)
         with self._lock:
             voice = self._voice()
@@ -142,9 +144,9 @@ class PiperEngine:
                 except OSError:
                     raise
                 except Exception as exc:  # onnxruntime, phonemizer and wave.Error alike
-                    raise SpeechError(f"piper failed: {exc}") from None
+                    raise SpeechError(N_("piper failed: {reason}"), reason=str(exc)) from None
                 if read_wav_info(tmp).frames == 0:
-                    raise SpeechError("piper wrote no audio")
+                    raise SpeechError(N_("piper wrote no audio"))
         return SynthResult(out_wav, self.name, self.voice)
 
     def _write(self, voice, text: str, config, tmp: Path) -> None:

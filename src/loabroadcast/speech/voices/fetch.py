@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 
-from ...errors import LoaError, first_line
+from ...errors import LoaError, first_line, os_reason
 from ...i18n import N_, _
 from .index import MAX_INDEX_BYTES, RemoteFile, VoiceIndex, VoiceIndexError, index_url, parse_index
 
@@ -129,7 +129,16 @@ def download_file(
                     size=expected.size_bytes,
                 ) from None
             wait = min(4.0, 0.5 * 2 ** (attempt - 1))
-            log.info("%s: %s at %d bytes; try %d in %.1f s", expected.name, why, got, attempt, wait)
+            log.info(
+                N_("%(file)s: %(reason)s at %(got)d bytes; try %(attempt)d in %(wait).1f s"),
+                {
+                    "file": expected.name,
+                    "reason": why,
+                    "got": got,
+                    "attempt": attempt,
+                    "wait": wait,
+                },
+            )
             sleep(wait)
     return verify_file(part, expected)
 
@@ -176,7 +185,10 @@ def _transfer(
     with response:
         if not _resumes_at(response, have):
             if have:
-                log.info("%s: the server sent the whole file again: starting over", expected.name)
+                log.info(
+                    N_("%(file)s: the server sent the whole file again: starting over"),
+                    {"file": expected.name},
+                )
                 report(-have)
             have = 0
         mode = "ab" if have else "wb"
@@ -184,7 +196,7 @@ def _transfer(
             fh = open(part, mode)  # noqa: SIM115 - closed below, after fsync
         except OSError as exc:
             raise DownloadError(
-                N_("cannot write {path}: {reason}"), path=part, reason=exc.strerror or exc
+                N_("cannot write {path}: {reason}"), path=part, reason=os_reason(exc)
             ) from None
         with fh:
             got = have
@@ -199,7 +211,7 @@ def _transfer(
                     fh.write(block)
                 except OSError as exc:
                     raise DownloadError(
-                        N_("cannot write {path}: {reason}"), path=part, reason=exc.strerror or exc
+                        N_("cannot write {path}: {reason}"), path=part, reason=os_reason(exc)
                     ) from None
                 got += len(block)
                 report(len(block))

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from ...domain.errors import Invalid
 from ...errors import LoaError
 from ...i18n import N_
 
@@ -108,7 +109,7 @@ class VoiceIndex:
 
     url: str
     voices: Mapping[str, VoiceEntry]
-    broken: Mapping[str, str] = field(default_factory=dict)
+    broken: Mapping[str, ValueError] = field(default_factory=dict)  # why, said when shown
 
 
 def index_url(base_url: str) -> str:
@@ -137,27 +138,27 @@ def _digest(value: Any, length: int) -> str | None:
 
 def _remote_file(path: str, info: Any) -> RemoteFile:
     if not _safe_path(path):
-        raise ValueError(f"unsafe file path {path!r}")
+        raise Invalid(N_("unsafe file path {path!r}"), path=path)
     if not isinstance(info, dict):
-        raise ValueError(f"no size for {path}")
+        raise Invalid(N_("no size for {path}"), path=path)
     size = info.get("size_bytes")
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-        raise ValueError(f"no size for {path}")
+        raise Invalid(N_("no size for {path}"), path=path)
     md5 = _digest(info.get("md5_digest"), 32)
     sha256 = _digest(info.get("sha256_digest"), 64)
     if md5 is None and sha256 is None:
-        raise ValueError(f"no md5 or sha256 digest for {path}")
+        raise Invalid(N_("no md5 or sha256 digest for {path}"), path=path)
     return RemoteFile(path, size, md5, sha256)
 
 
 def parse_entry(key: str, raw: Any) -> VoiceEntry:
     """One index entry; ``ValueError`` saying what is wrong with it."""
     if not isinstance(raw, dict):
-        raise ValueError("not an object")
+        raise Invalid(N_("not an object"))
     language = raw.get("language") if isinstance(raw.get("language"), dict) else {}
     files_raw = raw.get("files")
     if not isinstance(files_raw, dict):
-        raise ValueError("no files")
+        raise Invalid(N_("no files"))
     wanted = {f"{key}.onnx", f"{key}.onnx.json", MODEL_CARD}
     files = tuple(
         _remote_file(path, info)
@@ -167,7 +168,7 @@ def parse_entry(key: str, raw: Any) -> VoiceEntry:
     names = {f.name for f in files}
     for needed in (f"{key}.onnx", f"{key}.onnx.json"):
         if needed not in names:
-            raise ValueError(f"lists no {needed}")
+            raise Invalid(N_("lists no {file}"), file=needed)
     speakers = raw.get("num_speakers")
     code = str(language.get("code") or key.split("-", 1)[0])
     return VoiceEntry(
@@ -191,6 +192,6 @@ def parse_index(url: str, data: Any) -> VoiceIndex:
         try:
             voices[key] = parse_entry(str(key), raw)
         except ValueError as exc:
-            broken[str(key)] = str(exc)
+            broken[str(key)] = exc  # shown in the reader's language
             log.debug("voice index %s: entry %s skipped: %s", url, key, exc)
     return VoiceIndex(url, voices, broken)

@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from ...config import Settings
-from ...errors import AudioError
+from ...errors import AudioError, os_reason
 from ...i18n import N_
 from ..engines.base import SynthResult
 from ..engines.piper import PiperEngine
@@ -30,5 +30,5 @@ def render_sample(
         return engine.synthesize(spoken, Path(out_wav))
     except OSError as exc:
         raise AudioError(
-            N_("cannot write {path}: {reason}"), path=out_wav, reason=exc.strerror or exc
+            N_("cannot write {path}: {reason}"), path=out_wav, reason=os_reason(exc)
         ) from None

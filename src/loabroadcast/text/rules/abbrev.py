@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from ...i18n import _
+from ...i18n import said
 from .. import lexicon
 from ..letters import has_vowel_mark, is_syllable, spell
 from ..reading import read_number, roman_to_int
@@ -80,9 +80,10 @@ def _special(sc: Scanner, m: re.Match[str]) -> str | None:
             sc.warn(
                 "ambiguous-abbreviation",
                 m,
-                _(
-                    "'{text}' can mean đồng chí or địa chỉ; read as 'đồng chí' — write the words"
-                ).format(text=m.group()),
+                said(
+                    "'{text}' can mean đồng chí or địa chỉ; read as 'đồng chí' — write the words",
+                    text=m.group(),
+                ),
             )
         return "đồng chí"
     if key in ("TM.", "KT.", "TL.", "TUQ."):
@@ -121,8 +122,10 @@ def _token(sc: Scanner, m: re.Match[str]) -> str | None:
             sc.warn(
                 "ambiguous-number",
                 m,
-                _("'{text}' is read as the Roman numeral '{spoken}' — check it").format(
-                    text=token, spoken=value
+                said(
+                    "'{text}' is read as the Roman numeral '{spoken}' — check it",
+                    text=token,
+                    spoken=value,
                 ),
                 once=True,
             )
@@ -147,8 +150,10 @@ def _ambiguous(sc: Scanner, m: re.Match[str], token: str) -> str:
     sc.warn(
         "ambiguous-abbreviation",
         m,
-        _("'{text}' can mean {meanings}; read letter by letter — write the words out").format(
-            text=token, meanings=meanings
+        said(
+            "'{text}' can mean {meanings}; read letter by letter — write the words out",
+            text=token,
+            meanings=meanings,
         ),
     )
     return spoken
@@ -204,8 +209,10 @@ def _compound(sc: Scanner, m: re.Match[str], token: str) -> str | None:
         sc.warn(
             "ambiguous-abbreviation",
             m,
-            _("'{text}' can mean {meanings}; read letter by letter — write the words out").format(
-                text=token, meanings=meanings
+            said(
+                "'{text}' can mean {meanings}; read letter by letter — write the words out",
+                text=token,
+                meanings=meanings,
             ),
         )
         return spoken
@@ -244,10 +251,12 @@ def _warn_unknown(sc: Scanner, m: re.Match[str], spoken: str) -> None:
     sc.warn(
         "unknown-abbreviation",
         m,
-        _(
+        said(
             "'{text}' is not in the abbreviation dictionary; read letter by letter as"
-            " '{spoken}' — write it out or add it with `loa dict add`"
-        ).format(text=m.group(), spoken=spoken),
+            " '{spoken}' — write it out or add it with `loa dict add`",
+            text=m.group(),
+            spoken=spoken,
+        ),
         once=True,
     )
 
@@ -258,10 +267,11 @@ def _foreign(sc: Scanner, m: re.Match[str], word: str) -> None:
     sc.warn(
         "foreign-word",
         m,
-        _(
+        said(
             "'{text}' is not a Vietnamese word; an engine may read it in another language"
-            " — write how it sounds or add it with `loa dict add`"
-        ).format(text=word),
+            " — write how it sounds or add it with `loa dict add`",
+            text=word,
+        ),
         once=True,
     )
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ...i18n import _
+from ...i18n import said
 from .. import lexicon
 from ..letters import is_syllable, spell
 from ..reading import read_digits, read_int_text, read_value
@@ -106,10 +106,12 @@ def _doc_code(sc: Scanner, m: re.Match[str]) -> str:
     sc.warn(
         "document-code",
         m,
-        _(
+        said(
             "'{code}' looks like a document code; read as '{spoken}'"
-            " — rewrite it if it should sound different"
-        ).format(code=code, spoken=spoken),
+            " — rewrite it if it should sound different",
+            code=code,
+            spoken=spoken,
+        ),
     )
     return spoken
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 
-from ...i18n import _
+from ...i18n import said
 from ..reading import (
     read_digits,
     read_int_text,
@@ -118,8 +118,10 @@ def _full(sc: Scanner, m: re.Match[str]) -> str:
     sc.warn(
         "ambiguous-date",
         m,
-        _("'{text}' is not a valid date; read as '{spoken}' — check it").format(
-            text=m.group(), spoken=spoken
+        said(
+            "'{text}' is not a valid date; read as '{spoken}' — check it",
+            text=m.group(),
+            spoken=spoken,
         ),
     )
     sc.note(kind="number")
@@ -133,8 +135,10 @@ def _short_year(sc: Scanner, m: re.Match[str]) -> str:
         sc.warn(
             "ambiguous-date",
             m,
-            _("'{text}' is not a valid date; read as '{spoken}' — check it").format(
-                text=m.group(), spoken=spoken
+            said(
+                "'{text}' is not a valid date; read as '{spoken}' — check it",
+                text=m.group(),
+                spoken=spoken,
             ),
         )
         return spoken
@@ -144,10 +148,15 @@ def _short_year(sc: Scanner, m: re.Match[str]) -> str:
     sc.warn(
         "ambiguous-date",
         m,
-        _(
+        said(
             "'{text}' has a two-digit year; read as '{spoken}'"
-            " — write {day}/{month}/20{yy} to have the whole year read"
-        ).format(text=m.group(), spoken=spoken, day=m[1], month=m[2], yy=yy),
+            " — write {day}/{month}/20{yy} to have the whole year read",
+            text=m.group(),
+            spoken=spoken,
+            day=m[1],
+            month=m[2],
+            yy=yy,
+        ),
     )
     return spoken
 
@@ -195,19 +204,25 @@ def _month_year(sc: Scanner, m: re.Match[str]) -> str | None:
         sc.warn(
             "document-code",
             m,
-            _(
+            said(
                 "'{text}' looks like a document number; read as '{spoken}'"
-                " — rewrite it if it should sound different"
-            ).format(text=m.group(), spoken=spoken),
+                " — rewrite it if it should sound different",
+                text=m.group(),
+                spoken=spoken,
+            ),
         )
     else:
         sc.warn(
             "ambiguous-date",
             m,
-            _(
+            said(
                 "'{text}' could be a month and year or a document number; read as"
-                " '{spoken}' — write 'tháng {month}/{year}' if it is a month"
-            ).format(text=m.group(), spoken=spoken, month=first, year=year),
+                " '{spoken}' — write 'tháng {month}/{year}' if it is a month",
+                text=m.group(),
+                spoken=spoken,
+                month=first,
+                year=year,
+            ),
         )
     return spoken
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-from ...i18n import _
+from ...i18n import said
 from ..reading import (
     read_decimal,
     read_digits,
@@ -178,10 +178,13 @@ def warn_dot_decimal(sc: Scanner, m: re.Match[str], num: str, spoken: str) -> No
     sc.warn(
         "ambiguous-number",
         m,
-        _(
+        said(
             "'{text}' uses a dot, which in Vietnamese groups thousands; read as the decimal"
-            " '{spoken}' — write {comma} for a decimal"
-        ).format(text=num, spoken=spoken, comma=num.replace(".", ",")),
+            " '{spoken}' — write {comma} for a decimal",
+            text=num,
+            spoken=spoken,
+            comma=num.replace(".", ","),
+        ),
         group="num",
     )
 
@@ -212,10 +215,12 @@ def _integer(sc: Scanner, m: re.Match[str], digits: str) -> str:
         sc.warn(
             "ambiguous-number",
             m,
-            _(
+            said(
                 "'số {digits}' is read as the hotline '{spoken}'"
-                " — write 'số nhà' for a house number"
-            ).format(digits=digits, spoken=spoken),
+                " — write 'số nhà' for a house number",
+                digits=digits,
+                spoken=spoken,
+            ),
             group="num",
         )
         return spoken
@@ -295,10 +300,12 @@ def _fraction(sc: Scanner, m: re.Match[str]) -> str | tuple[str, int] | None:
         sc.warn(
             "ambiguous-date",
             m,
-            _(
+            said(
                 "'{text}' could be a date or a fraction; read as the fraction '{spoken}'"
-                " — write 'ngày {text}' if it is a date"
-            ).format(text=m.group(), spoken=spoken),
+                " — write 'ngày {text}' if it is a date",
+                text=m.group(),
+                spoken=spoken,
+            ),
         )
     sc.note(kind="number")
     return ("âm " + spoken if m["sign"] else spoken), end
