@@ -27,7 +27,7 @@ class Sources:
         try:
             code = p.check_code(code, "source")
         except ValueError as err:
-            raise InvalidInput(str(err)) from None
+            raise InvalidInput.of(err) from None
         try:
             kind, url, device = parse_target(target)
         except BadValue as bad:
