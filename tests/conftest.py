@@ -113,3 +113,24 @@ def env_for(settings):
         return env
 
     return build
+
+
+@pytest.fixture(scope="session")
+def icecast():
+    """A real Icecast server on a loopback port for the session (tests/icecast.py)."""
+    from icecast import start_icecast, stop_icecast
+
+    server = start_icecast(source_timeout=2)
+    try:
+        yield server
+    finally:
+        stop_icecast(server)
+
+
+@pytest.fixture
+def ice(icecast):
+    """The session's Icecast server; the feeders this test starts are stopped after it."""
+    try:
+        yield icecast
+    finally:
+        icecast.stop_feeders()

@@ -81,8 +81,21 @@ class ScheduleSettings:
 @dataclass(frozen=True)
 class PlaybackSettings:
     sink: str = "null"  # device[:NAME] | file:DIR | null
+    # the dead-air guard: below silence_db for longer than silence_s is dead air
+    silence_db: float = -40.0
+    silence_s: float = 10.0
     latency_s: float = 0.1  # audio the sound card keeps queued (a busy PC needs some)
     prepare_s: float = 30.0  # a programme is settled (claims, verified audio) this early
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    """``[relay]``: live sources (tiếp âm)."""
+
+    fallback: str = ""  # audio file heard when the source drops; "" the shipped notice
+    buffer_s: float = 3.0  # seconds of the source held ahead (connected before the item)
+    connect_timeout_s: float = 5.0  # a source that sends nothing this long is down
+    retry_max_s: float = 2.0  # reconnect attempts back off up to this interval
 
 
 @dataclass(frozen=True)
@@ -147,6 +160,7 @@ class Settings:
     # which station of the database this folder is ([station] code, LOA_STATION); a SQLite
     # database holds one station, whatever its code
     station_code: str = "default"
+    relay: RelaySettings = field(default_factory=RelaySettings)
 
     def zone(self) -> ZoneInfo:
         """The station's time zone; an unknown name is an input error."""
@@ -195,6 +209,7 @@ _CLASSES = {
     "calendar": CalendarSettings,
     "policy": PolicySettings,
     "roles": RolesSettings,
+    "relay": RelaySettings,
 }
 # tables inside a table: [speech.piper] -> SpeechSettings.piper
 _NESTED = {"speech.piper": PiperSettings, "speech.espeak": EspeakSettings}

@@ -31,6 +31,8 @@ class MessageDraft:
     source: str | None = None
     by: str | None = None
     stations: Sequence[str] | None = None  # station codes, ["all"]; None: this station
+    relay: str | None = None  # a source's code: the message relays it live (tiếp âm)
+    duration_s: float | None = None  # a relay's length on air
 
 
 @dataclass(frozen=True)

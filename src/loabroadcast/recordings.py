@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import AudioError, StoreError, os_reason
@@ -22,9 +23,12 @@ MAX_RECORDING_S = 6 * 3600  # repeated twice with chimes, still one WAV file (< 
 COPY_BLOCK = 1 << 20
 
 
-def take_in(source: Path, folder: Path) -> tuple[Path, float, str]:
+def take_in(
+    source: Path, folder: Path, check: Callable[[Path], None] | None = None
+) -> tuple[Path, float, str]:
     """Copy ``source`` into ``folder`` under its content's name; returns (path, seconds,
-    sha256 of the content)."""
+    sha256 of the content). ``check`` is handed the copy before it is kept (it raises to
+    refuse it: nothing is left behind)."""
     source = Path(source)
     suffix = source.suffix.lower()
     if suffix not in EDITABLE_AUDIO:
@@ -54,6 +58,8 @@ def take_in(source: Path, folder: Path) -> tuple[Path, float, str]:
                 hours=seconds / 3600,
                 limit=MAX_RECORDING_S // 3600,
             )
+        if check is not None:
+            check(tmp)
         target = folder / f"{digest.hexdigest()[:16]}{suffix}"
         if not target.exists():
             os.replace(tmp, target)

@@ -14,14 +14,18 @@ approved version is that of the message's own station.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import select
 
 from .domain import Message, MessageStatus, RenderRecord
 from .errors import AudioChanged, Conflict, NotFound
-from .i18n import N_
+from .i18n import N_, _
 from .store import db, repo, versions
 from .store.models import MessageRow, RenderRow
 
@@ -35,6 +39,7 @@ class Renderer:
         if engine_name:
             self.settings = replace(self.settings, engine=engine_name)
         self._engine = engine
+        self._aside = None  # speech spoken aside before an approval (speech_aside)
         from .speech.cache import RenderCache
 
         self.cache = RenderCache(station.settings.cache_dir, station.clock)
@@ -54,16 +59,78 @@ class Renderer:
         return normalize(text, self.station.user_dictionary()).text
 
     def render(self, message: Message, *, force: bool = False) -> RenderRecord:
-        """Render one message (a cache hit is quick) and record it."""
+        """Render one message (a cache hit is quick) and record it. Speech that comes out
+        silent (or nearly) is refused; a relay has nothing to render."""
         from .speech.render import render_message
 
+        self._refuse_relay(message)
+        self._adopt_aside()
         if message.audio_path and message.status == MessageStatus.APPROVED:
             self.check_recording(message)
         spoken = self.spoken(message.text) if message.text else None
         # a recording needs the engine only for a lead-in or reminder: built, not loaded
         engine = self.engine
-        record = render_message(message, spoken, self.settings, self.cache, engine, force=force)
+        record = render_message(
+            message, spoken, self.settings, self.cache, engine, force=force,
+            check_body=self._audible,
+        )  # fmt: skip
         return self._save(record, message)
+
+    @contextmanager
+    def speech_aside(self, message: Message) -> Iterator[None]:
+        """Speak the text of ``message`` into a temporary folder (the station's cache is
+        not written) and refuse it (``SilentAudio``) when it is silent or nearly. Inside
+        the ``with``, a render of it finds the speech in the cache: it is filed there on
+        first use, not spoken again."""
+        from .speech.cache import RenderCache, speech_key
+        from .speech.render import checked_text
+
+        text = checked_text(message, self.spoken(message.text))
+        found = self.cache.lookup(speech_key(text, self.engine))
+        if found is not None:
+            self._audible(found.path)
+            yield
+            return
+        with tempfile.TemporaryDirectory(prefix="loa-speech-") as folder:
+            entry = RenderCache(folder, self.station.clock).speech(text, self.engine)
+            self._audible(entry.path)
+            self._aside = entry
+            try:
+                yield
+            finally:
+                self._aside = None
+
+    def _adopt_aside(self) -> None:
+        """File the speech spoken aside into the cache (one copy, no second synthesis)."""
+        entry, self._aside = self._aside, None
+        if entry is None:
+            return
+        meta = {
+            k: v
+            for k, v in entry.meta.items()
+            if k not in ("format", "key", "kind", "sha256", "created")
+        }
+
+        def produce(tmp: Path) -> dict:
+            shutil.copyfile(entry.path, tmp)
+            return meta
+
+        self.cache.get_or_create(entry.key, "speech", produce)
+
+    def _audible(self, path: Path) -> None:
+        from .sources.levels import require_audible
+
+        require_audible(path, self.station.settings.playback, shown=_("the speech"))
+
+    @staticmethod
+    def _refuse_relay(message: Message) -> None:
+        if message.is_relay:
+            raise Conflict(
+                N_("message {id} is a relay: it airs live from source {source}, there is no "
+                   "audio to render"),
+                id=message.id,
+                source=message.relay_source,
+            )  # fmt: skip
 
     def check_recording(self, message: Message) -> None:
         """Refuse (``AudioChanged``) the recording of an approved version that is not the
@@ -184,7 +251,7 @@ class Renderer:
     def pending(self, ids: Iterable[int] | None = None) -> list[Message]:
         """Approved versions of the messages that air (or the given ids) without a current
         render."""
-        messages = self.messages_for(ids)
+        messages = [m for m in self.messages_for(ids) if not m.is_relay]
         current = self._current_of(messages)
         return [m for m in messages if m.id not in current]
 
@@ -192,8 +259,8 @@ class Renderer:
         """The given messages, each as the version that airs when one does, else as its
         working copy (``NotFound`` for an unknown id); or every message's version that
         airs."""
-        if ids is None:
-            return self.station.listings.approved_messages()
+        if ids is None:  # relays air live: none has audio to render
+            return [m for m in self.station.listings.approved_messages() if not m.is_relay]
         found = []
         scope = self.station.scope
         with db.read_session(self.station.engine) as s:

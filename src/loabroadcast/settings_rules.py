@@ -272,8 +272,16 @@ SECTIONS: dict[str, dict[str, Rule]] = {
     },
     "playback": {
         "sink": sink,
+        "silence_db": number(-90.0, -10.0),
+        "silence_s": number(0.5, 3600.0),
         "latency_s": number(0.01, 2.0),
         "prepare_s": number(2.0, 600.0),
+    },
+    "relay": {
+        "fallback": text(),
+        "buffer_s": number(0.5, 30.0),
+        "connect_timeout_s": number(1.0, 60.0),
+        "retry_max_s": number(0.5, 60.0),
     },
     "zones": {
         "driver": choice("none", "command", "serial"),

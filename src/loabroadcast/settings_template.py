@@ -120,6 +120,23 @@ def _lines(lang: str, code: str = "default") -> list[tuple[str, str, str | None]
             N_("a programme is settled (claims, verified audio) this early"),
             "prepare_s = 30.0",
         ),
+        _note(N_("the dead-air guard: quieter than this (dBFS) …"), "silence_db = -40.0"),
+        _note(N_("… for longer than this is dead air, logged and reported"), "silence_s = 10.0"),
+        _blank(),
+        _set(
+            "[relay]",
+            N_("tiếp âm: `loa source add`, then `loa msg add --relay CODE --duration 30m`"),
+        ),
+        _note(
+            N_(
+                "heard when the source drops (default: a shipped notice "
+                '"Mất tín hiệu tiếp âm…"; "chime" for the chime)'
+            ),
+            'fallback = "/path/to/notice.wav"',
+        ),
+        _note(N_("seconds of the source held ahead, connected before the item"), "buffer_s = 3.0"),
+        _note(N_("a source that sends nothing this long is down"), "connect_timeout_s = 5.0"),
+        _note(N_("reconnecting backs off up to this interval"), "retry_max_s = 2.0"),
         _blank(),
         _header("[zones]"),
         _set('driver = "none"', N_("none | command | serial")),

@@ -171,8 +171,8 @@ def test_a_usage_error_in_both_languages(station):
             "--slots", "sang")  # fmt: skip
     en, vi = station(*args, lang="en"), station(*args, lang="vi")
     assert en.exit_code == vi.exit_code == 2
-    assert "Error: give only one of --text, --text-file and --audio" in en.stderr
-    assert "Lỗi: chỉ dùng một trong --text, --text-file và --audio" in vi.stderr
+    assert "Error: give only one of --text, --text-file, --audio and --relay" in en.stderr
+    assert "Lỗi: chỉ dùng một trong --text, --text-file, --audio và --relay" in vi.stderr
 
 
 # -- plural forms through real messages ------------------------------------------------------

@@ -1,9 +1,10 @@
 """Columns other issues add (dead air, a message's content kind) are read when the database
-has them, on SQLite and PostgreSQL: here they are added by hand, as their migrations will."""
+has them, on SQLite and PostgreSQL: added by hand where no migration added them yet (issue
+13's migration 0019 adds both)."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from loabroadcast.reports.rows import RELAY, Dimension
 from loabroadcast.store import db
@@ -19,9 +20,15 @@ def test_without_the_columns_dead_air_is_zero_and_nothing_is_a_relay(month):
 
 def test_dead_air_and_relays_when_the_columns_exist(month):
     st = month.station
+    have = {
+        table: {c["name"] for c in inspect(st.engine).get_columns(table)}
+        for table in ("airings", "messages")
+    }
     with db.write_session(st.engine) as s:
-        s.execute(text("ALTER TABLE airings ADD COLUMN dead_air_s FLOAT"))
-        s.execute(text("ALTER TABLE messages ADD COLUMN content_kind VARCHAR(20)"))
+        if "dead_air_s" not in have["airings"]:
+            s.execute(text("ALTER TABLE airings ADD COLUMN dead_air_s FLOAT"))
+        if "content_kind" not in have["messages"]:
+            s.execute(text("ALTER TABLE messages ADD COLUMN content_kind VARCHAR(20)"))
         s.execute(text("UPDATE airings SET dead_air_s = 2.4 WHERE status = 'played'"))
         s.execute(
             text("UPDATE messages SET content_kind = 'relay' WHERE id = :id"),

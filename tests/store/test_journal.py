@@ -211,3 +211,30 @@ def test_unfinished_after_a_crash(tmp_path):
     assert claimed == ["s/2026-03-10/2"]
     [(key, state)] = playing
     assert key == "s/2026-03-10/1" and state["ended_at"] == "2026-03-09T23:00:04+00:00"
+
+
+def test_dead_air_events_ride_on_the_last_line_and_are_written_once(station, mid, tmp_path):
+    """The dead-air guard's events go journal-first with the item's end: one ``dead_air``
+    row each, not two after a replay; a relay's facts land in their columns."""
+    from loabroadcast.store import db
+    from loabroadcast.store.models import DeadAirRow
+
+    journal = Journal(tmp_path)
+    journal.open()
+    claim(journal, KEY, "d1", mid)
+    update(journal, KEY, "d1", status="playing", started_at=T.isoformat())
+    event = {"started_at": "2026-03-09T23:00:03+00:00", "length_s": 11.5}
+    update(journal, KEY, "d1", status="played", ended_at="2026-03-09T23:00:30+00:00",
+           dead_air_s=11.5, dead_air=[event], relay_source="TINH", dropouts=2,
+           fallback_s=7.25)  # fmt: skip
+    asrun = AsRun(station.engine, "test", "d1", station_id=station.station_id)
+    entries = Journal(tmp_path).open()
+    for entry in [*entries, *entries]:  # the second pass is the replay after a crash
+        asrun.apply(journal.id, entry)
+    [row] = station.airings(None)
+    assert (row.dead_air_s, row.relay_source, row.dropouts, row.fallback_s) == (
+        11.5, "TINH", 2, 7.25,
+    )  # fmt: skip
+    with db.read_session(station.engine) as s:
+        found = [(r.started_at, r.length_s) for r in s.query(DeadAirRow).all()]
+    assert found == [(datetime(2026, 3, 9, 23, 0, 3, tzinfo=UTC), 11.5)]

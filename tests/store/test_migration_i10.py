@@ -38,7 +38,7 @@ def keys(engine) -> list[str]:
         return list(conn.execute(text("SELECT occurrence_key FROM airings ORDER BY id")).scalars())
 
 
-def test_the_air_path_follows_0017():
+def test_the_air_path_follows_the_audit_in_the_chain():
     assert schema.KNOWN.index("0018") == schema.KNOWN.index("0017") + 1
 
 

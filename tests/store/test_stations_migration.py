@@ -1,6 +1,6 @@
-"""Migration 0020 (issue 16's stations, after 0018) on SQLite and PostgreSQL: a database
-of schema 0018, with rows in every table, becomes one station (the folder's code and
-name) with every row and id intact; going back gives the 0018 schema exactly, with the
+"""Migration 0020 (issue 16's stations, after 0019) on SQLite and PostgreSQL: a database
+of schema 0019, with rows in every table, becomes one station (the folder's code and
+name) with every row and id intact; going back gives the 0019 schema exactly, with the
 same rows; the audit trail stays append-only throughout."""
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ from loabroadcast.errors import Conflict
 from loabroadcast.services import MessageDraft, Station, folder_station, init_station
 from loabroadcast.store import db, schema
 from loabroadcast.store.airings import AsRun, occurrence_key
-from loabroadcast.store.models import JournalMarkRow
+from loabroadcast.store.models import DeadAirRow, JournalMarkRow
 from loabroadcast.usecases.calendar import CalendarBook
+from loabroadcast.usecases.sources import Sources
 from loabroadcast.usecases.work import Actor
 
-TABLES_0018 = (
+TABLES_0019 = (
     "airings",
     "audit_log",
     "blocks",
     "calendar_entries",
     "daemon_state",
+    "dead_air",
     "journal_marks",
     "message_blocks",
     "message_slots",
@@ -34,6 +36,7 @@ TABLES_0018 = (
     "play_requests",
     "renders",
     "slots",
+    "sources",
 )
 
 
@@ -78,7 +81,7 @@ def _schema(engine) -> dict:
     return found
 
 
-def _rows(engine, tables=TABLES_0018, without=("station_id",)) -> dict[str, list]:
+def _rows(engine, tables=TABLES_0019, without=("station_id",)) -> dict[str, list]:
     """Every row of each table (its columns but ``without``), in id order."""
     found = {}
     with engine.connect() as conn:
@@ -119,30 +122,32 @@ def _a_busy_station(settings, clock) -> None:
     asrun.update(rid, status="played", started_at=clock.now(), ended_at=clock.now(), underruns=0)
     with db.write_session(st.engine) as s:  # a daemon's journal written back up to line 7
         s.add(JournalMarkRow(journal="a" * 32, seq=7, applied_at=clock.now()))
+        s.add(DeadAirRow(airing_id=rid, started_at=clock.now(), length_s=2.5))
+    Sources(st).add("vov1", "https://radio.example/vov1.mp3", "VOV1")
     st.play_now(ids[1], by="Trưởng thôn")
     st.close()
 
 
-def test_a_0018_database_becomes_one_station_with_every_row(settings, clock, db_kind):
+def test_a_0019_database_becomes_one_station_with_every_row(settings, clock, db_kind):
     settings = replace(settings, station_code="khe-sanh", station="Đài truyền thanh Khe Sanh")
     settings.home.mkdir(parents=True)
     engine = db.make_engine(settings.database_url)
-    _migrate(engine, "upgrade", "0018")
-    as_made = _schema(engine)  # what 0018 itself made
+    _migrate(engine, "upgrade", "0019")
+    as_made = _schema(engine)  # what 0019 itself made
     _migrate(engine, "upgrade", "head", folder_station(settings))
     _a_busy_station(settings, clock)
-    _migrate(engine, "downgrade", "0018")
+    _migrate(engine, "downgrade", "0019")
     assert _schema(engine) == as_made
     before = _rows(engine)
-    assert all(before[t] for t in TABLES_0018), [t for t in TABLES_0018 if not before[t]]
+    assert all(before[t] for t in TABLES_0019), [t for t in TABLES_0019 if not before[t]]
 
     _migrate(engine, "upgrade", "head", folder_station(settings))
     assert _rows(engine) == before
     with engine.connect() as conn:
         stations = conn.execute(sa.text("SELECT id, code, name FROM stations")).all()
         assert stations == [(1, "khe-sanh", "Đài truyền thanh Khe Sanh")]
-        for table in (*TABLES_0018, "message_stations"):
-            if table in ("message_blocks", "message_slots", "journal_marks"):
+        for table in (*TABLES_0019, "message_stations"):
+            if table in ("message_blocks", "message_slots", "journal_marks", "dead_air"):
                 continue
             owners = conn.execute(sa.text(f"SELECT DISTINCT station_id FROM {table}")).all()
             assert owners == [(1,)], table
@@ -172,6 +177,6 @@ def test_going_back_refuses_a_district(pg_settings, clock):
     st.close()
     engine = db.make_engine(pg_settings.database_url)
     with pytest.raises(RuntimeError, match="holds 2 stations: it cannot go back"):
-        _migrate(engine, "downgrade", "0018")
+        _migrate(engine, "downgrade", "0019")
     assert schema.current_revision(engine) == schema.HEAD
     engine.dispose()

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "voice": ("voice", "voice", "Piper voices for natural speech offline: list, install."),
     "audit": ("audit", "audit", "Who changed what, and when (the audit trail)."),
     "station": ("stations", "station", "The district's stations: add one, see them all."),
+    "source": ("sources", "source", "Live sources to relay (tiếp âm): streams, the input."),
 }
 
 

@@ -286,7 +286,7 @@ def log(app, day, all_days, station, as_json) -> None:
             labels.airing_status(a.status),
             ",".join(a.blocks) or "-",
             ",".join(str(z) for z in a.zones) or "-",
-            (a.title or "") + (f" [{a.error}]" if a.error else ""),
+            (a.title or "") + _airing_notes(a) + (f" [{a.error}]" if a.error else ""),
         )
         for a in airings
     ]
@@ -305,6 +305,28 @@ def log(app, day, all_days, station, as_json) -> None:
         _("title"),
     ]
     click.echo(table(headers, rows))
+
+
+def _airing_notes(a) -> str:
+    """What the relay and the dead-air guard add to an as-run line."""
+    from ..i18n import _, ngettext
+
+    notes = []
+    if a.relay_source:
+        text = _("relay of {source}").format(source=a.relay_source)
+        if a.started_at and a.ended_at:
+            from ..domain.content import format_duration
+
+            aired = (a.ended_at - a.started_at).total_seconds()
+            text += ", " + _("{length} live").format(length=format_duration(aired))
+        if a.dropouts:
+            text += ", " + ngettext("{n} dropout", "{n} dropouts", a.dropouts).format(n=a.dropouts)
+        if a.fallback_s:
+            text += ", " + _("fallback {seconds:.0f} s").format(seconds=a.fallback_s)
+        notes.append(text)
+    if a.dead_air_s:
+        notes.append(_("dead air {seconds:.0f} s").format(seconds=a.dead_air_s))
+    return "".join(f" ({n})" for n in notes)
 
 
 def airing_dict(a, tz) -> dict:
@@ -331,6 +353,13 @@ def airing_dict(a, tz) -> dict:
         "written_by": a.written_by,
         "approved_by": a.approved_by,
         "requested_by": a.requested_by,  # play-now
+        "aired_s": round((a.ended_at - a.started_at).total_seconds(), 3)
+        if a.started_at and a.ended_at
+        else None,
+        "dead_air_s": a.dead_air_s,  # the dead-air guard (null: not watched)
+        "relay_source": a.relay_source,  # a relay (tiếp âm): its source's code
+        "dropouts": a.dropouts,
+        "fallback_s": a.fallback_s,
     }
 
 

@@ -12,7 +12,7 @@ from ..domain import Message, MessageStatus
 from ..drafts import MessageDraft, Saved, read_text_file
 from ..i18n import _, dates, pgettext
 from .output import echo_json, english, shorten, table, warn, width
-from .params import CODES, COUNT, DATE, ID, PRIORITY, STATION_CODE, STATIONS, by_option
+from .params import CODES, COUNT, DATE, DURATION, ID, PRIORITY, STATION_CODE, STATIONS, by_option
 
 
 @click.group()
@@ -47,6 +47,15 @@ def content_options(f):
         click.option("--max-airings", type=COUNT, help="Stop after this many airings."),
         click.option("--category", help="e.g. CCHC, Y tế, PCTT."),
         click.option("--source", help="Reference, e.g. 'Kế hoạch số 17/KH-UBND ngày 14/02/2022'."),
+        click.option(
+            "--relay", metavar="CODE", help="Relay this live source (tiếp âm, `loa source add`)."
+        ),
+        click.option(
+            "--duration",
+            "duration_s",
+            type=DURATION,
+            help="How long a relay airs: 30m, 1h, 45s, 1h30m or HH:MM:SS.",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -54,9 +63,9 @@ def content_options(f):
 
 
 def _draft(text, text_file, audio, **fields) -> MessageDraft:
-    given = [x for x in (text, text_file, audio) if x is not None]
+    given = [x for x in (text, text_file, audio, fields.get("relay")) if x is not None]
     if len(given) > 1:
-        raise click.UsageError(_("give only one of --text, --text-file and --audio"))
+        raise click.UsageError(_("give only one of --text, --text-file, --audio and --relay"))
     if text_file is not None:
         text = read_text_file(text_file)
     return MessageDraft(text=text, audio=audio, **fields)
@@ -80,12 +89,18 @@ def add(app, text, text_file, audio, as_json, **fields) -> None:
 
     \b
     loa msg add --title "Tiêm chủng" --text-file tiem.txt --blocks K1,K3 --slots sang
+    loa msg add --title "Thời sự VOV" --relay VOV1 --duration 30m --blocks all --slots sang
     loa msg add --title "Bão số 4" --text-file bao.txt --stations all --blocks all --slots sang
     """
     if not fields["title"]:
         raise click.UsageError(_("{option} is required").format(option="--title"))
-    if text is None and text_file is None and audio is None:
-        raise click.UsageError(_("give the text (--text or --text-file) or a recording (--audio)"))
+    if text is None and text_file is None and audio is None and fields["relay"] is None:
+        raise click.UsageError(
+            _(
+                "give the text (--text or --text-file), a recording (--audio) or a relay "
+                "(--relay CODE --duration LENGTH)"
+            )
+        )
     for name in ("blocks", "slots"):
         if not fields[name]:
             raise click.UsageError(_("{option} is required").format(option=f"--{name}"))
@@ -236,7 +251,9 @@ def show(app, message_id, versions, as_json) -> None:
         fields.append((_("sent to"), ", ".join(sent)))
     if m.audio_path:
         fields.append((_("audio"), m.audio_path))
-    if render:
+    if m.is_relay:
+        fields.append((_("relay"), _relay_line(station, m)))
+    elif render:
         if render["fallback"]:
             line = _("{seconds} s by {engine} (fallback: the preferred engine was unavailable), "
                      "{lufs} LUFS")  # fmt: skip
@@ -262,6 +279,21 @@ def show(app, message_id, versions, as_json) -> None:
     if warnings:
         click.echo("")
         warn(warnings)
+
+
+def _relay_line(station, m: Message) -> str:
+    """``VOV1 (http://…) for 30:00, live``: a relay's source and length."""
+    from ..domain.content import format_duration
+    from ..errors import NotFound
+    from ..usecases.sources import Sources
+
+    try:
+        shown = Sources(station).source(m.relay_source).shown
+    except NotFound:
+        shown = _("removed")
+    return _("{code} ({source}) for {length}, live: nothing to render").format(
+        code=m.relay_source, source=shown, length=format_duration(m.duration_s or 0)
+    )
 
 
 def _version_line(m: Message) -> str:
@@ -319,6 +351,14 @@ def _show_versions(station, m: Message, as_json: bool) -> None:
         click.echo(head)
         if v.text:
             click.echo(v.text)
+        if v.relay_source:
+            from ..domain.content import format_duration
+
+            click.echo(
+                _("relays source {code} for {length}").format(
+                    code=v.relay_source, length=format_duration(v.duration_s or 0)
+                )
+            )
         if v.audio_path:
             click.echo(
                 _("recording {path} (sha256 {sha256})").format(
@@ -354,6 +394,9 @@ def version_dict(v) -> dict:
         "rejected_at": v.rejected_at,
         "rejected_reason": v.rejected_reason,
         "render_sha256": v.render_sha256,
+        "kind": v.content_kind.value,
+        "relay_source": v.relay_source,
+        "duration_s": v.duration_s,
     }
 
 
@@ -380,6 +423,9 @@ def message_dict(m: Message) -> dict:
         "rejected_reason": m.rejected_reason,
         "version": m.version,
         "approved_version": m.approved_version,
+        "kind": m.content_kind.value,
+        "relay_source": m.relay_source,
+        "duration_s": m.duration_s,
     }
 
 

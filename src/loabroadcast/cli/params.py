@@ -152,6 +152,22 @@ class StationsType(click.ParamType):
         return codes
 
 
+class DurationType(click.ParamType):
+    """A relay's length: ``30m``, ``1h``, ``45s``, ``1h30m`` or ``HH:MM:SS`` (seconds)."""
+
+    name = "LENGTH"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        from ..domain.content import BadValue, parse_duration
+
+        try:
+            return parse_duration(str(value))
+        except BadValue as bad:
+            self.fail(_(bad.code).format(**bad.params), param, ctx)
+
+
 class ObjectType(click.ParamType):
     name = "KIND:KEY"
 
@@ -188,6 +204,8 @@ def station_option(f):
         help="Another station of the database (its code), or all (default: this folder's).",
     )(f)
 
+
+DURATION = DurationType()
 
 # Every command that changes something takes --by: the audit trail's "who" (the station
 # reads it from the command's parameters, see ``context.AppContext.actor``).

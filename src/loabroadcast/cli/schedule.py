@@ -184,6 +184,7 @@ def as_dict(p: Programme, calendar: Calendar | None = None) -> dict:
                 "start": _iso(i.start),
                 "duration_s": round(i.duration_s, 1),
                 "estimated": i.estimated,
+                "relay_source": i.relay_source,  # a relay (tiếp âm): the source it airs
             }
             for i in p.items
         ],
@@ -233,7 +234,7 @@ def as_text(p: Programme, calendar: Calendar | None = None) -> str:
                 names[i.priority],
                 _duration(i.duration_s, i.estimated),
                 shorten(",".join(i.blocks), BLOCKS_WIDTH),
-                i.title,
+                _item_title(i),
             )
             for i in p.items
         ]
@@ -255,6 +256,12 @@ def as_text(p: Programme, calendar: Calendar | None = None) -> str:
         ]
         lines.append(table([_("id"), _("priority"), _("length"), _("title")], rows, "  "))
     return "\n".join(lines)
+
+
+def _item_title(item) -> str:
+    if item.relay_source is None:
+        return item.title
+    return _("{title} (relay of {source})").format(title=item.title, source=item.relay_source)
 
 
 CLOCK_NOTES = {

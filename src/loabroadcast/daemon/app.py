@@ -295,6 +295,8 @@ class Daemon:
             config=PlayerConfig(
                 grace=timedelta(minutes=self.settings.schedule.grace_minutes),
                 gap_s=self.settings.schedule.item_gap_s,
+                silence_db=self.settings.playback.silence_db,
+                silence_s=self.settings.playback.silence_s,
             ),
             shutdown=self.stop,
             on_error=self.health.report,

@@ -191,7 +191,9 @@ class Jobs:
                     return
                 try:  # the version that airs, never an edit waiting for approval
                     message = d.station.approved_message(item.message_id)
-                    if message is not None and d.renderer.current(message) is None:
+                    if message is None or message.is_relay:
+                        continue  # a relay airs live: nothing to render
+                    if d.renderer.current(message) is None:
                         d.renderer.render(message)
                 except LoaError as err:
                     d.health.report(

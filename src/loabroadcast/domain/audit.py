@@ -19,7 +19,7 @@ from typing import Any
 from ..i18n import N_
 from .errors import Invalid
 
-OBJECT_KINDS = ("msg", "block", "slot", "calendar", "dict", "voice", "station")
+OBJECT_KINDS = ("msg", "block", "slot", "calendar", "dict", "voice", "station", "source")
 _KEY = re.compile(r"^[^\s:][^\s]{0,199}$")
 NAME_MAX = 100  # the column holding who did it
 

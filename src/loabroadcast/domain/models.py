@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from ..i18n import N_
+from .content import ContentKind
 from .errors import Invalid
 
 
@@ -160,6 +161,13 @@ class Message:
     rejected_reason: str | None = None
     version: int = 1  # the version this object shows (domain.versions)
     approved_version: int | None = None  # the version that airs, None when none does
+    content_kind: ContentKind = ContentKind.SPEECH  # domain.content
+    relay_source: str | None = None  # a relay's source code (``loa source``)
+    duration_s: float | None = None  # a relay's length on air
+
+    @property
+    def is_relay(self) -> bool:
+        return self.content_kind is ContentKind.RELAY
 
     def valid_on(self, day: date) -> bool:
         if self.valid_from and day < self.valid_from:
@@ -222,6 +230,7 @@ class ProgrammeItem:
     start: datetime
     duration_s: float
     estimated: bool
+    relay_source: str | None = None  # a relay (tiếp âm): the source it airs live
 
     @property
     def end(self):
@@ -273,3 +282,7 @@ class Airing:
     written_by: str | None = None  # who made that version
     requested_by: str | None = None  # who ordered it, for a play-now
     station: str | None = None  # the code of the station it aired at
+    dead_air_s: float | None = None  # seconds of dead air the guard measured (None: not watched)
+    relay_source: str | None = None  # a relay: the source code it aired
+    dropouts: int | None = None  # a relay: times the source dropped while on air
+    fallback_s: float | None = None  # a relay: seconds the fallback filled

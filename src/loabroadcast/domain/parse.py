@@ -94,11 +94,13 @@ CODE_KINDS = {
                   "without spaces"),
     "station": N_("station code {text!r} is not valid: 1-40 letters, digits, '-', '_' or '.', "
                   "without spaces"),
+    "source": N_("source code {text!r} is not valid: 1-40 letters, digits, '-', '_' or '.', "
+                 "without spaces"),
 }  # fmt: skip
 
 
 def check_code(text: str, what: str) -> str:
-    """A block, slot, session or station code (``what``: a key of ``CODE_KINDS``)."""
+    """A block, slot, session, source or station code (``what``: a key of ``CODE_KINDS``)."""
     code = text.strip()
     if not _CODE.match(code):
         raise Invalid(CODE_KINDS[what], text=text)

@@ -50,7 +50,10 @@ class PlanInput:
 
 
 def estimate_duration(message: Message, words_per_minute: float = WORDS_PER_MINUTE) -> float:
-    """Seconds the item will take on air, from its text, before it is rendered."""
+    """Seconds the item will take on air, from its text, before it is rendered (a relay
+    takes its fixed length)."""
+    if message.is_relay and message.duration_s is not None:
+        return float(message.duration_s)
     words = len((message.text or "").split())
     speech = words / words_per_minute * 60.0
     repeats = max(1, message.repeat)
@@ -253,6 +256,10 @@ class ValidBySlot:
 
 
 def duration_of(message: Message, data: PlanInput) -> tuple[float, bool]:
+    """(seconds on air, estimated?): a relay's fixed length, a render's length, or an
+    estimate from the text until it is rendered."""
+    if message.is_relay and message.duration_s is not None:
+        return float(message.duration_s), False
     known = data.durations.get(message.id)
     if known is not None:
         return known, False
@@ -301,6 +308,7 @@ def fill(
                 start=occ.start + timedelta(microseconds=offset),
                 duration_s=duration,
                 estimated=estimated,
+                relay_source=message.relay_source,  # None but for a relay
             )
         )
         cursor = offset + _micro(duration)

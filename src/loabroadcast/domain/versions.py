@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .content import ContentKind
 from .models import Priority
 
 
@@ -50,6 +51,9 @@ class MessageVersion:
     rejected_reason: str | None = None
     render_sha256: str | None = None
     id: int | None = None  # the row's id (airings point to it)
+    content_kind: ContentKind = ContentKind.SPEECH
+    relay_source: str | None = None  # a relay's source code
+    duration_s: float | None = None  # a relay's length on air
 
 
 def state_of(

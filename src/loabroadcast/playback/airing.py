@@ -4,7 +4,9 @@ The as-run log says what the card did: ``started_at``/``ended_at`` are the insta
 first and last frames reached the card (the stream's timing, mapped to the wall clock),
 ``underruns`` how often the card ran dry while it played, and while it plays its
 ``ended_at`` is stamped every few seconds, so an item cut short by a crash keeps how long
-it really aired. One daemon log line per airing.
+it really aired. One daemon log line per airing. Every item is watched for dead air
+(:mod:`~loabroadcast.playback.watch`); a relay's source, dropouts and fallback seconds go
+into its last line.
 """
 
 from __future__ import annotations
@@ -19,15 +21,19 @@ from ..clock import Clock
 from ..domain import AiringStatus
 from ..errors import PlaybackError
 from ..i18n import N_, Lazy, said
+from ..sources.guard import GuardedReader
 from .ledger import Ledger
 from .mixer import Cue, CueState
 from .onair import PREEMPTED, SHUTDOWN, OnAir
 from .outcome import Outcome
 from .prepare import Prepared
+from .relaying import RelayAudio
 from .stream import AirStream
+from .watch import Watch
 
 log = logging.getLogger("loabroadcast.player")
 
+WATCH_S = 0.2  # the dead-air guard's levels are looked at this often
 # How an item went, in the player's log line
 OUTCOME_WORDS = {
     Outcome.PLAYED: N_("played"),
@@ -53,6 +59,7 @@ class Live:
     stamped: float | None = None  # when its progress was last stamped (monotonic)
     error: object = None  # a message object (i18n.records keeps it) or text
     info: dict[str, Any] = field(default_factory=dict)
+    watch: Watch | None = None  # the dead-air guard on what it sends to the card
 
     @property
     def key(self) -> str:
@@ -76,6 +83,9 @@ class Follower:
         shutdown: threading.Event,
         progress_s: float,
         on_error,
+        *,
+        silence_db: float = -40.0,
+        silence_s: float = 10.0,
     ):
         self.ledger = ledger
         self.on_air = on_air
@@ -83,10 +93,12 @@ class Follower:
         self.shutdown = shutdown
         self.progress_s = progress_s
         self.on_error = on_error
+        self.silence_db = silence_db
+        self.silence_s = silence_s
 
     def meta(self, p: Prepared, slot: str | None) -> dict[str, Any]:
         m = p.message
-        return {
+        meta = {
             "message_id": p.item.message_id,
             "title": m.title if m else p.item.title,
             "blocks": list(p.item.blocks),
@@ -94,20 +106,45 @@ class Follower:
             "slot": slot,
             "key": p.key,
         }
+        if isinstance(p.audio, RelayAudio):
+            meta["relay_source"] = p.audio.source.code
+        return meta
 
     def cue(self, p: Prepared, slot: str | None, **where: Any) -> Cue:
+        """The item's cue; its frames pass the dead-air guard's tap on their way."""
         assert p.audio is not None
-        return Cue(p.audio.reader(), meta={"path": str(p.audio.path), **self.meta(p, slot)},
+        reader = GuardedReader(p.audio.reader(), self.on_air.rate)
+        return Cue(reader, meta={"path": str(p.audio.path), **self.meta(p, slot)},
                    **where)  # fmt: skip
+
+    def _watch(self, live: Live) -> Watch | None:
+        reader = live.cue.reader
+        if not isinstance(reader, GuardedReader):
+            return None
+        cue, stream = live.cue, live.stream
+        relay = live.prepared.audio if isinstance(live.prepared.audio, RelayAudio) else None
+        return Watch(
+            reader,
+            silence_db=self.silence_db,
+            silence_s=self.silence_s,
+            started=lambda: stream.moment(cue.started) if cue.started is not None else None,
+            message_id=live.prepared.item.message_id,
+            relay=relay,
+            on_error=self.on_error,
+        )
 
     def follow(self, live: Live, until: float | None = None) -> Outcome | None:
         """Until the cue ends (its outcome) or the stream instant ``until`` (None)."""
         if live.stamped is None:
             live.stamped = self.clock.monotonic()
+        if live.watch is None:
+            live.watch = self._watch(live)
         cut_for_shutdown = False
         while True:
             if not live.logged and live.cue.started is not None:
                 self._log_playing(live)
+            if live.watch is not None:
+                live.watch.poll()
             if live.cue.finished.is_set():
                 return self._outcome(live)
             if self.shutdown.is_set() and not cut_for_shutdown:
@@ -117,7 +154,7 @@ class Follower:
             if until is not None and now >= until:
                 return None
             step = self.progress_s - (self.clock.monotonic() - live.stamped)
-            step = max(0.001, step if until is None else min(step, until - now))
+            step = max(0.001, min(WATCH_S, step if until is None else min(step, until - now)))
             try:
                 live.stream.wait(live.cue, max(0.0, step))
             except PlaybackError as err:
@@ -179,6 +216,12 @@ class Follower:
         values: dict[str, Any] = {"ended_at": ended, "error": text, "underruns": cue.underruns}
         if cue.started is None:
             values["started_at"] = ended
+        if live.watch is None and cue.started is not None:
+            live.watch = self._watch(live)
+        if live.watch is not None and cue.started is not None:
+            values.update(live.watch.finish())
+        elif isinstance(p.audio, RelayAudio):
+            values.update(p.audio.facts())
         status = outcome.airing_status or AiringStatus.FAILED
         self.ledger.ended(p.key, status, **values)
         if outcome is Outcome.FAILED:
@@ -220,6 +263,7 @@ class Follower:
     def failed_before_air(self, p: Prepared, slot: str | None, error: object) -> Outcome:
         """An item that could not go on air at all (audio refused, relay stuck)."""
         now: datetime = self.clock.now()
+        relay = {"relay_source": p.message.relay_source} if p.message and p.message.is_relay else {}
         self.ledger.ended(
             p.key,
             AiringStatus.FAILED,
@@ -227,6 +271,7 @@ class Follower:
             ended_at=now,
             zones=",".join(str(z) for z in sorted(p.zones)),
             error=error,
+            **relay,
         )
         self.on_error(said("message {id}: {reason}", id=p.item.message_id, reason=error))
         log.error(

@@ -12,6 +12,11 @@ the store does not answer in time, the plan in hand is kept), claimed if new, ve
 and queued on the same stream the configured gap after N's last frame. Zones switch
 between the two, after N's last frame has reached the card. An emergency cuts the stream:
 the cut item is logged pre-empted and airs again from its start afterwards.
+
+A relay (tiếp âm) starts connecting to its source when it is chosen; it is queued ahead
+only once audio comes from the source, and a source that sent nothing by the relay's
+instant is logged ``failed`` with its reason while the programme goes on. Pre-empted, a
+relay resumes live for what is left of its length.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..domain import AiringStatus, ProgrammeItem
-from ..errors import LoaError
+from ..errors import LoaError, PlaybackError
 from ..i18n import N_, Lazy
 from ..store.airings import occurrence_key, occurrence_prefix
 from ..store.journal import TAKEN
@@ -30,8 +35,11 @@ from .airing import Live
 from .mixer import CueState
 from .outcome import Outcome
 from .prepare import BUSY, SETTLED, Prepared
+from .relaying import RelayAudio
 
 log = logging.getLogger("loabroadcast.player")
+
+RELAY_REST_S = 1.0  # a pre-empted relay with less than this left does not resume
 
 
 @dataclass
@@ -51,6 +59,8 @@ class OccurrenceRun:
         self.mine: dict[str, str] = {}
         self.attempt: dict[int, int] = {}  # message -> the attempt this run airs next
         self.version: dict[str, int | None] = {}  # key -> the message version it claimed
+        self.aired: dict[int, float] = {}  # a relay pre-empted: seconds of it aired so far
+        self.chosen: list[Prepared] = []  # every item prepared: its audio closed at the end
         self.rate = player.on_air.rate
 
     # -- claims --------------------------------------------------------------------------
@@ -139,6 +149,9 @@ class OccurrenceRun:
             if state == "claimed":
                 self.p.ledger.release(key)
                 self.mine[key] = "done"
+        for prepared in self.chosen:  # a relay's source stops with the run at the latest
+            prepared.release_audio()
+        self.chosen.clear()
 
     # -- choosing ------------------------------------------------------------------------
 
@@ -152,6 +165,10 @@ class OccurrenceRun:
                                  self.attempt.get(item.message_id, 0))  # fmt: skip
             if self.mine.get(key) in ("done", "airing"):
                 continue
+            if item.message_id in self.aired and (
+                self.aired[item.message_id] >= item.duration_s - RELAY_REST_S
+            ):
+                continue  # a relay pre-empted near its end: nothing left to resume
             if self.mine.get(key) != "claimed" and not self.claim([item], wait_s):
                 continue
             key = occurrence_key(self.slot, self.day, item.message_id,
@@ -159,7 +176,9 @@ class OccurrenceRun:
             if self.mine.get(key) != "claimed":
                 continue
             attempt = self.attempt.get(item.message_id, 0)
-            prepared = Prepared(item, key, attempt, version_id=self.version.get(key))
+            prepared = Prepared(item, key, attempt, version_id=self.version.get(key),
+                                aired_s=self.aired.get(item.message_id, 0.0))  # fmt: skip
+            self.chosen.append(prepared)
             return self.p.prep.ready(prepared, wait_s)
         return None
 
@@ -230,6 +249,9 @@ class OccurrenceRun:
             self.done(live.prepared)
             last, live = live, None
             if outcome is Outcome.PREEMPTED:
+                if isinstance(last.prepared.audio, RelayAudio):  # resumes live, for the rest
+                    aired = last.prepared.aired_s + last.cue.played_s(self.rate)
+                    self.aired[last.prepared.item.message_id] = aired
                 self._unqueue(queued)
                 pending = self.again(last.prepared, p.cfg.next_wait_s)
                 p.on_air.wait_calm(p.shutdown)
@@ -274,6 +296,13 @@ class OccurrenceRun:
             p.on_air.stream()  # opened now, fed silence until the first frame
         elif last.cue.ended is not None:
             last.stream.sleep_until(last.cue.ended, p.shutdown)
+        if isinstance(pending.audio, RelayAudio):
+            try:  # audio from the source by the instant (it has been connecting since chosen)
+                pending.audio.wait_reachable((at - p.clock.now()).total_seconds())
+            except PlaybackError as err:
+                p.follower.failed_before_air(pending, self.slot, err)
+                self.done(pending)
+                return None
         try:  # the pre-roll is the time left before the first frame, never a delay
             if not p.on_air.power_up(pending.zones, p.shutdown, until=at):
                 return None  # an emergency has the relays: this item waits for it
@@ -313,6 +342,8 @@ class OccurrenceRun:
                 if not self.fits(upcoming, start):
                     self.overflow(upcoming)
                     upcoming = None
+                elif isinstance(upcoming.audio, RelayAudio) and not upcoming.audio.live_now:
+                    pass  # its source has not sent yet: started after this item, or failed
                 else:
                     queued = self._queue(upcoming, {"gap_s": p.cfg.gap_s})
                     if queued is not None:

@@ -42,6 +42,8 @@ class PlayerConfig:
     claim_wait_s: float = 3.0  # the database's answers waited for when a programme settles
     next_wait_s: float = 1.0  # ... and at an item boundary
     progress_s: float = 2.0  # an airing's end is stamped this often while it plays
+    silence_db: float = -40.0  # the dead-air guard: quieter than this (dBFS) ...
+    silence_s: float = 10.0  # ... for longer than this while an item plays is dead air
 
 
 class Player:
@@ -65,7 +67,10 @@ class Player:
         self.shutdown = shutdown
         self.on_error = on_error
         self.former_instances = former_instances  # earlier daemons of this station folder
-        self.follower = Follower(ledger, on_air, clock, shutdown, config.progress_s, on_error)
+        self.follower = Follower(
+            ledger, on_air, clock, shutdown, config.progress_s, on_error,
+            silence_db=config.silence_db, silence_s=config.silence_s,
+        )  # fmt: skip
 
     def wait_until(self, moment: datetime) -> bool:
         """Sleep until ``moment`` (wall clock, re-read as we go); False when shutting down."""
@@ -149,6 +154,7 @@ class Player:
                                           request_id=request_id)  # fmt: skip
         self.ledger.claim(key, fields)
         if p.error is not None:
+            p.release_audio()
             return self.follower.failed_before_air(p, None, p.error)
         self.on_air.raise_urgent()
         try:
@@ -159,6 +165,7 @@ class Player:
                 finally:
                     self.on_air.release()
         finally:
+            p.release_audio()  # a relay's source stops whatever happened
             self.on_air.lower_urgent()
             self.on_air.idle(self.shutdown)
 

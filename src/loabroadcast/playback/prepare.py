@@ -11,6 +11,9 @@ What airs of a message is its approved version, never the working copy (an edit 
 for approval does not air): the version is read when the item is claimed, its row id goes
 into the claim (and so into the as-run row, even one written back from the journal later),
 and the item airs that version's title, blocks and audio.
+
+A relay's "audio" is its live source (:mod:`~loabroadcast.playback.relaying`): settling
+the item starts connecting to it, so that a few seconds wait in its ring by the instant.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..errors import AudioChanged, AudioError, Conflict, LoaError, StoreError
 from ..i18n import N_, dates, said
 from ..i18n.records import keep
 from .pcm import AirAudio, load_air_audio
+from .relaying import RelayAudio, load_fallback_or_silence, open_relay
 
 log = logging.getLogger("loabroadcast.player")
 
@@ -50,7 +54,8 @@ class Prepared:
     attempt: int
     version_id: int | None = None  # the message version claimed (None: not known then)
     message: Message | None = None  # that version, as a message
-    audio: AirAudio | None = None
+    audio: AirAudio | RelayAudio | None = None
+    aired_s: float = 0.0  # a relay pre-empted in this occurrence: how much of it aired
     zones: frozenset[int] = frozenset()
     error: LoaError | None = None  # it cannot air: logged failed with this reason
 
@@ -87,6 +92,8 @@ class Preparer:
         self._versions: dict[int, Message] = {}  # version id -> that version (frozen)
         self._renders: dict[int, RenderRecord] = {}
         self._zone_of: dict[str, int | None] = {}
+        self._sources: dict[str, Any] = {}  # code -> domain.content.Source, last read
+        self._fallback: Any = None  # [relay] fallback's samples, read once
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -179,6 +186,9 @@ class Preparer:
             if found is None:
                 continue
             try:
+                if found[1].is_relay:  # nothing rendered: its source is what it needs
+                    self.source(found[1].relay_source or "")
+                    continue
                 self._current(found[1], None)
             except LoaError as err:
                 log.warning("cannot read the audio of message %s ahead: %s", message_id, err)
@@ -192,7 +202,10 @@ class Preparer:
         try:
             prepared.message = self._airs(prepared, wait_s)
             prepared.zones = self.zones(prepared.item.blocks or prepared.message.blocks, wait_s)
-            prepared.audio = self.audio(prepared.message, wait_s)
+            if prepared.message.is_relay:
+                prepared.audio = self.relay(prepared.message, prepared.aired_s, wait_s)
+            else:
+                prepared.audio = self.audio(prepared.message, wait_s)
         except AudioChanged as err:
             prepared.error = err
             self._flag(mid, err)
@@ -242,6 +255,39 @@ class Preparer:
         record = self.renderer.render(message, force=record is not None)
         self._renders[message.id] = record
         return self._load(record)
+
+    # -- relays --------------------------------------------------------------------------
+
+    def relay(self, message: Message, aired_s: float = 0.0, wait_s: float | None = None):
+        """A relay's live source, connecting from now on, for what is left of its length
+        (all of it, unless it was pre-empted after ``aired_s`` seconds)."""
+        source = self.source(message.relay_source or "", wait_s)
+        settings = self.station.settings.relay
+        if self._fallback is None:
+            self._fallback = load_fallback_or_silence(settings.fallback, self.rate, self.on_error)
+        seconds = max(0.0, float(message.duration_s or 0.0) - aired_s)
+        return open_relay(
+            source, settings, self._fallback, rate=self.rate, seconds=seconds,
+            clock=self.station.clock, message_id=message.id,
+        )  # fmt: skip
+
+    def source(self, code: str, wait_s: float | None = None):
+        """Source ``code`` (from memory when the store does not answer in time)."""
+        from ..store.sources import read_source
+
+        try:
+            found = self.ask(
+                read_source, self.station.engine, self.station.scope, code, wait_s=wait_s
+            )
+        except StoreError as err:
+            if code not in self._sources:
+                raise
+            log.warning("source %s from memory: %s", code, err)
+            return self._sources[code]
+        if found is None:
+            raise Conflict(N_("no source {code} to relay"), code=code)
+        self._sources[code] = found
+        return found
 
     def _current(self, message: Message, wait_s: float | None) -> RenderRecord | None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,12 @@ from .engines.base import MAX_TEXT_CHARS, Engine
 log = logging.getLogger("loabroadcast.speech")
 
 RECORDING_ENGINE = "recording"
+
+
+def checked_text(message: Message, spoken_text: str | None) -> str:
+    """The spoken text of ``message`` as the engine reads it (``SpeechError`` when there is
+    nothing to read or too much)."""
+    return _checked_text(message, spoken_text)
 
 
 def _checked_text(message: Message, spoken_text: str | None) -> str:
@@ -65,6 +72,7 @@ def render_message(
     engine: Engine | None = None,
     *,
     force: bool = False,
+    check_body: Callable[[Path], None] | None = None,
 ) -> RenderRecord:
     """Render ``message`` into a cached programme and describe it.
 
@@ -72,7 +80,8 @@ def render_message(
     (``message.audio_path``) import the file. Both get the same chimes, lead-in, repeats
     with reminder and loudness. ``force`` renders again even on a cache hit (e.g. to replace
     an espeak-ng fallback by gTTS once online). The speech engine defaults to
-    ``settings.engine``.
+    ``settings.engine``. ``check_body`` is handed the spoken body's file before anything
+    is assembled (it raises to refuse it, e.g. silent speech).
     """
     repeat = max(1, int(message.repeat or 1))
 
@@ -89,6 +98,8 @@ def render_message(
     else:
         body = speak(_checked_text(message, spoken_text), refresh=force)
         body_path, body_id = body.path, body.key
+        if check_body is not None:
+            check_body(body_path)
     lead = speak(settings.lead_in) if settings.lead_in.strip() else None
     reminder = speak(settings.reminder) if repeat > 1 and settings.reminder.strip() else None
     chimes = (

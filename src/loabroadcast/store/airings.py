@@ -22,6 +22,7 @@ from . import db, repo
 from .models import (
     AiringRow,
     DaemonStateRow,
+    DeadAirRow,
     JournalMarkRow,
     MessageRow,
     MessageVersionRow,
@@ -514,6 +515,7 @@ def _apply_missed(s, data: dict) -> None:
 
 def _apply_update(s, data: dict) -> None:
     values = dict(data["values"])
+    events = values.pop("dead_air", None) or []  # the dead-air guard's events: their rows
     if "status" in values:
         values["status"] = AiringStatus(values["status"]).value
     for name in _unknown_links(s, values):
@@ -528,6 +530,8 @@ def _apply_update(s, data: dict) -> None:
         .values(**values)
     ).rowcount
     if changed or not data.get("claim"):
+        if changed:
+            _add_dead_air(s, [key, alternative], instance, events)
         return
     # Aired while the store could not answer, and another daemon had the claim: both
     # aired. Log ours beside theirs, saying so.
@@ -549,3 +553,27 @@ def _apply_update(s, data: dict) -> None:
             **(_columns(s, _parsed(claim)) | {"status": AiringStatus.PLAYING.value} | values),
         )
     )
+    s.flush()
+    _add_dead_air(s, [alternative], instance, events)
+
+
+def _add_dead_air(s, keys: list[str], instance: str, events: list) -> None:
+    """One ``dead_air`` row per event (``started_at`` ISO 8601, ``length_s``) of the airing
+    ``keys`` names; written with the update that carries them, so exactly once."""
+    if not events:
+        return
+    airing_id = s.scalar(
+        select(AiringRow.id)
+        .where(AiringRow.occurrence_key.in_(keys))
+        .where(AiringRow.claimed_by == instance)
+    )
+    if airing_id is None:
+        return
+    for one in events:
+        s.add(
+            DeadAirRow(
+                airing_id=airing_id,
+                started_at=datetime.fromisoformat(one["started_at"]),
+                length_s=float(one["length_s"]),
+            )
+        )

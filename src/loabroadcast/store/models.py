@@ -124,6 +124,21 @@ class CalendarEntryRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SourceRow(Base):
+    """A live source relays air (tiếp âm): a stream's URL or a sound card input."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("station_id", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = station_fk()
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(10))  # stream | input
+    url: Mapped[str | None] = mapped_column(Text)
+    device: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class MessageBlockRow(Base):
     __tablename__ = "message_blocks"
     message_id: Mapped[int] = mapped_column(
@@ -180,6 +195,10 @@ class MessageRow(Base):
     # whose ``recording_sha256`` is the sha256 of each version's recording)
     version: Mapped[int] = mapped_column(Integer, default=1)
     approved_version: Mapped[int | None] = mapped_column(Integer)
+    # speech | recording | relay (domain.content); a relay's source and length on air
+    content_kind: Mapped[str] = mapped_column(String(20), default="speech")
+    relay_source: Mapped[str | None] = mapped_column(String(40), index=True)
+    duration_s: Mapped[float | None] = mapped_column(Float)
     # why the daemon refused to air it (a changed recording), None when nothing is wrong
     flagged: Mapped[str | None] = mapped_column(Text)
 
@@ -240,7 +259,23 @@ class AiringRow(Base):
     # the approved version when claimed (filled by store.airings), the play-now request
     message_version_id: Mapped[int | None] = mapped_column(ForeignKey("message_versions.id"))
     play_request_id: Mapped[int | None] = mapped_column(ForeignKey("play_requests.id"))
+    # the dead-air guard: seconds below [playback] silence_db for longer than silence_s
+    # (None: nothing watched this airing); a relay's source, its drops, the fallback's time
+    dead_air_s: Mapped[float | None] = mapped_column(Float)
+    relay_source: Mapped[str | None] = mapped_column(String(40))
+    dropouts: Mapped[int | None] = mapped_column(Integer)
+    fallback_s: Mapped[float | None] = mapped_column(Float)
     underruns: Mapped[int | None] = mapped_column(Integer)  # the card ran dry this often
+
+
+class DeadAirRow(Base):
+    """One dead-air event of an airing: when it began and how long it lasted."""
+
+    __tablename__ = "dead_air"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    airing_id: Mapped[int] = mapped_column(ForeignKey("airings.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    length_s: Mapped[float] = mapped_column(Float)
 
 
 class JournalMarkRow(Base):
@@ -319,6 +354,9 @@ class MessageVersionRow(Base):
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
     render_sha256: Mapped[str | None] = mapped_column(String(64))  # the audio approved
+    content_kind: Mapped[str] = mapped_column(String(20), default="speech")
+    relay_source: Mapped[str | None] = mapped_column(String(40))
+    duration_s: Mapped[float | None] = mapped_column(Float)
 
 
 class AuditRow(Base):

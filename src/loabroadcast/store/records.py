@@ -14,6 +14,7 @@ from typing import Any
 
 from ..domain import Message, MessageStatus, Priority, Slot
 from ..domain.calendar import DayOff
+from ..domain.content import ContentKind
 from ..domain.versions import MessageVersion, VersionState, state_of
 
 # The stored columns of a message, in the order ``queries`` selects them.
@@ -37,6 +38,9 @@ MESSAGE_FIELDS = (
     "rejected_reason",
     "version",
     "approved_version",
+    "content_kind",
+    "relay_source",
+    "duration_s",
 )
 
 # The stored columns of a message version (``message_versions``), in the order
@@ -67,6 +71,9 @@ VERSION_FIELDS = (
     "rejected_reason",
     "render_sha256",
     "id",
+    "content_kind",
+    "relay_source",
+    "duration_s",
 )
 
 
@@ -94,7 +101,14 @@ def message(values: Mapping[str, Any], blocks: tuple[str, ...], slots: tuple[str
         rejected_reason=values["rejected_reason"],
         version=values["version"],
         approved_version=values["approved_version"],
+        content_kind=content_kind(values["content_kind"]),
+        relay_source=values["relay_source"],
+        duration_s=values["duration_s"],
     )
+
+
+def content_kind(stored: str | None) -> ContentKind:
+    return ContentKind(stored or ContentKind.SPEECH.value)
 
 
 def codes(joined: str | None) -> tuple[str, ...]:
@@ -131,6 +145,9 @@ def version(values: Mapping[str, Any], airing: int | None) -> MessageVersion:
         rejected_at=instant(values["rejected_at"]),
         rejected_reason=values["rejected_reason"],
         render_sha256=values["render_sha256"],
+        content_kind=content_kind(values["content_kind"]),
+        relay_source=values["relay_source"],
+        duration_s=values["duration_s"],
     )
 
 
@@ -164,6 +181,9 @@ def version_message(v: MessageVersion, every_block: tuple[str, ...]) -> Message:
         rejected_reason=v.rejected_reason,
         version=v.number,
         approved_version=v.number if v.state == VersionState.APPROVED else None,
+        content_kind=v.content_kind,
+        relay_source=v.relay_source,
+        duration_s=v.duration_s,
     )
 
 

@@ -219,4 +219,8 @@ def to_airing(
         written_by=version.created_by if version is not None else None,
         requested_by=requested_by,
         station=station,
+        dead_air_s=row.dead_air_s,
+        relay_source=row.relay_source,
+        dropouts=row.dropouts,
+        fallback_s=row.fallback_s,
     )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 HEAD = "0020"
-KNOWN = ("0001", "0002", "0014", "0017", "0018", "0020")
+KNOWN = ("0001", "0002", "0014", "0017", "0018", "0019", "0020")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

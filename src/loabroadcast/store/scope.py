@@ -39,6 +39,7 @@ RULES: dict[str, str] = {
     "plan_state": OWN,
     "message_versions": OWN,
     "messages": SENT,
+    "sources": OWN,
 }
 
 #: tables with no station of their own: the stations themselves, link tables scoped by
@@ -52,6 +53,7 @@ UNSCOPED = frozenset(
         "message_slots",
         "alembic_version",
         "journal_marks",
+        "dead_air",  # an airing's events: the airing's station
     }
 )
 

@@ -59,6 +59,9 @@ def snapshot(
         source=row.source,
         created_by=by,
         created_at=now,
+        content_kind=row.content_kind,
+        relay_source=row.relay_source,
+        duration_s=row.duration_s,
     )
     session.add(version)
     session.flush()
@@ -146,3 +149,19 @@ def users_of(session: Session, scope: Scope, kind: str, code: str) -> list[int]:
         .where(column.contains(code))
     )
     return [mid for mid, joined in rows if code in records.codes(joined)]
+
+
+def relay_users(session: Session, code: str) -> list[int]:
+    """Draft or approved messages that relay source ``code``, in their working copy or in
+    the approved version that airs."""
+    working = select(MessageRow.id).where(
+        MessageRow.status.in_(AIRING_STATUSES), MessageRow.relay_source == code
+    )
+    approved = (
+        select(MessageRow.id)
+        .join(MessageVersionRow, MessageVersionRow.message_id == MessageRow.id)
+        .where(MessageVersionRow.number == MessageRow.approved_version)
+        .where(MessageRow.status.in_(AIRING_STATUSES))
+        .where(MessageVersionRow.relay_source == code)
+    )
+    return sorted({*session.scalars(working), *session.scalars(approved)})

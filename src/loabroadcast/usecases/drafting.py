@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain import parse as p
+from ..domain.content import ContentKind
 from ..drafts import MessageDraft
 from ..errors import InvalidInput, NotFound
 from ..i18n import N_, dates
@@ -17,6 +18,7 @@ from ..recordings import take_in
 from ..store import repo
 from ..store.models import BlockRow, MessageRow, SlotRow, StationRow
 from ..store.scope import Scope
+from ..store.sources import source_by_code
 from ..userfiles import find_control
 from .base import StationContext
 from .stations import lookup
@@ -54,9 +56,20 @@ def apply(
         row.audio_path = None
         row.audio_duration_s = None
         done.warnings = ctx.text_warnings(row.text)
+        _content(row, ContentKind.SPEECH)
     if d.audio is not None:
-        row.audio_path, row.audio_duration_s, done.recording_sha256 = store_audio(ctx, d.audio)
+        row.audio_path, row.audio_duration_s, done.recording_sha256, done.warnings = store_audio(
+            ctx, d.audio
+        )
         row.text = None
+        _content(row, ContentKind.RECORDING)
+    if d.relay is not None:
+        source = source_by_code(s, ctx.scope, d.relay.strip())
+        if source is None:
+            raise NotFound(N_("no source {code}: add it with `loa source add`"), code=d.relay)
+        row.text = row.audio_path = row.audio_duration_s = None
+        _content(row, ContentKind.RELAY, source.code)
+    _relay_length(row, d)
     if d.blocks is not None:
         if [b.lower() for b in d.blocks] == ["all"]:
             row.all_blocks = True
@@ -118,6 +131,33 @@ def linked(
     return found
 
 
+def _content(row: MessageRow, kind: ContentKind, source: str | None = None) -> None:
+    row.content_kind = kind.value
+    row.relay_source = source
+    if kind is not ContentKind.RELAY:
+        row.duration_s = None
+
+
+def _relay_length(row: MessageRow, d: MessageDraft) -> None:
+    """A relay airs for its ``--duration``, once; the other kinds take neither."""
+    relay = row.content_kind == ContentKind.RELAY.value
+    if d.duration_s is not None:
+        if not relay:
+            raise InvalidInput(
+                N_("--duration is the length of a relay: give --relay CODE with it (a text or "
+                   "recording lasts as long as its audio)")
+            )  # fmt: skip
+        row.duration_s = d.duration_s
+    if relay and row.duration_s is None:
+        raise InvalidInput(N_("a relay needs --duration, e.g. --duration 30m"))
+    if relay and (d.repeat or 1) > 1:
+        raise InvalidInput(
+            N_("--repeat reads a text or a recording again; a relay airs once, for its --duration")
+        )
+    if relay:
+        row.repeat = 1
+
+
 def check_text(ctx: StationContext, text: str) -> str:
     text = p.nfc(text).strip()
     if not text:
@@ -157,8 +197,17 @@ def check_text(ctx: StationContext, text: str) -> str:
     return text
 
 
-def store_audio(ctx: StationContext, source: Path) -> tuple[str, float, str]:
+def store_audio(ctx: StationContext, source: Path) -> tuple[str, float, str, tuple[str, ...]]:
     """Copy a recorded announcement into the station folder (read once, hashed on the way,
-    bounded memory); returns (path, seconds, sha256)."""
-    path, seconds, digest = take_in(source, ctx.settings.home / "recordings")
-    return str(path), seconds, digest
+    bounded memory), refused when it is silent or nearly; returns (path, seconds, sha256,
+    notes on stretches of dead air in it)."""
+    from ..sources.levels import require_audible
+
+    found: list = []
+
+    def check(copy: Path) -> None:
+        found.append(require_audible(copy, ctx.settings.playback, shown=source.name))
+
+    path, seconds, digest = take_in(source, ctx.settings.home / "recordings", check=check)
+    notes = found[0].dead_air_notes(source.name) if found else ()
+    return str(path), seconds, digest, notes

@@ -12,6 +12,7 @@ sees it, plans it and airs it with its own blocks and slots of the codes it name
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from ..domain import Message, MessageStatus, Priority
 from ..domain import parse as p
 from ..domain.audit import find_approver
+from ..domain.content import ContentKind
 from ..domain.versions import MessageVersion
 from ..drafts import MessageDraft, Saved
 from ..errors import Conflict, InvalidInput, LoaError, NotFound
@@ -43,8 +45,11 @@ class Messages:
     def add(self, draft: MessageDraft) -> Saved:
         if not draft.title or not p.nfc(draft.title).strip():
             raise InvalidInput(N_("{option} is empty"), option="--title")
-        if (draft.text is None) == (draft.audio is None):
-            raise InvalidInput(N_("give the message either a text or an audio file"))
+        given = [x for x in (draft.text, draft.audio, draft.relay) if x is not None]
+        if len(given) != 1:
+            raise InvalidInput(
+                N_("give the message one of a text, an audio file or a relay (--relay CODE)")
+            )
         if not draft.blocks:
             raise InvalidInput(N_("--blocks is required (block codes, or 'all')"))
         if not draft.slots:
@@ -76,7 +81,7 @@ class Messages:
                 s, row, by=uow.actor.name, now=now, recording_sha256=done.recording_sha256
             )
             uow.record(f"msg:{row.id}", None, state(row, done.recording_sha256))
-            return Saved(self._message(s, row), done.warnings)
+            return Saved(self._message(s, row), done.warnings + relay_fit(row))
 
     def _targets(self, draft: MessageDraft) -> list[station_rows.StationRef]:
         """The stations a new message is sent to: this one unless ``draft.stations`` says."""
@@ -127,8 +132,10 @@ class Messages:
                     id=message_id,
                     status=status_word(row.status),
                 )
-            if draft.text is not None and draft.audio is not None:
-                raise InvalidInput(N_("give either a text or an audio file, not both"))
+            if sum(x is not None for x in (draft.text, draft.audio, draft.relay)) > 1:
+                raise InvalidInput(
+                    N_("give one of a text, an audio file or a relay (--relay CODE), not more")
+                )
             before = state(row)
             previous = versions.get(s, row.id, row.version)
             done = drafting.apply(self.ctx, s, row, draft, creating=False)
@@ -154,7 +161,7 @@ class Messages:
                     ),
                 )
             uow.record(f"msg:{message_id}", before | _sha(previous), state(row, sha))
-            return Saved(self._message(s, row), done.warnings, notes)
+            return Saved(self._message(s, row), done.warnings + relay_fit(row), notes)
 
     def _back_to_draft(self, row: MessageRow) -> tuple[str, ...]:
         if row.status == MessageStatus.DRAFT.value:
@@ -174,32 +181,33 @@ class Messages:
         actor = self.ctx.actor.named(by)
         actor = replace(actor, name=self.approver(actor))  # as [roles] spells it
         approver = actor.name
-        with self.ctx.work("msg approve", actor=actor, also=self.sent_to(message_id)) as uow:
-            s = uow.session
-            row = self._own_row(s, message_id)
-            if row.status == MessageStatus.APPROVED.value:
-                return Saved(
-                    self._message(s, row),
-                    (),
-                    (said("message {id} is already approved", id=message_id),),
+        render = self.ctx.settings.speech.render_on_approve
+        with ExitStack() as aside:
+            renderer = self._check_speech(message_id, aside) if render else None
+            with self.ctx.work("msg approve", actor=actor, also=self.sent_to(message_id)) as uow:
+                s = uow.session
+                row = self._own_row(s, message_id)
+                if row.status == MessageStatus.APPROVED.value:
+                    return Saved(
+                        self._message(s, row),
+                        (),
+                        (said("message {id} is already approved", id=message_id),),
+                    )
+                before = state(row)
+                approve_row(self.ctx, uow, row, approver)
+                uow.record(f"msg:{message_id}", before, state(row))
+                warnings = self.ctx.text_warnings(row.text) if row.text else ()
+                saved = Saved(self._message(s, row), warnings)
+            if renderer is None or saved.message.is_relay:  # a relay airs live: no render
+                return saved
+            try:
+                record = renderer.render(saved.message)
+            except LoaError as err:
+                note = said(
+                    "audio not rendered yet ({reason}); `loa render` or the daemon will retry",
+                    reason=err,
                 )
-            before = state(row)
-            approve_row(self.ctx, uow, row, approver)
-            uow.record(f"msg:{message_id}", before, state(row))
-            warnings = self.ctx.text_warnings(row.text) if row.text else ()
-            saved = Saved(self._message(s, row), warnings)
-        if not self.ctx.settings.speech.render_on_approve:
-            return saved
-        from ..rendering import Renderer
-
-        try:
-            record = Renderer(self.ctx).render(saved.message)
-        except LoaError as err:
-            note = said(
-                "audio not rendered yet ({reason}); `loa render` or the daemon will retry",
-                reason=err,
-            )
-            return replace(saved, notes=(note,))
+                return replace(saved, notes=(note,))
         seconds = f"{record.duration_s:.1f}"
         if record.fallback:
             note = said(
@@ -212,6 +220,25 @@ class Messages:
                 "rendered {seconds} s of audio with {engine}", seconds=seconds, engine=record.engine
             )
         return replace(saved, notes=(note,))
+
+    def _check_speech(self, message_id: int, aside: ExitStack):
+        """The renderer for after approval, once the text about to be approved was spoken
+        aside (nothing written to the station before the approval) and found audible:
+        ``SilentAudio`` refuses the approval. An engine that cannot speak now is no reason
+        to refuse: the render after approval says so."""
+        from ..rendering import Renderer
+        from ..sources.levels import SilentAudio
+
+        renderer = Renderer(self.ctx)
+        working = self.message(message_id)
+        if working.text and working.status == MessageStatus.DRAFT:
+            try:
+                aside.enter_context(renderer.speech_aside(working))
+            except SilentAudio:
+                raise
+            except LoaError:
+                pass
+        return renderer
 
     def approver(self, actor: Actor) -> str:
         """The name an approval is recorded under; with ``[roles] approvers`` set, only
@@ -286,6 +313,9 @@ class Messages:
             "title",
             "text",
             "audio_path",
+            "content_kind",
+            "relay_source",
+            "duration_s",
             "all_blocks",
             "valid_from",
             "valid_until",
@@ -510,6 +540,8 @@ CONTENT = (
     "max_airings",
     "category",
     "source",
+    "relay_source",
+    "duration_s",
 )
 
 
@@ -529,11 +561,31 @@ def state(row: MessageRow, recording_sha256: str | None = None) -> dict:
         "max_airings": row.max_airings,
         "category": row.category,
         "source": row.source,
+        "relay_source": row.relay_source,  # a relay (the kind of the others is their content)
+        "duration_s": row.duration_s,
         "status": row.status,
         "version": row.version,
         "approved_version": row.approved_version,
         "approved_by": row.approved_by,
     }
+
+
+def relay_fit(row: MessageRow) -> tuple[str, ...]:
+    """Warnings for a relay longer than a slot it is planned in (it would never fit)."""
+    if row.content_kind != ContentKind.RELAY.value or row.duration_s is None:
+        return ()
+    from ..domain.content import format_duration
+
+    found = []
+    for slot in row.slots:
+        length = repo.to_slot(slot).length_s
+        if row.duration_s > length:
+            found.append(
+                said("the relay lasts {relay}, longer than slot {slot} ({length}): it will not "
+                     "fit there", relay=format_duration(row.duration_s), slot=slot.code,
+                     length=format_duration(length))
+            )  # fmt: skip
+    return tuple(found)
 
 
 def content(values: dict) -> dict:

@@ -1,7 +1,7 @@
 """stations (issue 16): a district's database holds many; every per-station row says whose
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-11-30
 
 A ``stations`` table; blocks, slots, calendar entries, messages (the station that wrote
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
@@ -41,7 +41,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-# the tables whose rows get a station; ``sources`` (live relays) when it exists
+# the tables whose rows get a station (``sources``: the live sources of relays, 0019)
 OWNED = (
     "plan_state",
     "blocks",
@@ -54,8 +54,9 @@ OWNED = (
     "daemon_state",
     "play_requests",
     "audit_log",
+    "sources",
 )
-MAYBE_OWNED = ("sources",)
+MAYBE_OWNED = ()
 # unique before -> unique after (per station)
 UNIQUE = {
     "blocks": ("uq_blocks_code", ("code",), "uq_blocks_station_id", ("station_id", "code")),
@@ -67,6 +68,7 @@ UNIQUE = {
         ("station_id", "occurrence_key"),
     ),
     "plan_state": (None, (), "uq_plan_state_station_id", ("station_id",)),
+    "sources": ("uq_sources_code", ("code",), "uq_sources_station_id", ("station_id", "code")),
 }
 INDEXED = {"daemon_state": "ix_daemon_state_station_id"}
 APPEND_ONLY = "the audit trail is append-only"
