@@ -3,11 +3,15 @@ times we choose, and cues placed in them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pytest
 
 from loabroadcast.playback.mixer import Cue, CueState, Mixer, frames_until
 from loabroadcast.playback.pcm import MemoryReader
+from loabroadcast.playback.stream import AirStream
+from loabroadcast.testing import FakeClock
 
 RATE = 1000  # one frame per millisecond: instants read as frame numbers
 BLOCK = 64
@@ -175,3 +179,21 @@ def test_a_dead_stream_starts_nothing():
     out = card.run(2)[:, 0]
     assert playing.state is CueState.CUT and waiting.state is CueState.DROPPED
     assert not out[BLOCK:].any()
+
+
+@pytest.mark.parametrize(
+    ("now", "ready_at", "placement", "want_at"),
+    [
+        (1000.0, 1000.15, {}, 1000.15),  # still starting: as soon as possible means once ready
+        (1000.2, 1000.15, {}, None),  # ready: as soon as possible stays so
+        (1000.0, None, {}, None),  # a stream that needs no settling
+        (1000.0, 1000.15, {"at": 1000.05}, 1000.05),  # an instant asked for is kept
+        (1000.0, 1000.15, {"gap_s": 0.0}, None),  # a gap after the previous cue is kept
+    ],
+)
+def test_a_starting_stream_places_as_soon_as_possible_once_ready(now, ready_at, placement, want_at):
+    stream = AirStream(RATE, FakeClock(datetime(2026, 11, 30, tzinfo=UTC), monotonic_start=now))
+    stream.ready_at = ready_at
+    cue = stream.add(Cue(MemoryReader(np.zeros((10, 1), dtype=np.int16)), **placement))
+    assert cue.at == want_at
+    assert stream.mixer.queue[0] is cue

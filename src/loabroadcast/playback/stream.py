@@ -36,6 +36,9 @@ class AirStream:
 
     name = "stream"
     latency_s = 0.0  # from "as soon as possible" to the card, about
+    #: Until this instant (monotonic) the stream is still starting: a cue asked for "as
+    #: soon as possible" is placed here instead (None: a stream that needs no settling).
+    ready_at: float | None = None
 
     def __init__(self, rate: int, clock: Clock):
         self.rate = rate
@@ -62,7 +65,15 @@ class AirStream:
 
     def add(self, cue: Cue) -> Cue:
         self.check()
-        self.mixer.add(cue)
+        self.mixer.add(self.settled(cue))
+        return cue
+
+    def settled(self, cue: Cue) -> Cue:
+        """``cue``, placed at :attr:`ready_at` when it asks for "as soon as possible"
+        while the stream is still starting."""
+        starting = self.ready_at is not None and self.now() < self.ready_at
+        if starting and cue.at is None and cue.gap_s is None:
+            cue.at = self.ready_at
         return cue
 
     def cut(self) -> None:
