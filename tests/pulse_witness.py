@@ -23,6 +23,9 @@ import numpy as np
 
 RATE = 48000
 LATENCY_MS = 10
+#: The monitor hears a frame this long before the null sink plays it (measured: a stream
+#: placed by DAC time is heard -5.0 ms with --latency-msec=5, -20.1 ms with 20).
+LEAD_S = LATENCY_MS / 1000
 THRESHOLD_DB = -45.0
 WINDOW_MS = 5
 
