@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from loabroadcast.errors import StoreError
-from loabroadcast.store.airings import AsRun, duplicate_key
+from loabroadcast.store.airings import AsRun
 from loabroadcast.store.journal import OURS, TAKEN, Journal, JournalWriter
+from loabroadcast.store.writeback import duplicate_key
 
 T = datetime(2026, 3, 9, 23, 0, tzinfo=UTC)
 KEY = "sang/2026-03-10/1"
