@@ -21,8 +21,9 @@ from ..store import repo, wakeup
 from ..store import stations as station_rows
 from ..store.models import PlayRequestRow, StationRow
 from ..store.scope import Scope
+from .approval import approve_row, state
 from .base import StationContext
-from .messages import Messages, approve_row, state
+from .messages import Messages
 from .stations import lookup
 
 
