@@ -92,6 +92,8 @@ def test_a_file_is_measured_with_its_dead_air(tmp_path):
         (np.concatenate([np.zeros(20 * RATE), sine(0.3)]), True),  # a click in silence
         (np.concatenate([np.zeros(20 * RATE), sine(2.0)]), False),  # 2 s said: 9 %
         (sine(0.3), False),  # short, but sound all through
+        (np.concatenate([np.zeros(RATE // 2), sine(0.4)]), False),  # "Xin cảm ơn.": 0.4 of 0.9 s
+        (np.concatenate([np.zeros(int(1.8 * RATE)), sine(0.2)]), True),  # 0.2 of 2 s: a click
         (sine(3.0, dbfs_peak=-30.0), False),  # quiet, yet above the threshold
     ],
 )

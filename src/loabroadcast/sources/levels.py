@@ -7,8 +7,9 @@ a full-scale sine −3 dBFS, digital silence :data:`FLOOR_DB`). Blocks of
 A file is measured by one ffmpeg call that decodes it to mono 16-bit samples at
 :data:`MEASURE_RATE` into a pipe, read block by block: bounded memory, any length, any
 kind ffmpeg reads. It is refused (:func:`require_audible`) when it is silent or nearly:
-fewer than :data:`MIN_AUDIBLE_S` seconds, or under :data:`MIN_AUDIBLE_SHARE` of its
-length, are at or above ``[playback] silence_db``.
+nothing, or under :data:`MIN_AUDIBLE_SHARE` of its length, or fewer than
+:data:`MIN_AUDIBLE_S` seconds (a quarter of a clip shorter than two seconds: "Xin cảm
+ơn." said in 0.9 s is audible for 0.4 s) are at or above ``[playback] silence_db``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ BLOCK_S = 0.1
 MEASURE_RATE = 16_000
 MIN_AUDIBLE_S = 0.5
 MIN_AUDIBLE_SHARE = 0.05
+SHORT_CLIP_SHARE = 0.25
 MEASURE_TIMEOUT_S = 600.0
 
 
@@ -123,9 +125,10 @@ class FileLevels:
     @property
     def silent(self) -> bool:
         """Silent, or nearly (see the module's docstring)."""
-        return self.audible_s < min(
-            self.duration_s, max(MIN_AUDIBLE_S, MIN_AUDIBLE_SHARE * self.duration_s)
-        ) or (self.audible_s == 0)
+        least = min(MIN_AUDIBLE_S, SHORT_CLIP_SHARE * self.duration_s)
+        return self.audible_s == 0 or self.audible_s < max(
+            least, MIN_AUDIBLE_SHARE * self.duration_s
+        )
 
     def dead_air_notes(self, name: str) -> tuple[str, ...]:
         """One warning line per stretch of dead air in the file."""
