@@ -54,7 +54,7 @@ log = logging.getLogger("loabroadcast.playback")
 DEFAULT_LATENCY_S = 0.1
 CALIBRATION_SAMPLES = 5
 STALL_S = 3.0  # no buffer asked for this long past the newest one's instant: the card is gone
-SETTLE_S = 0.05  # beyond one latency, before a just-started stream takes a cue
+SETTLE_S = 0.05  # a just-started stream takes an "as soon as possible" cue after this
 STARTUP_S = 5.0  # ... or, for the first buffer, this long after the stream started
 
 
@@ -245,9 +245,9 @@ class DeviceStream(AirStream):
             raise
         self._opened_at = REALTIME.monotonic()
         # A sound server may drop or smear the first buffers of a stream that has just
-        # started (the chirp test lost its first 20 ms 1 time in 8 into PulseAudio):
-        # "as soon as possible" starts once one latency's worth has gone through.
-        self.ready_at = self._opened_at + self.latency_s + SETTLE_S
+        # started (the chirp test lost its first 20 ms 1 time in 8 into PulseAudio; with
+        # this settle 0 in 22): "as soon as possible" starts SETTLE_S after the start.
+        self.ready_at = self._opened_at + SETTLE_S
 
     @property
     def realtime(self) -> bool | None:
