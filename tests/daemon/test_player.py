@@ -284,6 +284,23 @@ def test_started_at_is_utc_aware(setup):
     assert airing.started_at.astimezone(UTC) == SLOT_START.astimezone(UTC)
 
 
+def test_the_log_line_of_an_item_shows_the_station_time(town, caplog):
+    """The PC's own time zone (UTC here) may differ from the station's: the line for
+    people says when it aired where the speakers are."""
+    st, clock = town
+    rig = make_rig(st, clock, engine=ToneEngine(), tz=TZ)
+    try:
+        mid = add(st, "Một", "K1")
+        approve_all(st, rig.renderer, mid)
+        clock.set(SLOT_START - timedelta(seconds=5))
+        with caplog.at_level("INFO", logger="loabroadcast.player"):
+            rig.player.run_occurrence("sang", DAY)
+        rig.flush()
+    finally:
+        rig.close()
+    assert f"message {mid} played (sang) at 06:00:00.000" in caplog.text
+
+
 def test_three_blocks_and_an_emergency_cut_in_tell_the_whole_story(setup):
     """Issue: a slot with three messages for different blocks and an emergency cut-in."""
     st, clock, rig = setup

@@ -297,6 +297,7 @@ class Daemon:
                 gap_s=self.settings.schedule.item_gap_s,
                 silence_db=self.settings.playback.silence_db,
                 silence_s=self.settings.playback.silence_s,
+                tz=self.station.tz,
             ),
             shutdown=self.stop,
             on_error=self.health.report,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from ..clock import Clock
@@ -86,6 +86,7 @@ class Follower:
         *,
         silence_db: float = -40.0,
         silence_s: float = 10.0,
+        tz: tzinfo | None = None,
     ):
         self.ledger = ledger
         self.on_air = on_air
@@ -95,6 +96,7 @@ class Follower:
         self.on_error = on_error
         self.silence_db = silence_db
         self.silence_s = silence_s
+        self.tz = tz  # log lines show the station's time (None: the PC's)
 
     def meta(self, p: Prepared, slot: str | None) -> dict[str, Any]:
         m = p.message
@@ -242,7 +244,7 @@ class Follower:
         if cue.started is None:
             template = N_("message {id} {outcome} ({slot}), {seconds} s, underruns: {underruns}")
         else:
-            moment = live.stream.moment(cue.started).astimezone()
+            moment = live.stream.moment(cue.started).astimezone(self.tz)
             fields["start"] = moment.strftime("%H:%M:%S.%f")[:-3]
             template = N_(
                 "message {id} {outcome} ({slot}) at {start}, {seconds} s, underruns: {underruns}"

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from ..clock import Clock
 from ..domain import Priority, ProgrammeItem
@@ -44,6 +44,7 @@ class PlayerConfig:
     progress_s: float = 2.0  # an airing's end is stamped this often while it plays
     silence_db: float = -40.0  # the dead-air guard: quieter than this (dBFS) ...
     silence_s: float = 10.0  # ... for longer than this while an item plays is dead air
+    tz: tzinfo | None = None  # the station's, for the times in log lines (None: the PC's)
 
 
 class Player:
@@ -69,7 +70,7 @@ class Player:
         self.former_instances = former_instances  # earlier daemons of this station folder
         self.follower = Follower(
             ledger, on_air, clock, shutdown, config.progress_s, on_error,
-            silence_db=config.silence_db, silence_s=config.silence_s,
+            silence_db=config.silence_db, silence_s=config.silence_s, tz=config.tz,
         )  # fmt: skip
 
     def wait_until(self, moment: datetime) -> bool:
