@@ -95,6 +95,30 @@ def test_a_store_that_cannot_be_read_airs_what_was_read_before(station, monkeypa
     assert log(st) == [(a, "played")]
 
 
+def test_plans_of_past_days_are_forgotten(station, monkeypatch):
+    """A daemon runs for months: what it keeps in memory for a store that cannot be read
+    is the reconciler's plan from the day before it on, not every programme ever read."""
+    st, clock = station
+    a = add(st, "Một", "K1")
+    rig = rig_for(st, clock, Gate())
+    approve_all(st, rig.renderer, a)
+    prep = rig.player.prep
+    prep.remember(st.schedule(DAY, 1))
+    later = DAY + timedelta(days=3)
+    prep.remember(st.schedule(later, 1))
+
+    def gone(*_a, **_k):
+        raise StoreError("database error: connection refused")
+
+    monkeypatch.setattr(st, "schedule", gone)
+    try:
+        assert prep.programme("sang", DAY) is None
+        assert prep.programme("sang", later).occurrence.day == later
+    finally:
+        monkeypatch.undo()
+        rig.close()
+
+
 def test_after_a_restart_the_journal_keeps_an_occurrence_from_airing_twice(station):
     """The first daemon aired and died before the database heard of it; the next one
     (same station folder, the store still shut) reads the journal and airs nothing

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +110,15 @@ class Preparer:
             raise StoreSlow(N_("the database did not answer in time")) from None
 
     def remember(self, programmes: list[Programme]) -> None:
-        """The reconciler's plan: what airs when the store cannot be asked."""
+        """The reconciler's plan: what airs when the store cannot be asked. Plans of days
+        before the day ahead of the earliest one given are forgotten (a daemon runs for
+        months)."""
         for p in programmes:
             self._plans[(p.slot.code, p.occurrence.day)] = p
+        if programmes:
+            keep_from = min(p.occurrence.day for p in programmes) - timedelta(days=1)
+            for key in [k for k in self._plans if k[1] < keep_from]:
+                del self._plans[key]
 
     def programme(self, slot: str, day: date, wait_s: float | None = None) -> Programme | None:
         try:
