@@ -120,23 +120,27 @@ def _unknown_links(s, values: dict) -> list[str]:
     ]
 
 
+def _new_row(s, data: dict, status: AiringStatus, **extra) -> AiringRow:
+    """The as-run row a claim or a missed line of the journal adds."""
+    return AiringRow(
+        station_id=data["station_id"],
+        occurrence_key=data["key"],
+        station=data.get("station") or "",
+        status=status.value,
+        claimed_by=data["instance"],
+        created_at=data["now"],
+        **extra,
+        **_columns(s, data),
+    )
+
+
 def _apply_claim(s, data: dict) -> str:
     owner = s.execute(
         select(AiringRow.claimed_by).where(_held(data["station_id"], data["key"]))
     ).first()
     if owner is not None:
         return OURS if owner[0] == data["instance"] else TAKEN
-    s.add(
-        AiringRow(
-            station_id=data["station_id"],
-            occurrence_key=data["key"],
-            station=data.get("station") or "",
-            status=AiringStatus.CLAIMED.value,
-            claimed_by=data["instance"],
-            created_at=data["now"],
-            **_columns(s, data),
-        )
-    )
+    s.add(_new_row(s, data, AiringStatus.CLAIMED))
     s.flush()  # a concurrent claim of another daemon fails here (unique key): TAKEN
     return OURS
 
@@ -144,18 +148,7 @@ def _apply_claim(s, data: dict) -> str:
 def _apply_missed(s, data: dict) -> None:
     if s.scalar(select(AiringRow.id).where(_held(data["station_id"], data["key"]))):
         return
-    s.add(
-        AiringRow(
-            station_id=data["station_id"],
-            occurrence_key=data["key"],
-            station=data.get("station") or "",
-            status=AiringStatus.MISSED.value,
-            claimed_by=data["instance"],
-            created_at=data["now"],
-            error=data.get("error"),
-            **_columns(s, data),
-        )
-    )
+    s.add(_new_row(s, data, AiringStatus.MISSED, error=data.get("error")))
 
 
 def _apply_update(s, data: dict) -> None:
