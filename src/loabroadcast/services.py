@@ -245,9 +245,13 @@ class Station(StationContext):
         (None when not rendered)."""
         with db.read_session(self.engine) as s:
             row = repo.latest_renders(s, self.scope, [message_id], version).get(message_id)
-            flagged = s.scalar(select(MessageRow.flagged).where(MessageRow.id == message_id))
             if row is None:
                 return None
+            flagged = s.scalar(
+                select(MessageRow.flagged).where(
+                    MessageRow.id == message_id, self.scope.orm(MessageRow, seen=True)
+                )
+            )
             r = repo.to_render(row)
             return {
                 "flagged": shown(flagged),  # why the daemon refused to air it, None when it did not

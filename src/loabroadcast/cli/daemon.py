@@ -211,10 +211,10 @@ def _in_english(file: dict | None) -> dict | None:
 
 def _presence_only(home, as_json: bool) -> None:
     """What the lock and the status file say, when the database cannot be read."""
-    from ..presence import probe, read_status
+    from ..dashboard import presence_here
 
-    lock = probe(home)
-    file = read_status(home) if lock.held else None
+    here = presence_here(home)
+    lock, file = here["lock"], here["file"]
     if as_json:
         echo_json({"daemon": {"running": lock.held, "pid": lock.pid, "lock_held": lock.held},
                    "status_file": _in_english(file)})  # fmt: skip
@@ -256,9 +256,8 @@ def log(app, day, all_days, station, as_json) -> None:
     if not all_days and day is None:
         day = opened.today()
     airings = opened.airings(None if all_days else day, scope)
-    station = opened
     if as_json:
-        echo_json([airing_dict(a, station.tz) for a in airings])
+        echo_json([airing_dict(a, opened.tz) for a in airings])
         return
     if not airings:
         if day:
@@ -266,7 +265,7 @@ def log(app, day, all_days, station, as_json) -> None:
         else:
             click.echo(_("nothing in the log"))
         return
-    tz = station.tz
+    tz = opened.tz
 
     def local(moment, fmt="%H:%M:%S.%f"):
         if moment is None:
@@ -309,8 +308,6 @@ def log(app, day, all_days, station, as_json) -> None:
 
 def _airing_notes(a) -> str:
     """What the relay and the dead-air guard add to an as-run line."""
-    from ..i18n import _, ngettext
-
     notes = []
     if a.relay_source:
         text = _("relay of {source}").format(source=a.relay_source)

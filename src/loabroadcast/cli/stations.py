@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import click
 
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, dates, ngettext
 from .output import echo_json, shorten, table
 from .params import STATION_CODE, by_option
 
@@ -60,9 +62,7 @@ def list_(app, as_json) -> None:
     rows = [_row(v, now, tz) for v in views]
     headers = [_("code"), _("name"), _("daemon"), _("heartbeat"), _("on air"), _("last error")]
     click.echo(table(headers, rows))
-    counts = {}
-    for v in views:
-        counts[v.health.state.value] = counts.get(v.health.state.value, 0) + 1
+    counts = Counter(v.health.state.value for v in views)
     summary = ngettext("{n} station", "{n} stations", len(views)).format(n=len(views))
     parts = [f"{_(STATES[s])}: {n}" for s, n in counts.items()]
     click.echo(f"{summary} ({', '.join(parts)})")
@@ -83,7 +83,7 @@ def _row(view, now, tz) -> tuple:
         state += " " + _("({n} daemons)").format(n=h.running)
     if h.state.value == "stale":
         state += " " + _age(h.age_s(now))
-    beat = "-" if h.newest is None else f"{h.newest.heartbeat_at.astimezone(tz):%d/%m/%Y %H:%M:%S}"
+    beat = "-" if h.newest is None else dates.moment(h.newest.heartbeat_at.astimezone(tz), True)
     on_air = "-"
     if view.on_air is not None:
         on_air = f"{shorten(view.on_air.title, 30)} ({view.on_air.message_id})"

@@ -73,13 +73,6 @@ class Scope:
     def of(cls, *ids: int) -> Scope:
         return cls(tuple(sorted(set(ids))))
 
-    @property
-    def single(self) -> int:
-        """The one station of a one-station scope."""
-        if len(self.ids) != 1:
-            raise ValueError(f"scope of {len(self.ids)} stations, one expected")
-        return self.ids[0]
-
     # plain SQL -------------------------------------------------------------------------
 
     def sql(
@@ -88,16 +81,12 @@ class Scope:
         """The condition on ``table`` (as ``alias``) and its parameters, ``?`` placeholders.
         Messages: those that air at the stations; ``seen``: and those they wrote."""
         rule = RULES[table]
-        at = f"{alias or table}."
-        marks = "?" if len(self.ids) == 1 else f"({', '.join('?' * len(self.ids))})"
-        test = "=" if len(self.ids) == 1 else "IN"
-        own, _params = self.own(alias or table)
+        name = alias or table
+        own, _ = self.own(name)
         if rule == OWN:
             return own, self.ids
-        sent = (
-            f"{at}id IN (SELECT ms_.message_id FROM message_stations ms_ "
-            f"WHERE ms_.station_id {test} {marks})"
-        )
+        on_ms, _ = self.own("ms_")
+        sent = f"{name}.id IN (SELECT ms_.message_id FROM message_stations ms_ WHERE {on_ms})"
         if seen:
             return f"({own} OR {sent})", self.ids + self.ids
         return sent, self.ids
