@@ -8,7 +8,6 @@ journal protect it" (a restart reads the journal before anything airs again).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -75,9 +74,6 @@ class Ledger:
         data = {"station": self.station, "now": self.clock.now(), **fields}
         self._claims[key] = {k: _iso(v) for k, v in data.items()}
         return self._entry("claim", key, **data)
-
-    def claim_all(self, claims: Iterable[tuple[str, dict[str, Any]]]) -> list:
-        return [self.claim(key, fields) for key, fields in claims]
 
     def verdicts(self, entries: list, wait_s: float) -> list[str | None]:
         """Each claim's verdict (OURS/TAKEN), None where it did not come within ``wait_s``

@@ -29,15 +29,17 @@ from typing import Any
 from ..domain import AiringStatus, ProgrammeItem
 from ..errors import LoaError, PlaybackError
 from ..i18n import N_, Lazy
-from ..store.airings import occurrence_key, occurrence_prefix
+from ..store.airings import SETTLED, occurrence_key, occurrence_prefix
 from ..store.journal import TAKEN
 from .airing import Live
 from .mixer import CueState
 from .outcome import Outcome
-from .prepare import BUSY, SETTLED, Prepared
+from .prepare import Prepared
 from .relaying import RelayAudio
 
 log = logging.getLogger("loabroadcast.player")
+
+BUSY = {AiringStatus.CLAIMED, AiringStatus.PLAYING}  # claimed and not yet done with
 
 RELAY_REST_S = 1.0  # a pre-empted relay with less than this left does not resume
 

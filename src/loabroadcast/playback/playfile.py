@@ -31,6 +31,7 @@ def play_file(
     """``Sink.play`` for every sink: one stream, one cue as soon as possible."""
     audio = load_air_audio(Path(wav))
     if stop.is_set():
+        audio.close()
         return PlayOutcome(False, 0.0, None)
     stream = sink.open_stream(audio.rate)
     try:
@@ -53,4 +54,5 @@ def play_file(
             stream.sleep_until(cue.ended, threading.Event())
     finally:
         stream.close()
+        audio.close()
     return PlayOutcome(cue.completed, cue.played_s(audio.rate), cue.started)

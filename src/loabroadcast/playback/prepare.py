@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..domain import AiringStatus, Message, Programme, ProgrammeItem, RenderRecord
+from ..domain import Message, Programme, ProgrammeItem, RenderRecord
 from ..errors import AudioChanged, AudioError, Conflict, LoaError, StoreError
 from ..i18n import N_, dates, said
 from ..i18n.records import keep
@@ -35,10 +35,6 @@ from .pcm import AirAudio, load_air_audio
 from .relaying import RelayAudio, load_fallback_or_silence, open_relay
 
 log = logging.getLogger("loabroadcast.player")
-
-SETTLED = {s.value for s in (AiringStatus.PLAYED, AiringStatus.FAILED,
-                             AiringStatus.INTERRUPTED, AiringStatus.MISSED)}  # fmt: skip
-BUSY = {AiringStatus.CLAIMED.value, AiringStatus.PLAYING.value}
 
 
 class StoreSlow(StoreError):

@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from .deadair import DeadAir, DeadAirDetector, Ended, Started
-from .levels import BLOCK_S, FLOOR_DB
+from .levels import BLOCK_S, dbfs
 
 LEVELS_KEPT = 4096  # blocks waiting to be drained (400 s at 0.1 s)
 SCRATCH = 1 << 15  # frames of the largest buffer a card asks for at once
@@ -81,7 +81,7 @@ class GuardedReader:
 
     def _close_block(self) -> None:
         rms = math.sqrt(self._sum / self._count) if self._count else 0.0
-        level = 20.0 * math.log10(rms) if rms > 1e-6 else FLOOR_DB
+        level = dbfs(rms)
         self._levels[self.written % LEVELS_KEPT] = level
         self.written += 1
         self._sum, self._count = 0.0, 0

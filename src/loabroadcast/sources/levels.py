@@ -181,6 +181,14 @@ def measure_levels(
     )
 
 
+def ffmpeg_path() -> str:
+    """Where ffmpeg is; ``AudioError`` saying how to install it when it is not."""
+    found = shutil.which("ffmpeg")
+    if found is None:
+        raise AudioError(N_("ffmpeg is not installed: run `apt-get install ffmpeg`"))
+    return found
+
+
 def measure_file(
     path: Path | str,
     threshold_db: float = DEFAULT_SILENCE_DB,
@@ -190,9 +198,7 @@ def measure_file(
 ) -> FileLevels:
     """Decode ``path`` with ffmpeg (mono, :data:`MEASURE_RATE`) and measure it."""
     name = shown or Path(path).name
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise AudioError(N_("ffmpeg is not installed: run `apt-get install ffmpeg`"))
+    ffmpeg = ffmpeg_path()
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-i", str(path),
             "-vn", "-ac", "1", "-ar", str(MEASURE_RATE), "-f", "s16le", "pipe:1"]  # fmt: skip
     try:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import subprocess
 import threading
 from collections.abc import Callable
@@ -31,7 +30,7 @@ import numpy as np
 from ..clock import Clock
 from ..domain.content import masked
 from ..errors import AudioError
-from ..i18n import N_
+from .levels import ffmpeg_path
 from .live import LiveSource, SourceEvent, SourceFormat
 
 log = logging.getLogger("loabroadcast.sources")
@@ -44,13 +43,6 @@ _INPUT = re.compile(r"^Input #\d+, ([\w,]+), from")
 _AUDIO = re.compile(r"Stream #\d+:\d+.*?: Audio: ([^,\s]+)[^,]*(?:, (\d+) Hz)?(?:, ([^,]+))?")
 _BITRATE = re.compile(r"(\d+ kb/s)")
 _NAME = re.compile(r"^\s*icy-name\s*:\s*(.+)$")
-
-
-def ffmpeg_path() -> str:
-    found = shutil.which("ffmpeg")
-    if found is None:
-        raise AudioError(N_("ffmpeg is not installed: run `apt-get install ffmpeg`"))
-    return found
 
 
 def ffmpeg_argv(ffmpeg: str, url: str, rate: int, timeout_s: float) -> list[str]:

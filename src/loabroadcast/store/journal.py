@@ -231,10 +231,6 @@ class Journal:
             return 0.0
         return self.clock.monotonic() - (oldest.queued or self._opened)
 
-    @property
-    def memory_only(self) -> int:
-        return sum(1 for e in list(self._pending) if not e.durable)
-
     def unfinished(self) -> tuple[list[str], list[tuple[str, dict]]]:
         """(keys claimed but never on air, (key, last state) of items left on air)."""
         claimed = [k for k, v in self.state.items() if v.get("status") == "claimed"]
