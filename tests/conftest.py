@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from loabroadcast.config import Settings, load_settings
 from loabroadcast.i18n import set_language
 from loabroadcast.services import Station, init_station
 from loabroadcast.testing import FakeClock
+from pgtools import fresh_pg_url, require_pg
 
 # Tests read loa's English (the catalogs' ids); tests of the Vietnamese interface ask for
 # it themselves. Daemons and CLIs started by the tests inherit this.
@@ -24,27 +24,6 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 # 10/03/2026 05:00 in Hà Nội, a Tuesday: before the morning slot.
 T0 = datetime(2026, 3, 9, 22, 0, tzinfo=UTC)
-
-_pg_counter = itertools.count()
-
-
-def _pg_url() -> str | None:
-    return os.environ.get("LOA_TEST_PG_URL") or None
-
-
-def _fresh_pg_database(base_url: str) -> str:
-    """A new, empty database on the test server; returns its URL."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base_url)
-    name = f"loa_t{os.getpid()}_{next(_pg_counter)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(autouse=True)
@@ -58,10 +37,8 @@ def _english():
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_kind(request) -> str:
-    if request.param == "postgres" and not _pg_url():
-        if os.environ.get("CI"):
-            pytest.fail("CI must test PostgreSQL: LOA_TEST_PG_URL is not set")
-        pytest.skip("no PostgreSQL server: set LOA_TEST_PG_URL or run ./scripts/test")
+    if request.param == "postgres":
+        require_pg()
     return request.param
 
 
@@ -70,7 +47,7 @@ def settings(tmp_path, db_kind) -> Settings:
     home = tmp_path / "home"
     base = load_settings(home, env={"LOA_SPEECH_ENGINE": "espeak"})  # offline, deterministic
     if db_kind == "postgres":
-        base = replace(base, db_url=_fresh_pg_database(_pg_url()))
+        base = replace(base, db_url=fresh_pg_url())
     return base
 
 
@@ -78,12 +55,9 @@ def settings(tmp_path, db_kind) -> Settings:
 def pg_settings(tmp_path) -> Settings:
     """A station folder on a fresh database of the PostgreSQL test server, for what only a
     district's database does (many stations)."""
-    if not _pg_url():
-        if os.environ.get("CI"):
-            pytest.fail("CI must test PostgreSQL: LOA_TEST_PG_URL is not set")
-        pytest.skip("no PostgreSQL server: set LOA_TEST_PG_URL or run ./scripts/test")
+    require_pg()
     base = load_settings(tmp_path / "home", env={"LOA_SPEECH_ENGINE": "espeak"})
-    return replace(base, db_url=_fresh_pg_database(_pg_url()))
+    return replace(base, db_url=fresh_pg_url())
 
 
 @pytest.fixture

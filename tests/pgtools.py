@@ -5,7 +5,17 @@ from __future__ import annotations
 import itertools
 import os
 
+from missing import missing
+
 _counter = itertools.count()
+
+
+def require_pg() -> str:
+    """The test server's URL (LOA_TEST_PG_URL); without one, skipped (failed under CI)."""
+    url = os.environ.get("LOA_TEST_PG_URL")
+    if not url:
+        missing("PostgreSQL", "no PostgreSQL server: set LOA_TEST_PG_URL or run ./scripts/test")
+    return url
 
 
 def fresh_pg_url() -> str:

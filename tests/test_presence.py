@@ -19,6 +19,7 @@ from loabroadcast.presence import (
     probe,
     read_status,
 )
+from missing import missing
 
 HOLDER = """
 import sys, time
@@ -83,7 +84,7 @@ def test_the_status_file_is_written_on_a_full_disk(tmp_path):
     mount.mkdir()
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
                       capture_output=True).returncode:  # fmt: skip
-        pytest.skip("cannot mount a tmpfs here (needs root)")
+        missing("a full disk", "cannot mount a tmpfs here (needs root)")
     try:
         status = StatusFile(mount).open()
         with open(mount / "filler", "wb") as filler, pytest.raises(OSError):

@@ -20,6 +20,7 @@ from loabroadcast.rendering import Renderer
 from loabroadcast.store import db
 from loabroadcast.store.models import PlayRequestRow
 from loabroadcast.usecases.district import District
+from pgtools import require_pg
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("needs_pg")]
 
@@ -28,12 +29,7 @@ ON_TIME = timedelta(milliseconds=5)  # the file sink places frames exactly: ms t
 
 @pytest.fixture
 def needs_pg():
-    import os
-
-    if not os.environ.get("LOA_TEST_PG_URL"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must test PostgreSQL: LOA_TEST_PG_URL is not set")
-        pytest.skip("no PostgreSQL server: set LOA_TEST_PG_URL or run ./scripts/test")
+    require_pg()
 
 
 def at(row: dict, key: str = "started_at") -> datetime:

@@ -18,6 +18,7 @@ import pytest
 
 from livestation import hold_database, monotonic_of
 from loabroadcast.services import MessageDraft
+from missing import missing
 
 pytestmark = pytest.mark.slow
 
@@ -246,7 +247,7 @@ def test_a_full_disk_neither_stops_the_air_nor_hides_the_daemon(tmp_path):
         ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(home)], capture_output=True
     )
     if mounted.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+        missing("a full disk", f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     ls = None
     try:
         ls = make_live(tmp_path, home)

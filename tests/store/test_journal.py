@@ -50,10 +50,18 @@ def writer_for(station, journal, instance="d1", errors=None):
     return JournalWriter(journal, asrun.apply, asrun.journal_mark, sink).start()
 
 
-def test_lines_are_on_disk_before_append_returns(tmp_path):
+def test_lines_are_on_disk_before_append_returns(tmp_path, monkeypatch):
+    import loabroadcast.store.journal as journal_module
+
+    synced: list[int] = []
+    real = journal_module._datasync
+    monkeypatch.setattr(journal_module, "_datasync", lambda fd: (synced.append(fd), real(fd)))
     journal = Journal(tmp_path)
     journal.open()
+    synced.clear()
     entry = update(journal, KEY, "d1", status="playing")
+    assert synced, "the line was not synced to the disk before append returned"
+    assert entry.durable
     text = journal.path.read_bytes()
     assert text.rstrip(b"\0").endswith(b"\n")
     header, line = text.rstrip(b"\0").decode().splitlines()
