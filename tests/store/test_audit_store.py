@@ -21,7 +21,7 @@ from loabroadcast.domain import Message
 from loabroadcast.domain.versions import MessageVersion
 from loabroadcast.errors import Conflict, StoreError
 from loabroadcast.services import MessageDraft, Station, init_station
-from loabroadcast.store import db, queries, records, schema, versions
+from loabroadcast.store import db, queries, records, versions
 from loabroadcast.store.airings import AsRun, occurrence_key, play_now_key
 from loabroadcast.store.models import (
     AiringRow,
@@ -266,22 +266,13 @@ def test_expiry_waits_for_the_approved_version(town):
 # -- migration 0017 ----------------------------------------------------------------------------
 
 
-def test_migration_keeps_existing_messages_as_their_first_version(settings, clock):
+def test_migration_keeps_existing_messages_as_their_first_version(settings, clock, migrator):
     """A station at 0014 with approved, draft, cancelled and rejected messages, renders,
     airings and a play-now: every message becomes version 1 (an approved one approved,
     with its render's sha256), and the log points to it where it can."""
     from alembic import command
-    from alembic.config import Config
 
-    settings.home.mkdir(parents=True)
-    engine = db.make_engine(settings.database_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(schema.MIGRATIONS))
-
-    def migrate(step, revision):
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            step(cfg, revision)
+    engine, migrate = migrator
 
     migrate(command.upgrade, "0014")
     t = datetime(2026, 3, 1, 8, tzinfo=UTC)

@@ -14,7 +14,7 @@ from loabroadcast.domain.calendar import DayOff, ExtraSession, QuietKind
 from loabroadcast.errors import Conflict, InvalidInput, NotFound
 from loabroadcast.listings import Listings
 from loabroadcast.services import MessageDraft, Station, init_station
-from loabroadcast.store import db, queries, repo, schema
+from loabroadcast.store import db, queries, repo
 from loabroadcast.store.reader import Reader
 from loabroadcast.usecases.calendar import CalendarBook
 
@@ -134,20 +134,11 @@ def test_removing_a_session_unlinks_its_cancelled_messages(book):
         assert repo.slot_by_code(s, st.scope, "them") is None
 
 
-def test_migration_0014_keeps_the_slots_and_goes_back(settings, clock):
+def test_migration_0014_keeps_the_slots_and_goes_back(settings, clock, migrator):
     """A station at 0002 upgrades with its slots (daily, no date); downgrade and again."""
     from alembic import command
-    from alembic.config import Config
 
-    settings.home.mkdir(parents=True)
-    engine = db.make_engine(settings.database_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(schema.MIGRATIONS))
-
-    def migrate(step, revision):
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            step(cfg, revision)
+    engine, migrate = migrator
 
     migrate(command.upgrade, "0002")
     with engine.begin() as conn:

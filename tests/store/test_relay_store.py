@@ -11,7 +11,7 @@ from sqlalchemy import text
 from loabroadcast.domain.content import ContentKind, SourceKind
 from loabroadcast.errors import Conflict, InvalidInput, NotFound
 from loabroadcast.services import MessageDraft, Station, init_station
-from loabroadcast.store import db, queries, schema, versions
+from loabroadcast.store import db, queries, versions
 from loabroadcast.store.airings import AsRun
 from loabroadcast.store.models import DeadAirRow
 from loabroadcast.store.reader import Reader
@@ -118,19 +118,10 @@ def test_an_airings_relay_fields_and_dead_air_events(town, clock):
     )  # fmt: skip
 
 
-def test_migration_0019_keeps_the_data_and_can_go_back(settings, clock):
+def test_migration_0019_keeps_the_data_and_can_go_back(settings, clock, migrator):
     from alembic import command
-    from alembic.config import Config
 
-    settings.home.mkdir(parents=True)
-    engine = db.make_engine(settings.database_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(schema.MIGRATIONS))
-
-    def migrate(step, revision):
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            step(cfg, revision)
+    engine, migrate = migrator
 
     migrate(command.upgrade, "0018")
     t = datetime(2026, 3, 1, 8, tzinfo=UTC)
