@@ -12,10 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from click.testing import CliRunner
-from test_i18n_output import _message
+from test_i18n_output import _message, station_in
 
-from loabroadcast.cli import cli
 from loabroadcast.config import load_settings
 from loabroadcast.daemon.health import Health
 from loabroadcast.domain import AiringStatus
@@ -38,24 +36,7 @@ def at(hour, minute, second=0, ms=0) -> datetime:
 def loa(tmp_path):
     """``loa ARGS`` (language ``lang``) on a station: blocks K1, K2; slots sang (06:00-06:30,
     daily) and toi (20:00-20:00:20, daily); audio is not rendered on approval."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "loa.toml").write_text("[speech]\nrender_on_approve = false\n", encoding="utf-8")
-    runner = CliRunner(mix_stderr=False)
-
-    def run(*args, lang="en"):
-        env = {"LOA_HOME": str(home), "LOA_LANG": lang, "LOA_TIMEZONE": "Asia/Ho_Chi_Minh"}
-        return runner.invoke(cli, list(args), env=env, prog_name="loa")
-
-    for args in (
-        ("init",),
-        ("block", "add", "K1", "Khối 1", "--zone", "1"),
-        ("block", "add", "K2", "Khối 2"),
-        ("slot", "add", "sang", "06:00", "06:30"),
-        ("slot", "add", "toi", "20:00", "20:00:20"),
-    ):
-        assert run(*args).exit_code == 0
-    return run
+    return station_in(tmp_path, ("sang", "06:00", "06:30"), ("toi", "20:00", "20:00:20"))
 
 
 @pytest.fixture

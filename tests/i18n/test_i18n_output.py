@@ -19,11 +19,10 @@ from loabroadcast.i18n import N_, NP_, Lazy, english, said, set_language
 from loabroadcast.i18n.logs import PeopleFormatter
 
 
-@pytest.fixture
-def station(tmp_path):
-    """``loa ARGS`` (language ``lang``) on a station: blocks K1, K2; slots sang (06:00-06:30,
-    daily, "Buổi sáng") and toi (20:00-20:00:20); audio is not rendered on approval, so
-    lengths are the planner's estimates and every run prints the same."""
+def station_in(tmp_path, sang: tuple[str, ...], toi: tuple[str, ...]):
+    """``loa ARGS`` (language ``lang``) on a station: blocks K1, K2; slots ``loa slot add``
+    ``sang`` and ``toi``; audio is not rendered on approval, so lengths are the planner's
+    estimates and every run prints the same."""
     home = tmp_path / "home"
     home.mkdir()
     (home / "loa.toml").write_text("[speech]\nrender_on_approve = false\n", encoding="utf-8")
@@ -37,11 +36,18 @@ def station(tmp_path):
         ("init",),
         ("block", "add", "K1", "Khối 1", "--zone", "1"),
         ("block", "add", "K2", "Khối 2"),
-        ("slot", "add", "sang", "06:00", "06:30", "--name", "Buổi sáng"),
-        ("slot", "add", "toi", "20:00", "20:00:20", "--days", "weekdays"),
+        ("slot", "add", *sang),
+        ("slot", "add", *toi),
     ):
         assert run(*args).exit_code == 0
     return run
+
+
+@pytest.fixture
+def station(tmp_path):
+    """Slots sang (06:00-06:30, daily, "Buổi sáng") and toi (20:00-20:00:20, weekdays)."""
+    return station_in(tmp_path, ("sang", "06:00", "06:30", "--name", "Buổi sáng"),
+                      ("toi", "20:00", "20:00:20", "--days", "weekdays"))  # fmt: skip
 
 
 def _message(run, title, text, slots, *extra) -> int:
