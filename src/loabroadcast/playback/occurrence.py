@@ -100,12 +100,17 @@ class OccurrenceRun:
         return _Standing(len(statuses) - 1, "done")  # another daemon's
 
     def claim(
-        self, items: list[ProgrammeItem], wait_s: float, versions: dict | None = None
+        self,
+        items: list[ProgrammeItem],
+        wait_s: float,
+        versions: dict | None = None,
+        states: dict | None = None,
     ) -> list[ProgrammeItem]:
         """Claim every item of ``items`` that is free, each with the message version it
-        airs (``versions``: read by the caller, else read here); the items this run may
-        air."""
-        states = self.p.prep.states(self.prefix, wait_s)
+        airs; the items this run may air. ``versions`` and ``states`` (the occurrence's
+        claims) when the caller has just read them, else they are read here."""
+        if states is None:
+            states = self.p.prep.states(self.prefix, wait_s)
         free, ours = [], []
         for item in items:
             standing = self._standing(item.message_id, states)
@@ -116,24 +121,21 @@ class OccurrenceRun:
         if versions is None and free:
             versions = self.p.prep.airing_versions([i.message_id for i, _ in free], wait_s)
         versions = versions or {}
-        claimable = []
+        claimed, entries = [], []
         for item, attempt in free:
             if item.message_id in versions and versions[item.message_id] is None:
                 log.info("message %s of %s %s has no approved version any more: not aired",
                          item.message_id, self.slot, self.day)  # fmt: skip
                 continue
             found = versions.get(item.message_id)
-            claimable.append((item, attempt, found[0] if found else None))
-        free = [(item, attempt) for item, attempt, _ in claimable]
-        entries = []
-        for item, attempt, version_id in claimable:
+            version_id = found[0] if found else None
             key = occurrence_key(self.slot, self.day, item.message_id, attempt)
             self.version[key] = version_id
             fields = self.p.ledger.claim_fields(item, self.slot, self.day, version_id=version_id)
             entries.append(self.p.ledger.claim(key, fields))
+            claimed.append((item, attempt, key))
         verdicts = self.p.ledger.verdicts(entries, wait_s)
-        for (item, attempt), verdict in zip(free, verdicts, strict=True):
-            key = occurrence_key(self.slot, self.day, item.message_id, attempt)
+        for (item, attempt, key), verdict in zip(claimed, verdicts, strict=True):
             if verdict == TAKEN:
                 log.info("message %s of %s %s is another daemon's", item.message_id,
                          self.slot, self.day)  # fmt: skip

@@ -104,7 +104,7 @@ class Player:
                 self.log_missed(item, slot, day, found[0] if found else None)
         if now >= occ.end:
             return
-        if not run.claim(due, wait_s, versions):
+        if not run.claim(due, wait_s, versions, states):
             return
         self.on_air.acquire()
         try:
